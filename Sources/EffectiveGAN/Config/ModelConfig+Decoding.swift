@@ -1,0 +1,243 @@
+import LinearAlgebra
+
+/// Reading and validating a config (spec §8). Defaults for keys the spec leaves open are documented in the README
+/// ("Config reference") and here.
+extension ModelConfig {
+    static let topLevelKeys = [
+        "name", "dimension", "target", "generator", "discriminator", "loss", "regularizer", "equilibrium",
+    ]
+
+    /// Decodes and validates a config object.
+    ///
+    /// - Parameter defaultName: used when the config has no `name` (e.g. the file's base name).
+    /// - Throws: `ConfigError` naming the first offending field.
+    public init(json: JSONValue, defaultName: String = "model") throws {
+        let root = try JSONReader(json, path: "")
+        try root.rejectUnknownKeys(allowed: Self.topLevelKeys)
+        name = try root.string("name", default: defaultName)
+        if root.has("equilibrium"), try root.string("equilibrium") != "matched" {
+            throw ConfigError.invalidValue(path: "equilibrium", reason: "must be \"matched\" (the only equilibrium kind)")
+        }
+        dimension = try root.int("dimension")
+        guard dimension >= 1 else { throw ConfigError.invalidValue(path: "dimension", reason: "must be at least 1") }
+        target = try TargetSpec(root.object("target"), dimension: dimension)
+        generator = try GeneratorSpec(root.object("generator"), dimension: dimension)
+        discriminator = try DiscriminatorSpec(root.object("discriminator"))
+        loss = try root.choice("loss", as: Loss.self, default: .wgan)
+        regularizer = root.has("regularizer") ? try RegularizerSpec(root.object("regularizer")) : RegularizerSpec(kind: .none, strength: 0)
+        let targetCount = target.count
+        guard generator.particles % targetCount == 0 else {
+            throw ConfigError.invalidValue(
+                path: "generator.particles",
+                reason: "is \(generator.particles) but the matched equilibrium needs a multiple of the \(targetCount) targets")
+        }
+    }
+}
+
+extension TargetSpec {
+    static let keys = ["kind", "points", "modes", "radius", "spacing", "side", "samplesPerMode", "spread", "seed"]
+
+    init(_ reader: JSONReader, dimension: Int) throws {
+        try reader.rejectUnknownKeys(allowed: Self.keys)
+        let kind = try reader.string("kind")
+        switch kind {
+        case "points":
+            let points = try reader.rows("points")
+            guard !points.isEmpty else {
+                throw ConfigError.invalidValue(path: reader.child("points"), reason: "is empty; list at least one target point")
+            }
+            guard points[0].count == dimension else {
+                throw ConfigError.invalidValue(
+                    path: reader.child("points"), reason: "has points of length \(points[0].count), need dimension \(dimension)")
+            }
+            layout = .points(points)
+        case "ring":
+            guard dimension >= 2 else {
+                throw ConfigError.invalidValue(path: reader.child("kind"), reason: "'ring' needs dimension ≥ 2")
+            }
+            layout = .ring(modes: try reader.positiveInt("modes"), radius: try reader.positive("radius", default: 1))
+        case "line":
+            layout = .line(modes: try reader.positiveInt("modes"), spacing: try reader.positive("spacing", default: 2))
+        case "grid":
+            guard dimension >= 2 else {
+                throw ConfigError.invalidValue(path: reader.child("kind"), reason: "'grid' needs dimension ≥ 2")
+            }
+            layout = .grid(side: try reader.positiveInt("side"), spacing: try reader.positive("spacing", default: 2))
+        default:
+            throw ConfigError.invalidValue(path: reader.child("kind"), reason: "is '\(kind)'; choose one of: points, ring, line, grid")
+        }
+        samplesPerMode = try reader.positiveInt("samplesPerMode", default: 1)
+        spread = try reader.nonNegative("spread", default: 0)
+        seed = try reader.nonNegativeInt("seed", default: 1)
+    }
+
+    /// Number of mode centres.
+    var modeCount: Int {
+        switch layout {
+        case let .points(points): return points.count
+        case let .ring(modes, _), let .line(modes, _): return modes
+        case let .grid(side, _): return side * side
+        }
+    }
+
+    /// Number of target points M.
+    public var count: Int { modeCount * samplesPerMode }
+}
+
+extension GeneratorSpec {
+    static let keys = ["particles", "learningRate", "kernel", "init"]
+
+    init(_ reader: JSONReader, dimension: Int) throws {
+        try reader.rejectUnknownKeys(allowed: Self.keys)
+        particles = try reader.positiveInt("particles")
+        learningRate = try reader.positive("learningRate", default: 1)
+        kernel = reader.has("kernel") ? try KernelSpec(reader.object("kernel"), particles: particles) : .universal(ratio: 0, selfValue: 1)
+        initial = reader.has("init")
+            ? try InitSpec(reader.object("init"), particles: particles, dimension: dimension)
+            : .gaussian(center: Array(repeating: 0, count: dimension), std: 1, seed: 2)
+    }
+}
+
+extension KernelSpec {
+    init(_ reader: JSONReader, particles: Int) throws {
+        let kind = try reader.string("kind")
+        switch kind {
+        case "universal":
+            try reader.rejectUnknownKeys(allowed: ["kind", "ratio", "self"])
+            let ratio = try reader.double("ratio", default: 0)
+            let lower = particles > 1 ? -1 / Double(particles - 1) : -Double.infinity
+            guard ratio <= 1, ratio >= lower else {
+                throw ConfigError.invalidValue(
+                    path: reader.child("ratio"),
+                    reason: "is \(ratio); the universal kernel is positive semi-definite only for \(JSONValue.format(lower)) ≤ φ ≤ 1 with N = \(particles)")
+            }
+            self = .universal(ratio: ratio, selfValue: try reader.positive("self", default: 1))
+        case "explicit":
+            try reader.rejectUnknownKeys(allowed: ["kind", "matrix"])
+            let matrix = try reader.rows("matrix")
+            try KernelSpec.validateExplicit(matrix, particles: particles, path: reader.child("matrix"))
+            self = .explicit(matrix)
+        default:
+            throw ConfigError.invalidValue(path: reader.child("kind"), reason: "is '\(kind)'; choose one of: universal, explicit")
+        }
+    }
+}
+
+extension InitSpec {
+    init(_ reader: JSONReader, particles: Int, dimension: Int) throws {
+        let kind = try reader.string("kind")
+        switch kind {
+        case "gaussian":
+            try reader.rejectUnknownKeys(allowed: ["kind", "center", "std", "seed"])
+            let center = reader.has("center") ? try reader.doubles("center") : Array(repeating: 0, count: dimension)
+            guard center.count == dimension else {
+                throw ConfigError.invalidValue(path: reader.child("center"), reason: "has \(center.count) entries, need dimension \(dimension)")
+            }
+            self = .gaussian(center: center, std: try reader.nonNegative("std", default: 1), seed: try reader.nonNegativeInt("seed", default: 2))
+        case "points":
+            try reader.rejectUnknownKeys(allowed: ["kind", "points"])
+            let points = try reader.rows("points")
+            guard points.count == particles, points.first?.count == dimension else {
+                throw ConfigError.invalidValue(
+                    path: reader.child("points"), reason: "must list \(particles) points of dimension \(dimension)")
+            }
+            self = .points(points)
+        default:
+            throw ConfigError.invalidValue(path: reader.child("kind"), reason: "is '\(kind)'; choose one of: gaussian, points")
+        }
+    }
+}
+
+extension DiscriminatorSpec {
+    static let keys = [
+        "kind", "learningRate", "outputBias", "weightDecay", "width", "activation", "train", "weightStd",
+        "hiddenBias", "hiddenBiasStd", "seed",
+    ]
+
+    init(_ reader: JSONReader) throws {
+        try reader.rejectUnknownKeys(allowed: Self.keys)
+        kind = try reader.choice("kind", as: Kind.self)
+        learningRate = try reader.positive("learningRate", default: 1)
+        outputBias = try reader.bool("outputBias", default: true)
+        weightDecay = try reader.nonNegative("weightDecay", default: 0)
+        if kind == .linear {
+            let mlpOnly = ["width", "activation", "train", "weightStd", "hiddenBias", "hiddenBiasStd", "seed"]
+            if let key = mlpOnly.first(where: reader.has) {
+                throw ConfigError.invalidValue(path: reader.child(key), reason: "applies to kind 'mlp' only; remove it for 'linear'")
+            }
+            width = 0
+            activation = .relu
+            training = .all
+            weightStd = 0
+            hiddenBias = .normal
+            hiddenBiasStd = 0
+            seed = 0
+            return
+        }
+        width = try reader.positiveInt("width")
+        activation = try reader.choice("activation", as: Activation.self)
+        training = try reader.choice("train", as: Training.self, default: .all)
+        weightStd = try reader.nonNegative("weightStd", default: 1)
+        hiddenBias = try reader.choice("hiddenBias", as: HiddenBias.self, default: activation.defaultHiddenBias)
+        hiddenBiasStd = try reader.nonNegative("hiddenBiasStd", default: 1)
+        seed = try reader.nonNegativeInt("seed", default: 3)
+    }
+}
+
+extension RegularizerSpec {
+    init(_ reader: JSONReader) throws {
+        try reader.rejectUnknownKeys(allowed: ["kind", "strength"])
+        kind = try reader.choice("kind", as: RegularizerKind.self)
+        strength = try reader.nonNegative("strength", default: 0)
+    }
+}
+
+extension KernelSpec {
+    /// Checks that an explicit kernel is N × N, symmetric and positive semi-definite.
+    ///
+    /// Symmetry is exact up to 1e-12 relative to the largest entry; the smallest eigenvalue may be negative by at
+    /// most 1e-12 of the largest (rounding in a matrix the user computed).
+    static func validateExplicit(_ rows: [[Double]], particles: Int, path: String) throws {
+        guard rows.count == particles, rows.allSatisfy({ $0.count == particles }) else {
+            throw ConfigError.invalidValue(path: path, reason: "must be \(particles) × \(particles) (one row and column per particle)")
+        }
+        let scale = rows.joined().reduce(0) { max($0, abs($1)) }
+        for i in 0..<particles {
+            for j in 0..<i where abs(rows[i][j] - rows[j][i]) > 1e-12 * scale {
+                throw ConfigError.invalidValue(
+                    path: path, reason: "is not symmetric: entry [\(i)][\(j)] = \(rows[i][j]) but [\(j)][\(i)] = \(rows[j][i])")
+            }
+        }
+        let eigenvalues = try Matrix(rows).symmetricEigenvalues()
+        if let smallest = eigenvalues.first, smallest < -1e-12 * max(scale, eigenvalues.last ?? 0) {
+            throw ConfigError.invalidValue(
+                path: path, reason: "is not positive semi-definite: its smallest eigenvalue is \(smallest)")
+        }
+    }
+}
+
+extension JSONReader {
+    func positive(_ key: String, default value: Double? = nil) throws -> Double {
+        let number = try value.map { try double(key, default: $0) } ?? double(key)
+        guard number > 0 else { throw ConfigError.invalidValue(path: child(key), reason: "must be positive (got \(number))") }
+        return number
+    }
+
+    func nonNegative(_ key: String, default value: Double) throws -> Double {
+        let number = try double(key, default: value)
+        guard number >= 0 else { throw ConfigError.invalidValue(path: child(key), reason: "must be ≥ 0 (got \(number))") }
+        return number
+    }
+
+    func positiveInt(_ key: String, default value: Int? = nil) throws -> Int {
+        let number = try value.map { try int(key, default: $0) } ?? int(key)
+        guard number >= 1 else { throw ConfigError.invalidValue(path: child(key), reason: "must be at least 1 (got \(number))") }
+        return number
+    }
+
+    func nonNegativeInt(_ key: String, default value: Int) throws -> Int {
+        let number = try int(key, default: value)
+        guard number >= 0 else { throw ConfigError.invalidValue(path: child(key), reason: "must be ≥ 0 (got \(number))") }
+        return number
+    }
+}

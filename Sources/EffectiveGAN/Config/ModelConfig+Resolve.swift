@@ -1,0 +1,104 @@
+import Foundation
+import GSLBridge
+
+extension ModelConfig {
+    /// Every number of the model (spec §8), drawn from the seeded mt19937 streams.
+    ///
+    /// Random streams, each from its own seed: target samples (mode-major, coordinate-minor), the initial cloud
+    /// (particle-major), the discriminator (W row-major, then b).
+    public func resolve() -> ResolvedModel {
+        let targets = target.points(dimension: dimension)
+        let n = generator.particles
+        let equilibrium = (0..<n).map { targets[$0 % targets.count] }
+        return ResolvedModel(
+            targets: targets, particles: equilibrium, initialParticles: generator.initial.points(particles: n),
+            kernel: generator.kernel.matrix(particles: n, learningRate: generator.learningRate),
+            discriminator: discriminator.resolve(dimension: dimension), etaD: discriminator.learningRate, loss: loss,
+            regularizer: regularizer.kind, gamma: regularizer.strength)
+    }
+}
+
+extension TargetSpec {
+    /// Mode centres in `dimension` coordinates (unused coordinates are 0).
+    func modeCentres(dimension: Int) -> [[Double]] {
+        func point(_ first: Double, _ second: Double = 0) -> [Double] {
+            var p = [Double](repeating: 0, count: dimension)
+            p[0] = first
+            if dimension > 1 { p[1] = second }
+            return p
+        }
+        switch layout {
+        case let .points(points):
+            return points
+        case let .ring(modes, radius):
+            return (0..<modes).map { k in
+                let angle = 2 * Double.pi * Double(k) / Double(modes)
+                return point(radius * cos(angle), radius * sin(angle))
+            }
+        case let .line(modes, spacing):
+            let centre = Double(modes - 1) / 2
+            return (0..<modes).map { point((Double($0) - centre) * spacing) }
+        case let .grid(side, spacing):
+            let centre = Double(side - 1) / 2
+            return (0..<(side * side)).map { k in
+                point((Double(k / side) - centre) * spacing, (Double(k % side) - centre) * spacing)
+            }
+        }
+    }
+
+    /// The M target points: `samplesPerMode` Gaussian samples of std `spread` around each centre.
+    func points(dimension: Int) -> [[Double]] {
+        let centres = modeCentres(dimension: dimension)
+        guard samplesPerMode > 1 || spread > 0 else { return centres }
+        let rng = MersenneTwister(seed: UInt(seed))
+        return centres.flatMap { centre in
+            (0..<samplesPerMode).map { _ in centre.map { $0 + rng.gaussian(sigma: spread) } }
+        }
+    }
+}
+
+extension KernelSpec {
+    /// The N × N kernel matrix with η_G folded in.
+    func matrix(particles n: Int, learningRate: Double) -> [[Double]] {
+        switch self {
+        case let .universal(ratio, selfValue):
+            // K = (η_G g₁/N)[(1 − φ) I + φ 𝟙𝟙ᵀ]: diagonal η_G g₁/N, off-diagonal η_G g₁ φ/N.
+            let scale = learningRate * selfValue / Double(n)
+            let diagonal = scale
+            let offDiagonal = scale * ratio
+            return (0..<n).map { i in (0..<n).map { j in i == j ? diagonal : offDiagonal } }
+        case let .explicit(rows):
+            return rows.map { $0.map { learningRate * $0 } }
+        }
+    }
+}
+
+extension InitSpec {
+    func points(particles n: Int) -> [[Double]] {
+        switch self {
+        case let .points(points):
+            return points
+        case let .gaussian(center, std, seed):
+            let rng = MersenneTwister(seed: UInt(seed))
+            return (0..<n).map { _ in center.map { $0 + rng.gaussian(sigma: std) } }
+        }
+    }
+}
+
+extension DiscriminatorSpec {
+    func resolve(dimension: Int) -> ResolvedModel.Discriminator {
+        switch kind {
+        case .linear:
+            return .linear(outputBias: outputBias, weightDecay: weightDecay)
+        case .mlp:
+            let rng = MersenneTwister(seed: UInt(seed))
+            let weights = (0..<width).map { _ in (0..<dimension).map { _ in rng.gaussian(sigma: weightStd) } }
+            let biases = (0..<width).map { _ in
+                hiddenBias == .uniform2pi ? 2 * Double.pi * rng.uniform() : rng.gaussian(sigma: hiddenBiasStd)
+            }
+            return .mlp(
+                activation: activation, training: training, weights: weights, biases: biases, outputBias: outputBias,
+                weightDecay: weightDecay)
+        }
+    }
+}

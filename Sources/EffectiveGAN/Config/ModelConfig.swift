@@ -1,0 +1,98 @@
+/// A model described by its construction (spec §8): which targets, how many particles, which kernel and
+/// discriminator. `resolve()` turns it into a `ResolvedModel`, which lists every number.
+public struct ModelConfig: Equatable, Sendable {
+    /// A short name used for report titles and file names.
+    public var name: String
+    /// The output-space dimension d.
+    public var dimension: Int
+    public var target: TargetSpec
+    public var generator: GeneratorSpec
+    public var discriminator: DiscriminatorSpec
+    public var loss: Loss
+    public var regularizer: RegularizerSpec
+}
+
+/// The target distribution: M points of equal weight 1/M.
+public struct TargetSpec: Equatable, Sendable {
+    /// Where the mode centres sit.
+    public enum Layout: Equatable, Sendable {
+        /// An explicit list of mode centres.
+        case points([[Double]])
+        /// `modes` centres on a circle of `radius` in the first two coordinates, the first at angle 0.
+        case ring(modes: Int, radius: Double)
+        /// `modes` centres on the first axis, `spacing` apart, centred on the origin.
+        case line(modes: Int, spacing: Double)
+        /// `side × side` centres in the first two coordinates, `spacing` apart, centred; first coordinate slowest.
+        case grid(side: Int, spacing: Double)
+    }
+
+    public var layout: Layout
+    /// Samples drawn around each mode centre (mode-major order: all samples of mode 0 first).
+    public var samplesPerMode: Int
+    /// Standard deviation of the Gaussian samples; 0 gives the centres themselves.
+    public var spread: Double
+    /// Seed of the sampling stream (mt19937).
+    public var seed: Int
+}
+
+/// The generator's effective description: particles, their learning rate and the kernel coupling them.
+public struct GeneratorSpec: Equatable, Sendable {
+    /// Number of particles N.
+    public var particles: Int
+    /// Generator learning rate η_G (multiplies the kernel).
+    public var learningRate: Double
+    public var kernel: KernelSpec
+    public var initial: InitSpec
+}
+
+/// The generator kernel K before η_G (spec §4).
+public enum KernelSpec: Equatable, Sendable {
+    /// (g₁/N)[(1 − φ) I + φ 𝟙𝟙ᵀ]: `ratio` φ = g₂/g₁, `selfValue` g₁.
+    case universal(ratio: Double, selfValue: Double)
+    /// An explicit symmetric positive semi-definite N × N matrix.
+    case explicit([[Double]])
+}
+
+/// Where simulations start (the equilibrium is always the `matched` state of spec §5).
+public enum InitSpec: Equatable, Sendable {
+    /// Each coordinate of each particle is `center[c] + std · N(0, 1)`, drawn particle-major from seed `seed`.
+    case gaussian(center: [Double], std: Double, seed: Int)
+    /// Explicit starting positions, one per particle.
+    case points([[Double]])
+}
+
+/// The discriminator's construction (spec §1 and §8).
+public struct DiscriminatorSpec: Equatable, Sendable {
+    public enum Kind: String, CaseIterable, Sendable { case linear, mlp }
+    /// How the hidden biases b_k are drawn.
+    public enum HiddenBias: String, CaseIterable, Sendable {
+        /// b_k uniform on [0, 2π): the default for sin/cos (random Fourier features).
+        case uniform2pi = "uniform-2pi"
+        /// b_k ~ N(0, hiddenBiasStd²): the default for other activations.
+        case normal
+    }
+
+    public var kind: Kind
+    /// Discriminator learning rate η_D.
+    public var learningRate: Double
+    /// Whether the output bias c exists (and is trained).
+    public var outputBias: Bool
+    /// Fixed weight decay μ ≥ 0 (adds −μ·½‖θ‖² to V_D, not swept).
+    public var weightDecay: Double
+    /// Hidden width H (mlp only).
+    public var width: Int
+    public var activation: Activation
+    public var training: Training
+    /// Standard deviation of the Gaussian entries of W; the random-feature bandwidth is its inverse.
+    public var weightStd: Double
+    public var hiddenBias: HiddenBias
+    public var hiddenBiasStd: Double
+    /// Seed of the W, b stream (mt19937): W row-major first, then b.
+    public var seed: Int
+}
+
+/// The regulariser and its strength γ ≥ 0 (the swept parameter).
+public struct RegularizerSpec: Equatable, Sendable {
+    public var kind: RegularizerKind
+    public var strength: Double
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// Where a model comes from: a built-in preset, a config file, or a resolved-model file.
+///
+/// Every command takes one CONFIG argument that is tried as a file path first and then as a preset name; a file
+/// holding a resolved model (it has a `targets` key) is used as is.
+public struct ModelSource: Sendable {
+    /// The name used in report titles and file names (the config's `name`, the preset, or the file's base name).
+    public let name: String
+    /// The resolved model.
+    public let resolved: ResolvedModel
+    /// The construction config, when the source was one (nil for a resolved-model file).
+    public let config: ModelConfig?
+
+    /// Loads `argument` as a file, else as a preset.
+    ///
+    /// - Throws: `ConfigError` (file not JSON, unknown preset, invalid field).
+    public init(_ argument: String) throws {
+        if FileManager.default.fileExists(atPath: argument) {
+            guard let data = FileManager.default.contents(atPath: argument) else { throw ConfigError.notFound(argument) }
+            let stem = URL(fileURLWithPath: argument).deletingPathExtension().lastPathComponent
+            try self.init(json: JSONValue.parse(data, source: argument), defaultName: stem)
+        } else if let preset = Preset(rawValue: argument) {
+            try self.init(preset: preset)
+        } else {
+            throw ConfigError.notFound(argument)
+        }
+    }
+
+    /// A built-in preset.
+    public init(preset: Preset) throws {
+        try self.init(json: JSONValue.parse(Data(preset.json.utf8), source: "preset \(preset.rawValue)"), defaultName: preset.rawValue)
+    }
+
+    /// A config or resolved model given as JSON.
+    public init(json: JSONValue, defaultName: String) throws {
+        if ResolvedModel.looksResolved(json) {
+            name = defaultName
+            resolved = try ResolvedModel(json: json)
+            config = nil
+        } else {
+            let config = try ModelConfig(json: json, defaultName: defaultName)
+            name = config.name
+            resolved = config.resolve()
+            self.config = config
+        }
+    }
+}

@@ -1,0 +1,56 @@
+/// Built-in models, usable wherever a config file is.
+public enum Preset: String, CaseIterable, Sendable {
+    case dirac
+    case ring8
+    case line2
+
+    /// The preset `egan report` uses when given no config.
+    public static let defaultPreset = Preset.ring8
+
+    /// One line for `egan presets`.
+    public var summary: String {
+        switch self {
+        case .dirac:
+            return "Mescheder's Dirac GAN: one particle, target at 0, linear D without bias, wgan + r1 (spec §6 oracle)"
+        case .ring8:
+            return "8 modes on a ring of radius 2, 8 particles, φ = 0.1, 64 cos random features (outer), wgan + r1"
+        case .line2:
+            return "2 modes at ±1 on a line, 2 particles, tanh MLP of width 16 with all weights trained, nonsaturating + r1"
+        }
+    }
+
+    /// The preset's config JSON (the same text a user could save and edit).
+    public var json: String {
+        switch self {
+        case .dirac:
+            return """
+                {"name": "dirac", "dimension": 1,
+                 "target": {"kind": "points", "points": [[0.0]]},
+                 "generator": {"particles": 1, "learningRate": 1.0, "kernel": {"kind": "universal", "ratio": 0.0},
+                               "init": {"kind": "points", "points": [[1.0]]}},
+                 "discriminator": {"kind": "linear", "learningRate": 1.0, "outputBias": false},
+                 "loss": "wgan", "regularizer": {"kind": "r1", "strength": 0.0}}
+                """
+        case .ring8:
+            return """
+                {"name": "ring8", "dimension": 2,
+                 "target": {"kind": "ring", "modes": 8, "radius": 2.0, "samplesPerMode": 1, "spread": 0.0, "seed": 1},
+                 "generator": {"particles": 8, "learningRate": 1.0, "kernel": {"kind": "universal", "ratio": 0.1},
+                               "init": {"kind": "gaussian", "center": [0, 0], "std": 0.1, "seed": 2}},
+                 "discriminator": {"kind": "mlp", "width": 64, "activation": "cos", "train": "outer", "weightStd": 1.0,
+                                   "hiddenBias": "uniform-2pi", "seed": 3, "learningRate": 1.0},
+                 "loss": "wgan", "regularizer": {"kind": "r1", "strength": 0.0}}
+                """
+        case .line2:
+            return """
+                {"name": "line2", "dimension": 1,
+                 "target": {"kind": "line", "modes": 2, "spacing": 2.0},
+                 "generator": {"particles": 2, "learningRate": 1.0, "kernel": {"kind": "universal", "ratio": 0.0},
+                               "init": {"kind": "gaussian", "center": [0], "std": 0.1, "seed": 2}},
+                 "discriminator": {"kind": "mlp", "width": 16, "activation": "tanh", "train": "all", "weightStd": 1.0,
+                                   "hiddenBias": "normal", "hiddenBiasStd": 1.0, "seed": 3, "learningRate": 1.0},
+                 "loss": "nonsaturating", "regularizer": {"kind": "r1", "strength": 0.0}}
+                """
+        }
+    }
+}

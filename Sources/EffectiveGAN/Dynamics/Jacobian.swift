@@ -1,0 +1,134 @@
+import LinearAlgebra
+
+/// The exact Jacobian J = ∂F/∂z of the flow, at any state (spec §6).
+///
+/// Blocks, with q, g, G, H as in `Discriminator` and D_j = D(x_j):
+///   J_xx = (K ⊗ I)·blockdiag_j[ g″(D_j) g_j g_jᵀ + g′(D_j) H_j ]
+///   J_xθ = (K ⊗ I)·stack_j[ g″(D_j) g_j q_jᵀ + g′(D_j) G_j ]
+///   J_θx_i = η_D [ (1/N)(f″(−D_i) q_i g_iᵀ − f′(−D_i) G_iᵀ) − γ ∂_{x_i}∇_θ R ]
+///   J_θθ = η_D [ Σ_m (1/M)(f″ q qᵀ + f′ ∂²_θ D)(y_m) + Σ_i (1/N)(f″(−D_i) q_i q_iᵀ − f′(−D_i) ∂²_θ D(x_i))
+///                − γ ∇²_θ R − μ I ]
+/// with ∇²_θ R1 = (1/M) Σ_m (G_mᵀ G_m + ∂²_θ ψ_{g_m}), ∂_{x_i}∇_θ R2 = (1/N)(G_iᵀ H_i + ∂_x ∇_θ ψ_{g_i}).
+/// The Gram sums Σ w_p q_p q_pᵀ and Σ G_pᵀ G_p are single `dgemm` calls.
+extension EffectiveModel {
+    public func jacobian(at z: [Double]) -> Matrix {
+        let x = particles(in: z)
+        let θ = parameters(in: z)
+        let n = particleCount
+        let d = dimension
+        let nd = particleBlockLength
+        let p = parameterCount
+        let invN = 1 / Double(n)
+        let invM = 1 / Double(targetCount)
+
+        let valuesX = discriminator.values(at: x, parameters: θ)
+        let gradientsX = discriminator.gradients(at: x, parameters: θ)
+        let qX = discriminator.parameterGradients(at: x, parameters: θ)
+        let mixedX = discriminator.mixedDerivatives(at: x, parameters: θ)
+        let hessX = discriminator.spatialHessians(at: x, parameters: θ)
+
+        var jacobian = Matrix(rows: stateDimension, columns: stateDimension)
+
+        // Generator rows.
+        var localXX = Matrix(rows: nd, columns: nd)
+        var localXθ = Matrix(rows: nd, columns: p)
+        for j in 0..<n {
+            let curvature = loss.gSecond(valuesX[j])
+            let slope = loss.gPrime(valuesX[j])
+            for α in 0..<d {
+                let row = j * d + α
+                for β in 0..<d {
+                    localXX[row, j * d + β] = curvature * gradientsX[j, α] * gradientsX[j, β] + slope * hessX[row, β]
+                }
+                for c in 0..<p { localXθ[row, c] = curvature * gradientsX[j, α] * qX[c, j] + slope * mixedX[row, c] }
+            }
+        }
+        jacobian.setBlock(kernel.apply(toBlocks: localXX, blockSize: d), row: 0, column: 0)
+        jacobian.setBlock(kernel.apply(toBlocks: localXθ, blockSize: d), row: 0, column: nd)
+
+        // Discriminator rows, particle columns.
+        let penaltyMixed: Matrix? =
+            regularizer == .r2 && gamma != 0
+            ? discriminator.penaltyMixedDerivatives(at: x, parameters: θ, directions: gradientsX) : nil
+        for i in 0..<n {
+            let curvature = loss.fSecond(-valuesX[i]) * invN
+            let slope = loss.fPrime(-valuesX[i]) * invN
+            for β in 0..<d {
+                let column = i * d + β
+                for c in 0..<p {
+                    var entry = curvature * qX[c, i] * gradientsX[i, β] - slope * mixedX[column, c]
+                    if let penaltyMixed {
+                        var chain = penaltyMixed[c, column]
+                        for α in 0..<d { chain += mixedX[i * d + α, c] * hessX[i * d + α, β] }
+                        entry -= gamma * invN * chain
+                    }
+                    jacobian[nd + c, column] = etaD * entry
+                }
+            }
+        }
+
+        // Discriminator rows, parameter columns.
+        let valuesT = discriminator.values(at: targets, parameters: θ)
+        let qT = discriminator.parameterGradients(at: targets, parameters: θ)
+        var hθθ = Matrix.weightedGram(qT, weights: valuesT.map { loss.fSecond($0) * invM })
+        hθθ.addProduct(qX.scalingColumns(by: valuesX.map { loss.fSecond(-$0) * invN }), qX, transB: .transposed)
+        discriminator.addParameterHessians(
+            at: targets, parameters: θ, weights: valuesT.map { loss.fPrime($0) * invM }, into: &hθθ)
+        discriminator.addParameterHessians(
+            at: x, parameters: θ, weights: valuesX.map { -loss.fPrime(-$0) * invN }, into: &hθθ)
+        if gamma != 0 { addPenaltyHessian(parameters: θ, particles: x, gradientsX: gradientsX, mixedX: mixedX, into: &hθθ) }
+        for c in 0..<p { hθθ[c, c] -= weightDecay }
+        for c in 0..<p { for r in 0..<p { jacobian[nd + r, nd + c] = etaD * hθθ[r, c] } }
+        return jacobian
+    }
+
+    /// hessian −= γ ∇²_θ R.
+    private func addPenaltyHessian(
+        parameters θ: [Double], particles x: Matrix, gradientsX: Matrix, mixedX: Matrix, into hessian: inout Matrix
+    ) {
+        let points: Matrix
+        let mixed: Matrix
+        let gradients: Matrix
+        switch regularizer {
+        case .none:
+            return
+        case .l2:
+            for c in 0..<parameterCount { hessian[c, c] -= gamma }
+            return
+        case .r1:
+            points = targets
+            mixed = discriminator.mixedDerivatives(at: targets, parameters: θ)
+            gradients = discriminator.gradients(at: targets, parameters: θ)
+        case .r2:
+            points = x
+            mixed = mixedX
+            gradients = gradientsX
+        }
+        let weight = gamma / Double(points.rows)
+        hessian.addProduct(mixed, mixed, transA: .transposed, alpha: -weight, beta: 1)
+        discriminator.addPenaltyCurvature(
+            at: points, parameters: θ, directions: gradients,
+            weights: .init(repeating: -weight, count: points.rows), into: &hessian)
+    }
+}
+
+extension Matrix {
+    /// Q·diag(w)·Qᵀ with one `dgemm`.
+    static func weightedGram(_ q: Matrix, weights: [Double]) -> Matrix {
+        var gram = Matrix(rows: q.rows, columns: q.rows)
+        gram.addProduct(q.scalingColumns(by: weights), q, transB: .transposed, alpha: 1, beta: 0)
+        return gram
+    }
+
+    /// Q·diag(w).
+    func scalingColumns(by weights: [Double]) -> Matrix {
+        var scaled = self
+        for c in 0..<columns { for r in 0..<rows { scaled[r, c] *= weights[c] } }
+        return scaled
+    }
+
+    /// Copies `block` into this matrix with its (0, 0) entry at (row, column).
+    mutating func setBlock(_ block: Matrix, row: Int, column: Int) {
+        for c in 0..<block.columns { for r in 0..<block.rows { self[row + r, column + c] = block[r, c] } }
+    }
+}

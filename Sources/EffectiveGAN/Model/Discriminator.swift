@@ -1,0 +1,57 @@
+import LinearAlgebra
+
+/// The derivatives of a discriminator D_θ(x) that the flow (spec §4) and its exact Jacobian (spec §6) need,
+/// evaluated on a batch of points (targets or particles) for a parameter vector θ.
+///
+/// Notation: q_p = ∂_θ D(x_p) (P numbers), g_p = ∇_x D(x_p) (d numbers), G_p = ∂_θ∇_x D(x_p) (d × P),
+/// H_p = ∇²_x D(x_p) (d × d), and for a fixed direction r the penalty potential ψ_r(θ, x) = r·∇_x D(x), whose
+/// derivatives give the R1/R2 terms: ∇_θ R1 = (1/M) Σ_m ∇_θ ψ_{g_m}(y_m), because ∇_θ ½‖g‖² = G_mᵀ g_m.
+///
+/// Batches are `Matrix` values with one row per point (count × d).
+public protocol Discriminator: Sendable {
+    /// Output dimension d.
+    var dimension: Int { get }
+    /// Number of trained parameters P.
+    var parameterCount: Int { get }
+    /// θ at the matched equilibrium (spec §5): readout and output bias zero, inner weights as initialised.
+    var equilibriumParameters: [Double] { get }
+    /// Names of the parameter blocks in state order, with their lengths (for reports and tests).
+    var parameterBlocks: [(name: String, count: Int)] { get }
+
+    /// D(x_p) for every point.
+    func values(at points: Matrix, parameters: [Double]) -> [Double]
+    /// ∇_x D(x_p), one row per point.
+    func gradients(at points: Matrix, parameters: [Double]) -> Matrix
+    /// Σ_p w_p q_p (P numbers), without forming the q_p.
+    func weightedParameterGradient(at points: Matrix, parameters: [Double], weights: [Double]) -> [Double]
+    /// Σ_p w_p ∇_θ ψ_{r_p}(θ, x_p) = Σ_p w_p G_pᵀ r_p (P numbers); `directions` has one row r_p per point.
+    func weightedPenaltyGradient(at points: Matrix, parameters: [Double], directions: Matrix, weights: [Double])
+        -> [Double]
+
+    /// q_p as the columns of a P × count matrix.
+    func parameterGradients(at points: Matrix, parameters: [Double]) -> Matrix
+    /// G_p stacked: row p·d + α holds ∂_θ ∂_{x_α} D(x_p) (count·d × P).
+    func mixedDerivatives(at points: Matrix, parameters: [Double]) -> Matrix
+    /// H_p stacked: rows p·d ..< (p+1)·d (count·d × d).
+    func spatialHessians(at points: Matrix, parameters: [Double]) -> Matrix
+    /// hessian += Σ_p w_p ∂²_θ D(x_p).
+    func addParameterHessians(at points: Matrix, parameters: [Double], weights: [Double], into hessian: inout Matrix)
+    /// hessian += Σ_p w_p ∂²_θ ψ_{r_p}(θ, x_p).
+    func addPenaltyCurvature(
+        at points: Matrix, parameters: [Double], directions: Matrix, weights: [Double], into hessian: inout Matrix)
+    /// ∂_x ∇_θ ψ_{r_p}(θ, x) at x_p, stacked as a P × (count·d) matrix (column p·d + β is ∂_{x_β}).
+    func penaltyMixedDerivatives(at points: Matrix, parameters: [Double], directions: Matrix) -> Matrix
+}
+
+extension ResolvedModel.Discriminator {
+    /// The discriminator function this resolved description defines.
+    func makeFunction(dimension: Int) -> any Discriminator {
+        switch self {
+        case let .linear(outputBias, _):
+            return LinearDiscriminator(dimension: dimension, outputBias: outputBias)
+        case let .mlp(activation, training, weights, biases, outputBias, _):
+            return MLPDiscriminator(
+                activation: activation, training: training, weights: weights, biases: biases, outputBias: outputBias)
+        }
+    }
+}

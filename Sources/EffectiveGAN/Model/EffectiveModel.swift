@@ -1,0 +1,73 @@
+import LinearAlgebra
+
+/// The effective GAN model (spec §1–5) ready for computation: N particles coupled by K, a discriminator, a loss
+/// and a regulariser of strength γ.
+///
+/// State vector z = (vec X, θ): particles row-major (x_1 first), then the discriminator's trained parameters in
+/// the order of spec §1. Always built from a `ResolvedModel`.
+public struct EffectiveModel: Sendable {
+    public let resolved: ResolvedModel
+    /// Output dimension d.
+    public let dimension: Int
+    /// Number of particles N.
+    public let particleCount: Int
+    /// Target points, one per row (M × d).
+    public let targets: Matrix
+    public let kernel: KernelOperator
+    public let discriminator: any Discriminator
+    public let loss: Loss
+    public let regularizer: RegularizerKind
+    /// Regulariser strength γ.
+    public let gamma: Double
+    /// Discriminator learning rate η_D.
+    public let etaD: Double
+    /// Fixed weight decay μ.
+    public let weightDecay: Double
+
+    /// Builds the model; `gamma` overrides the resolved model's strength.
+    public init(_ resolved: ResolvedModel, gamma: Double? = nil) {
+        self.resolved = resolved
+        dimension = resolved.dimension
+        particleCount = resolved.particles.count
+        targets = Matrix(resolved.targets)
+        kernel = KernelOperator(resolved.kernel)
+        discriminator = resolved.discriminator.makeFunction(dimension: resolved.dimension)
+        loss = resolved.loss
+        regularizer = resolved.regularizer
+        self.gamma = gamma ?? resolved.gamma
+        etaD = resolved.etaD
+        weightDecay = resolved.discriminator.weightDecay
+    }
+
+    /// The same model at another regulariser strength γ.
+    public func with(gamma: Double) -> EffectiveModel { EffectiveModel(resolved, gamma: gamma) }
+
+    /// Number of targets M.
+    public var targetCount: Int { targets.rows }
+    /// Number of trained discriminator parameters P.
+    public var parameterCount: Int { discriminator.parameterCount }
+    /// Length of the particle block N·d.
+    public var particleBlockLength: Int { particleCount * dimension }
+    /// Dimension of the state vector N·d + P.
+    public var stateDimension: Int { particleBlockLength + parameterCount }
+
+    /// z* of spec §5: particles matched to targets, readout and output bias zero.
+    public var equilibriumState: [Double] {
+        resolved.particles.flatMap { $0 } + discriminator.equilibriumParameters
+    }
+
+    /// Where simulations start: `generator.init` with the discriminator at its equilibrium parameters.
+    public var initialState: [Double] {
+        resolved.initialParticles.flatMap { $0 } + discriminator.equilibriumParameters
+    }
+
+    /// The particles of a state, one per row (N × d).
+    public func particles(in z: [Double]) -> Matrix {
+        var x = Matrix(rows: particleCount, columns: dimension)
+        for i in 0..<particleCount { for α in 0..<dimension { x[i, α] = z[i * dimension + α] } }
+        return x
+    }
+
+    /// The discriminator parameters θ of a state.
+    public func parameters(in z: [Double]) -> [Double] { Array(z[particleBlockLength...]) }
+}

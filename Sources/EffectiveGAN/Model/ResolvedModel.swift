@@ -1,0 +1,126 @@
+/// A model with every number listed (spec §8): the canonical input of every computation.
+///
+/// Configs and presets are resolved into this form first, and `EffectiveModel` is always built from it, so a
+/// resolved model saved with `egan model CONFIG --resolved` and read back reproduces every result bit for bit.
+public struct ResolvedModel: Equatable, Sendable {
+    /// The discriminator with its frozen random parts.
+    public enum Discriminator: Equatable, Sendable {
+        /// D(x) = v·x + c.
+        case linear(outputBias: Bool, weightDecay: Double)
+        /// D(x) = H^{-1/2} Σ_k a_k φ(w_k·x + b_k) + c, with W (H rows of length d) and b as initialised.
+        case mlp(activation: Activation, training: Training, weights: [[Double]], biases: [Double], outputBias: Bool, weightDecay: Double)
+
+        public var outputBias: Bool {
+            switch self {
+            case let .linear(outputBias, _), let .mlp(_, _, _, _, outputBias, _): return outputBias
+            }
+        }
+
+        public var weightDecay: Double {
+            switch self {
+            case let .linear(_, weightDecay), let .mlp(_, _, _, _, _, weightDecay): return weightDecay
+            }
+        }
+    }
+
+    /// Target points y_m (M rows of length d).
+    public var targets: [[Double]]
+    /// The matched equilibrium positions of the particles (N rows).
+    public var particles: [[Double]]
+    /// Where simulations start (N rows).
+    public var initialParticles: [[Double]]
+    /// The generator kernel K, η_G included (N × N).
+    public var kernel: [[Double]]
+    public var discriminator: Discriminator
+    /// Discriminator learning rate η_D.
+    public var etaD: Double
+    public var loss: Loss
+    public var regularizer: RegularizerKind
+    /// Regulariser strength γ.
+    public var gamma: Double
+
+    /// Output dimension d.
+    public var dimension: Int { targets.first?.count ?? 0 }
+}
+
+// MARK: - JSON form (spec §8, keys exactly)
+
+extension ResolvedModel {
+    static let keys = [
+        "targets", "particles", "initialParticles", "kernel", "discriminator", "etaD", "loss", "regularizer", "gamma",
+    ]
+
+    /// Whether a JSON document is a resolved model rather than a construction config.
+    public static func looksResolved(_ json: JSONValue) -> Bool { json["targets"] != nil }
+
+    /// The JSON form with the keys of spec §8 in that order.
+    public var json: JSONValue {
+        let disc: JSONValue
+        switch discriminator {
+        case let .linear(outputBias, weightDecay):
+            disc = .object([("kind", .string("linear")), ("outputBias", .bool(outputBias)), ("weightDecay", .number(weightDecay))])
+        case let .mlp(activation, training, weights, biases, outputBias, weightDecay):
+            disc = .object([
+                ("kind", .string("mlp")), ("activation", .string(activation.rawValue)), ("train", .string(training.rawValue)),
+                ("W", .rows(weights)), ("b", .numbers(biases)), ("outputBias", .bool(outputBias)),
+                ("weightDecay", .number(weightDecay)),
+            ])
+        }
+        return .object([
+            ("targets", .rows(targets)), ("particles", .rows(particles)), ("initialParticles", .rows(initialParticles)),
+            ("kernel", .rows(kernel)), ("discriminator", disc), ("etaD", .number(etaD)), ("loss", .string(loss.rawValue)),
+            ("regularizer", .string(regularizer.rawValue)), ("gamma", .number(gamma)),
+        ])
+    }
+
+    /// Reads and validates a resolved model.
+    public init(json: JSONValue) throws {
+        let root = try JSONReader(json, path: "")
+        try root.rejectUnknownKeys(allowed: Self.keys)
+        targets = try root.rows("targets")
+        guard let d = targets.first?.count, d >= 1 else {
+            throw ConfigError.invalidValue(path: "targets", reason: "is empty; list at least one target point")
+        }
+        particles = try root.rows("particles")
+        initialParticles = try root.rows("initialParticles")
+        let n = particles.count
+        for (key, rows) in [("particles", particles), ("initialParticles", initialParticles)] {
+            guard rows.count == n, n >= 1, rows[0].count == d else {
+                throw ConfigError.invalidValue(path: key, reason: "must list \(max(n, 1)) points of dimension \(d)")
+            }
+        }
+        kernel = try root.rows("kernel")
+        try KernelSpec.validateExplicit(kernel, particles: n, path: "kernel")
+        discriminator = try Self.readDiscriminator(root.object("discriminator"), dimension: d)
+        etaD = try root.positive("etaD")
+        loss = try root.choice("loss", as: Loss.self)
+        regularizer = try root.choice("regularizer", as: RegularizerKind.self)
+        gamma = try root.nonNegative("gamma", default: 0)
+    }
+
+    private static func readDiscriminator(_ reader: JSONReader, dimension: Int) throws -> Discriminator {
+        let kind = try reader.choice("kind", as: DiscriminatorSpec.Kind.self)
+        let outputBias = try reader.bool("outputBias", default: true)
+        let weightDecay = try reader.nonNegative("weightDecay", default: 0)
+        switch kind {
+        case .linear:
+            try reader.rejectUnknownKeys(allowed: ["kind", "outputBias", "weightDecay"])
+            return .linear(outputBias: outputBias, weightDecay: weightDecay)
+        case .mlp:
+            try reader.rejectUnknownKeys(allowed: ["kind", "activation", "train", "W", "b", "outputBias", "weightDecay"])
+            let weights = try reader.rows("W")
+            let biases = try reader.doubles("b")
+            guard !weights.isEmpty else { throw ConfigError.invalidValue(path: reader.child("W"), reason: "is empty; width must be at least 1") }
+            guard weights[0].count == dimension else {
+                throw ConfigError.invalidValue(path: reader.child("W"), reason: "rows must have the target dimension \(dimension)")
+            }
+            guard biases.count == weights.count else {
+                throw ConfigError.invalidValue(path: reader.child("b"), reason: "must have one entry per row of W (\(weights.count))")
+            }
+            return .mlp(
+                activation: try reader.choice("activation", as: Activation.self),
+                training: try reader.choice("train", as: Training.self), weights: weights, biases: biases,
+                outputBias: outputBias, weightDecay: weightDecay)
+        }
+    }
+}

@@ -1,0 +1,38 @@
+/// The stable JSON forms of modes and analyses (documented in `docs/json-schema.md`).
+extension Mode {
+    public var json: JSONValue {
+        .object([
+            ("re", .number(eigenvalue.real)), ("im", .number(eigenvalue.imaginary)), ("rate", .number(rate)),
+            ("frequency", .number(frequency)), ("dampingRatio", .number(dampingRatio)), ("kind", .string(kind.rawValue)),
+        ])
+    }
+}
+
+extension Spectrum {
+    /// Counts per class.
+    public var countsJSON: JSONValue {
+        .object(
+            ModeKind.allCases.map { ($0.rawValue, JSONValue.integer(count(of: $0))) } + [("unstable", .integer(unstableCount))])
+    }
+}
+
+extension StabilityAnalysis {
+    /// `egan analyze --json` (schema `egan.analyze/1`).
+    public func json(model: EffectiveModel, name: String) -> JSONValue {
+        var kernelJSON = JSONValue.null
+        if let eigen = model.kernel.universalEigenvalues {
+            let relative: JSONValue = model.particleCount > 1 ? .number(eigen.relative) : .null
+            kernelJSON = .object([("relative", relative), ("centre", .number(eigen.centre))])
+        }
+        return .object([
+            ("schema", .string("egan.analyze/1")), ("model", .string(name)), ("loss", .string(model.loss.rawValue)),
+            ("regularizer", .string(model.regularizer.rawValue)), ("gamma", .number(gamma)),
+            ("particles", .integer(model.particleCount)), ("targets", .integer(model.targetCount)),
+            ("dimension", .integer(model.dimension)), ("parameters", .integer(model.parameterCount)),
+            ("stateDimension", .integer(stateDimension)), ("equilibriumResidual", .number(equilibriumResidual)),
+            ("kernelEigenvalues", kernelJSON), ("counts", spectrum.countsJSON), ("regime", .string(spectrum.regime.rawValue)),
+            ("rate", .number(spectrum.rate)), ("dominant", spectrum.dominantMode?.json ?? .null),
+            ("modes", .array(spectrum.activeModesByRate.map(\.json))),
+        ])
+    }
+}

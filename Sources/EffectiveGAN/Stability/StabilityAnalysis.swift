@@ -1,0 +1,49 @@
+import LinearAlgebra
+
+/// The linear stability of a model at its matched equilibrium for one γ (spec §5–6).
+public struct StabilityAnalysis: Sendable {
+    /// Regulariser strength γ analysed.
+    public let gamma: Double
+    /// ‖F(z*)‖₂, verified ≤ 1e-12.
+    public let equilibriumResidual: Double
+    /// Dimension of the state N·d + P.
+    public let stateDimension: Int
+    public let spectrum: Spectrum
+
+    /// Verifies the equilibrium, assembles the analytic Jacobian there and classifies its `dgeev` eigenvalues.
+    ///
+    /// - Throws: `ModelError.notAnEquilibrium` when ‖F(z*)‖ > 1e-12; `LinearAlgebraError` if LAPACK fails.
+    public init(model: EffectiveModel) throws {
+        let z = model.equilibriumState
+        gamma = model.gamma
+        equilibriumResidual = try model.verifiedEquilibriumResidual()
+        stateDimension = model.stateDimension
+        spectrum = Spectrum(eigenvalues: try model.jacobian(at: z).eigenvalues())
+    }
+}
+
+extension EffectiveModel {
+    /// ‖F(z*)‖₂ at the matched state, or an error naming the block that moves and why.
+    public func verifiedEquilibriumResidual() throws -> Double {
+        let f = field(at: equilibriumState)
+        let residual = f.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        guard residual <= Tolerance.equilibriumResidual, residual.isFinite else {
+            var blocks = [("the particles", Array(f[..<particleBlockLength]))]
+            var offset = particleBlockLength
+            for block in discriminator.parameterBlocks {
+                blocks.append(("θ.\(block.name)", Array(f[offset..<(offset + block.count)])))
+                offset += block.count
+            }
+            let largest = blocks.max { norm($0.1) < norm($1.1) }!.0
+            let decays = weightDecay > 0 || (regularizer == .l2 && gamma > 0)
+            let advice =
+                decays
+                ? "weight decay / l2 pulls the trained inner weights W, b (non-zero at z*) towards 0; use train \"outer\", or weightDecay 0 and another regulariser"
+                : "check that particles sit on the targets and N is a multiple of M"
+            throw ModelError.notAnEquilibrium(residual: residual, largestBlock: largest, advice: advice)
+        }
+        return residual
+    }
+}
+
+private func norm(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }

@@ -1,0 +1,70 @@
+import ArgumentParser
+import EffectiveGAN
+
+struct AnalyzeCommand: EganCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze", abstract: "Linear stability at the matched equilibrium: every mode, the regime and the rate.",
+        discussion: """
+            Builds the exact Jacobian of the generator–discriminator flow at the equilibrium, computes its \
+            eigenvalues with LAPACK dgeev and classifies them (spec §6): neutral (symmetries), oscillatory or real. \
+            The regime is marginal (undamped ringing), underdamped, overdamped or unstable; the convergence rate is \
+            r = −max Re λ over active modes.
+              egan analyze dirac --gamma 1        # the Dirac GAN with R1 strength 1
+              egan analyze ring8 --gamma 0.5 --json
+            """)
+
+    @OptionGroup var model: ModelArgument
+    @Option(help: "Regulariser strength γ (default: the config's regularizer.strength).")
+    var gamma: Double?
+    @Flag(help: "Print JSON (schema egan.analyze/1, see docs/json-schema.md).")
+    var json = false
+
+    func validate() throws {
+        if let gamma, !(gamma >= 0 && gamma.isFinite) {
+            throw ValidationError("--gamma must be a finite number ≥ 0 (got \(gamma))")
+        }
+    }
+
+    func execute() throws -> String {
+        let source = try model.load()
+        let effective = EffectiveModel(source.resolved, gamma: gamma)
+        let analysis = try StabilityAnalysis(model: effective)
+        if json { return analysis.json(model: effective, name: source.name).prettyText + "\n" }
+        return AnalysisText.render(analysis, model: effective, name: source.name)
+    }
+}
+
+/// The human-readable form of an analysis, shared by `analyze` and reports.
+enum AnalysisText {
+    static func render(_ analysis: StabilityAnalysis, model: EffectiveModel, name: String) -> String {
+        let spectrum = analysis.spectrum
+        var rows: [(String, String)] = [
+            ("model", "\(name): N = \(model.particleCount), M = \(model.targetCount), d = \(model.dimension), P = \(model.parameterCount)"),
+            ("state dimension", "\(analysis.stateDimension)"),
+            ("equilibrium", "‖F(z*)‖ = \(Format.number(analysis.equilibriumResidual))"),
+            ("loss / regularizer", "\(model.loss.rawValue) / \(model.regularizer.rawValue), γ = \(Format.number(analysis.gamma))"),
+            ("modes", "\(spectrum.count(of: .neutral)) neutral, \(spectrum.count(of: .oscillatory)) oscillatory, \(spectrum.count(of: .real)) real (\(spectrum.unstableCount) unstable)"),
+            ("regime", spectrum.regime.rawValue),
+            ("rate r", Format.number(spectrum.rate)),
+        ]
+        if let dominant = spectrum.dominantMode {
+            rows.append(("dominant λ", "\(Format.complex(dominant.eigenvalue))  (ζ = \(Format.number(dominant.dampingRatio, digits: 4)))"))
+        }
+        if let eigen = model.kernel.universalEigenvalues {
+            let relative = model.particleCount > 1 ? "relative \(Format.number(eigen.relative)), " : ""
+            rows.append(("kernel eigenvalues", "\(relative)centre \(Format.number(eigen.centre))"))
+        }
+        var text = TextTable.keyValue(rows)
+        text += "\nactive eigenvalues, slowest first\n"
+        text += TextTable.render(
+            header: ["#", "Re λ", "Im λ", "rate", "frequency", "ζ", "kind"],
+            rows: spectrum.activeModesByRate.enumerated().map { k, mode in
+                [
+                    "\(k + 1)", Format.number(mode.eigenvalue.real), Format.number(mode.eigenvalue.imaginary),
+                    Format.number(mode.rate), Format.number(mode.frequency), Format.number(mode.dampingRatio, digits: 4),
+                    mode.kind.rawValue,
+                ]
+            })
+        return text
+    }
+}

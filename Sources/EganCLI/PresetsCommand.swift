@@ -1,0 +1,14 @@
+import ArgumentParser
+import EffectiveGAN
+
+struct PresetsCommand: EganCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "presets", abstract: "List the built-in models, usable wherever a CONFIG is expected.",
+        discussion: "Print one preset's config with 'egan model NAME' and save it to start your own.")
+
+    func execute() throws -> String {
+        let width = Preset.allCases.map(\.rawValue.count).max() ?? 0
+        return Preset.allCases.map { $0.rawValue.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.summary }
+            .joined(separator: "\n") + "\n"
+    }
+}

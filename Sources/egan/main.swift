@@ -1,0 +1,4 @@
+import EganCLI
+import Foundation
+
+exit(EganMain.run(Array(CommandLine.arguments.dropFirst())))
