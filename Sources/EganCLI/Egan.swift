@@ -15,7 +15,10 @@ public struct Egan: ParsableCommand {
             Start with:  egan presets;  egan analyze dirac --gamma 1
             """,
         version: EffectiveGANVersion.current,
-        subcommands: [PresetsCommand.self, ModelCommand.self, AnalyzeCommand.self])
+        subcommands: [
+            PresetsCommand.self, ModelCommand.self, AnalyzeCommand.self, SweepCommand.self, OptimizeCommand.self,
+            StepsCommand.self, BenchCommand.self,
+        ])
 
     public init() {}
 }

@@ -11,6 +11,8 @@ public struct ModelSource: Sendable {
     public let resolved: ResolvedModel
     /// The construction config, when the source was one (nil for a resolved-model file).
     public let config: ModelConfig?
+    /// The JSON the source was read from (config or resolved model), for re-reading with changed fields.
+    public let document: JSONValue
 
     /// Loads `argument` as a file, else as a preset.
     ///
@@ -34,6 +36,7 @@ public struct ModelSource: Sendable {
 
     /// A config or resolved model given as JSON.
     public init(json: JSONValue, defaultName: String) throws {
+        document = json
         if ResolvedModel.looksResolved(json) {
             name = defaultName
             resolved = try ResolvedModel(json: json)
@@ -44,5 +47,11 @@ public struct ModelSource: Sendable {
             resolved = config.resolve()
             self.config = config
         }
+    }
+
+    /// The same source with the regulariser strength γ replaced (in the resolved model and the document).
+    public func with(gamma: Double) throws -> ModelSource {
+        let key = config == nil ? ["gamma"] : ["regularizer", "strength"]
+        return try ModelSource(json: document.setting(path: key, to: .number(gamma)), defaultName: name)
     }
 }

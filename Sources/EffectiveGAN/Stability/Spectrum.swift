@@ -80,13 +80,16 @@ public struct Spectrum: Sendable {
     /// Convergence rate r = −max Re λ over active modes (0 without active modes).
     public var rate: Double { -(maxActiveReal ?? 0) }
 
-    /// The dominant mode: the active λ with the largest real part. Real parts within 1e-8 ρ of the maximum count as
-    /// tied, and a tie goes to the larger |Im λ| (spec §6); of a conjugate pair, the member with Im λ > 0.
+    /// The dominant mode: the active λ with the largest real part; an exact tie (a conjugate pair, or a degenerate
+    /// real part) goes to the larger |Im λ| (spec §6), and of a conjugate pair to the member with Im λ > 0.
+    ///
+    /// Ties are exact rather than within 1e-8 ρ so that a critical point (where the dominant kind switches) is
+    /// exactly where the slowest oscillatory and real rates cross, independent of the spectrum's scale ρ.
     public var dominantMode: Mode? {
-        guard let top = maxActiveReal else { return nil }
-        return activeModes.filter { $0.eigenvalue.real >= top - width }.max {
-            if $0.frequency != $1.frequency { return $0.frequency < $1.frequency }
-            return $0.eigenvalue.imaginary < $1.eigenvalue.imaginary
+        activeModes.max { a, b in
+            if a.eigenvalue.real != b.eigenvalue.real { return a.eigenvalue.real < b.eigenvalue.real }
+            if a.frequency != b.frequency { return a.frequency < b.frequency }
+            return a.eigenvalue.imaginary < b.eigenvalue.imaginary
         }
     }
 

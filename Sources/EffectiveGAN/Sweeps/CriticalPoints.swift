@@ -1,0 +1,87 @@
+import Numerics
+
+/// A value of the swept parameter where the dominant mode switches between oscillatory and real (spec §6).
+public struct CriticalPoint: Sendable, Equatable {
+    /// How the switch happens.
+    public enum Mechanism: String, Sendable {
+        /// The dominant oscillating pair merges onto the real axis (true critical damping, ζ → 1).
+        case merge
+        /// The dominant identity changes: an oscillatory and a real branch exchange the slowest rate.
+        case crossing
+    }
+
+    /// The parameter value, refined to relative 1e-6.
+    public let value: Double
+    /// Regime just below and just above.
+    public let below: Regime
+    public let above: Regime
+    public let mechanism: Mechanism
+}
+
+/// Where one tracked oscillator branch meets the real axis (its own critical damping).
+public struct BranchMerge: Sendable, Equatable {
+    /// The parameter value, refined to relative 1e-6.
+    public let value: Double
+    /// The (real) eigenvalue where the pair meets.
+    public let eigenvalue: Double
+}
+
+extension Sweep {
+    /// Every critical point between grid points, refined by bisection to relative 1e-6.
+    ///
+    /// The dominant kind is a yes/no function of the parameter, so the bracketing root-finder is bisection on
+    /// "underdamped" between the last grid point on one side and the first on the other.
+    public func criticalPoints(_ source: ModelSource) throws -> [CriticalPoint] {
+        var found: [CriticalPoint] = []
+        for k in 1..<points.count {
+            let left = points[k - 1].spectrum.regime
+            let right = points[k].spectrum.regime
+            let converging: Set<Regime> = [.underdamped, .overdamped]
+            guard left != right, converging.contains(left), converging.contains(right) else { continue }
+            var lower = points[k - 1].value
+            var upper = points[k].value
+            var oscillatorySide = left == .underdamped ? points[k - 1].spectrum : points[k].spectrum
+            while upper - lower > Tolerance.refinement * max(abs(lower), abs(upper)) {
+                let middle = (lower + upper) / 2
+                let spectrum = try Sweep.spectrum(source, parameter: parameter, value: middle)
+                if spectrum.regime == .underdamped { oscillatorySide = spectrum }
+                if (spectrum.regime == .underdamped) == (left == .underdamped) { lower = middle } else { upper = middle }
+            }
+            let ζ = oscillatorySide.dominantMode?.dampingRatio ?? 1
+            found.append(
+                CriticalPoint(
+                    value: (lower + upper) / 2, below: left, above: right, mechanism: ζ > 0.999 ? .merge : .crossing))
+        }
+        return found
+    }
+
+    /// For every tracked branch that leaves (or reaches) the real axis between two grid points, the refined value
+    /// where it does so. Each conjugate pair is reported once.
+    public func branchMerges(_ source: ModelSource, branches: [Branch]) throws -> [BranchMerge] {
+        var merges: [BranchMerge] = []
+        for branch in branches {
+            for k in 1..<branch.eigenvalues.count {
+                let a = branch.eigenvalues[k - 1]
+                let b = branch.eigenvalues[k]
+                let oscillatoryA = abs(a.imaginary) > points[k - 1].spectrum.width
+                let oscillatoryB = abs(b.imaginary) > points[k].spectrum.width
+                guard oscillatoryA != oscillatoryB, (oscillatoryA ? a : b).imaginary > 0 else { continue }
+                var lower = points[k - 1].value
+                var upper = points[k].value
+                var meeting = oscillatoryA ? b.real : a.real
+                while upper - lower > Tolerance.refinement * max(abs(lower), abs(upper)) {
+                    let middle = (lower + upper) / 2
+                    let t = (middle - points[k - 1].value) / (points[k].value - points[k - 1].value)
+                    let guess = a * Complex(1 - t, 0) + b * Complex(t, 0)
+                    let spectrum = try Sweep.spectrum(source, parameter: parameter, value: middle)
+                    guard let nearest = spectrum.modes.min(by: { ($0.eigenvalue - guess).length < ($1.eigenvalue - guess).length })
+                    else { break }
+                    meeting = nearest.eigenvalue.real
+                    if (nearest.kind == .oscillatory) == oscillatoryA { lower = middle } else { upper = middle }
+                }
+                merges.append(BranchMerge(value: (lower + upper) / 2, eigenvalue: meeting))
+            }
+        }
+        return merges.sorted { $0.value < $1.value }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import GSLBridge
+
+/// γ* = argmax r(γ) on an interval (spec §6), with what the optimum is made of.
+public struct OptimalStrength: Sendable {
+    /// How γ* relates to the structure of the spectrum.
+    public enum Relation: Sendable, Equatable {
+        /// γ* coincides (to 1e-5 relative) with a critical point: critical damping is optimal.
+        case criticalPoint(Double)
+        /// The two slowest distinct branches have equal rates at γ*: the optimum is a crossing of rates.
+        case rateCrossing
+        /// The rate is largest at an end of the interval: widen it.
+        case boundary
+        /// A smooth interior maximum of one branch's rate.
+        case smoothMaximum
+    }
+
+    public let gamma: Double
+    public let rate: Double
+    public let dominant: Mode?
+    /// Regimes at γ*(1 − 10⁻³) and γ*(1 + 10⁻³).
+    public let regimeBelow: Regime
+    public let regimeAbove: Regime
+    public let criticalPoints: [CriticalPoint]
+    public let relation: Relation
+    /// The log scan the refinement started from.
+    public let scan: Sweep
+
+    /// Scans `steps` log-spaced γ in [from, to], then refines the best bracket with GSL's Brent minimiser on −r(γ)
+    /// to relative 1e-6.
+    public static func find(
+        _ source: ModelSource, from: Double, to: Double, steps: Int = 61, progress: ProgressHandler? = nil
+    ) throws -> OptimalStrength {
+        let grid = try SweepGrid(from: from, to: to, steps: steps, scale: .log)
+        let scan = try Sweep.run(source, values: grid.values, progress: progress)
+        let rates = scan.points.map(\.spectrum.rate)
+        let best = rates.indices.max { rates[$0] < rates[$1] }!
+        let rateAt: (Double) throws -> Double = { try Sweep.spectrum(source, parameter: .strength, value: $0).rate }
+
+        var gamma = scan.points[best].value
+        let onBoundary = best == 0 || best == rates.count - 1
+        if !onBoundary, rates[best] > rates[best - 1], rates[best] > rates[best + 1] {
+            var failure: (any Error)?
+            gamma = try GSLMinimizer.minimize(
+                { γ in
+                    do { return -(try rateAt(γ)) } catch {
+                        failure = failure ?? error
+                        return .infinity
+                    }
+                }, lower: scan.points[best - 1].value, guess: gamma, upper: scan.points[best + 1].value,
+                relativeTolerance: Tolerance.refinement)
+            if let failure { throw failure }
+        }
+        let spectrum = try Sweep.spectrum(source, parameter: .strength, value: gamma)
+        let critical = try scan.criticalPoints(source)
+        let relation: Relation
+        if onBoundary {
+            relation = .boundary
+        } else if let point = critical.first(where: { abs($0.value - gamma) <= 1e-5 * gamma }) {
+            relation = .criticalPoint(point.value)
+        } else if spectrum.hasRateCrossing {
+            relation = .rateCrossing
+        } else {
+            relation = .smoothMaximum
+        }
+        return OptimalStrength(
+            gamma: gamma, rate: spectrum.rate, dominant: spectrum.dominantMode,
+            regimeBelow: try Sweep.spectrum(source, parameter: .strength, value: gamma * (1 - 1e-3)).regime,
+            regimeAbove: try Sweep.spectrum(source, parameter: .strength, value: gamma * (1 + 1e-3)).regime,
+            criticalPoints: critical, relation: relation, scan: scan)
+    }
+}
+
+extension Spectrum {
+    /// Whether the two slowest distinct branches (one member per conjugate pair) decay at rates equal to 1e-4
+    /// relative: the signature of an optimum where two modes exchange the lead.
+    var hasRateCrossing: Bool {
+        let distinct = activeModesByRate.filter { $0.eigenvalue.imaginary >= 0 }
+        guard distinct.count >= 2 else { return false }
+        return abs(distinct[1].rate - distinct[0].rate) <= 1e-4 * max(abs(distinct[0].rate), 1e-300)
+    }
+}

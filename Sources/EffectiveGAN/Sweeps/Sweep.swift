@@ -1,0 +1,29 @@
+/// One grid point of a sweep: the parameter value and the classified spectrum there.
+public struct SweepPoint: Sendable {
+    /// The swept parameter's value.
+    public let value: Double
+    public let spectrum: Spectrum
+}
+
+/// Linear stability along a grid of one parameter (spec §6), each point analysed independently on all cores.
+public struct Sweep: Sendable {
+    public let parameter: ParameterPath
+    public let points: [SweepPoint]
+
+    /// Analyses `source` at every value of `values` for `parameter`.
+    public static func run(
+        _ source: ModelSource, parameter: ParameterPath = .strength, values: [Double], progress: ProgressHandler? = nil
+    ) throws -> Sweep {
+        let points = try parallelMap(values.count, progress: progress) { k in
+            SweepPoint(value: values[k], spectrum: try spectrum(source, parameter: parameter, value: values[k]))
+        }
+        return Sweep(parameter: parameter, points: points)
+    }
+
+    /// The classified spectrum at one value.
+    public static func spectrum(_ source: ModelSource, parameter: ParameterPath, value: Double) throws -> Spectrum {
+        try StabilityAnalysis(model: parameter.model(source, value: value)).spectrum
+    }
+
+    public var values: [Double] { points.map(\.value) }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import EffectiveGAN
+
+/// `--from --to --steps --scale`: the grid of a sweep.
+struct GridOptions: ParsableArguments {
+    @Option(help: "First value of the swept parameter.")
+    var from: Double = 0.01
+    @Option(help: "Last value of the swept parameter.")
+    var to: Double = 10
+    @Option(help: "Number of grid points (at least 2), endpoints included.")
+    var steps: Int = 61
+    @Option(help: "Grid spacing: log (default) or linear.")
+    var scale: SweepGrid.Scale = .log
+
+    func grid() throws -> SweepGrid { try SweepGrid(from: from, to: to, steps: steps, scale: scale) }
+}
+
+extension SweepGrid.Scale: ExpressibleByArgument {}
+extension SteppingScheme: ExpressibleByArgument {}
+
+/// Output format of tabular commands.
+enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
+    case table, csv, json
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import EffectiveGAN
+
+struct StepsCommand: EganCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "steps", abstract: "Discrete training: the largest stable learning rate h and the per-step contraction.",
+        discussion: """
+            Linearises one round of gradient steps at the equilibrium (spec §7): simultaneous T = I + hJ, or \
+            alternating (the discriminator steps --critic-steps times, then the generator --generator-steps times). \
+            Training is stable when the spectral radius of T on the active directions is below 1; h_max is found by \
+            bisection to relative 1e-6.
+              egan steps dirac --gamma 1
+              egan steps ring8 --gamma 0.5 --scheme alternating --critic-steps 5 --lr 0.1
+              egan steps ring8 --sweep --from 0.01 --to 10 --steps 41
+            """)
+
+    @OptionGroup var model: ModelArgument
+    @Option(help: "Regulariser strength γ (default: the config's).")
+    var gamma: Double?
+    @Option(help: "simultaneous or alternating.")
+    var scheme: SteppingScheme = .simultaneous
+    @Option(help: "Discriminator steps per round (alternating).")
+    var criticSteps: Int = 1
+    @Option(help: "Generator steps per round (alternating).")
+    var generatorSteps: Int = 1
+    @Option(help: "Also report the contraction factor per round at this step size h.")
+    var lr: Double?
+    @Flag(help: "Map h_max over a γ grid (--from --to --steps --scale).")
+    var sweep = false
+    @OptionGroup var grid: GridOptions
+    @Flag(help: "Print JSON (schema egan.steps/1).")
+    var json = false
+
+    func validate() throws {
+        if let gamma, !(gamma >= 0 && gamma.isFinite) { throw ValidationError("--gamma must be a finite number ≥ 0 (got \(gamma))") }
+        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive step size (got \(lr))") }
+        if criticSteps < 1 || generatorSteps < 1 { throw ValidationError("--critic-steps and --generator-steps must be at least 1") }
+    }
+
+    func execute() throws -> String {
+        let source = try model.load()
+        let gammas = sweep ? try grid.grid().values : [gamma ?? source.resolved.gamma]
+        let results = try parallelMap(gammas.count, progress: sweep ? Progress.bar("steps") : nil) { k in
+            let training = try DiscreteTraining(
+                model: EffectiveModel(source.resolved, gamma: gammas[k]), scheme: scheme, criticSteps: criticSteps,
+                generatorSteps: generatorSteps)
+            let limit = try training.largestStableStep()
+            let contraction = try lr.map { try training.contraction(step: $0) }
+            return (gamma: gammas[k], limit: limit, contraction: contraction)
+        }
+        if json {
+            return JSONValue.object([
+                ("schema", .string("egan.steps/1")), ("model", .string(source.name)), ("scheme", .string(scheme.rawValue)),
+                ("criticSteps", .integer(criticSteps)), ("generatorSteps", .integer(generatorSteps)),
+                ("lr", lr.map(JSONValue.number) ?? .null),
+                (
+                    "points",
+                    .array(
+                        results.map {
+                            .object([
+                                ("gamma", .number($0.gamma)), ("hMax", .number($0.limit)),
+                                ("contraction", $0.contraction.map(JSONValue.number) ?? .null),
+                            ])
+                        })
+                ),
+            ]).prettyText + "\n"
+        }
+        var header = ["γ", "h_max"]
+        if lr != nil { header += ["contraction at h", "stable"] }
+        let rows = results.map { result -> [String] in
+            var row = [Format.number(result.gamma), result.limit == 0 ? "none" : Format.number(result.limit, digits: 9)]
+            if let c = result.contraction { row += [Format.number(c, digits: 9), c < 1 - DiscreteTraining.stabilityMargin ? "yes" : "no"] }
+            return row
+        }
+        let schemeText = scheme == .alternating ? "alternating, \(criticSteps) critic / \(generatorSteps) generator step(s)" : "simultaneous"
+        return "\(source.name): \(schemeText) gradient steps\n" + TextTable.render(header: header, rows: rows)
+            + (results.contains { $0.limit == 0 } ? "none: no step size is stable (the flow is not asymptotically stable at that γ)\n" : "")
+    }
+}
