@@ -45,8 +45,26 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
     case sweepRing8 = "sweep-ring8"
     /// γ* of ring8: a 121-point scan plus Brent refinement and critical points.
     case optimizeRing8 = "optimize-ring8"
+    /// 256 particles, 512 cos features (outer), t = 200 with rk8pd (rtol 1e-8), 11 samples.
+    case simulate256 = "simulate-256"
+
+    /// The model of `simulate-256`: 8 ring modes with 32 samples each (M = N = 256).
+    static let largeOuterModel = """
+        {"name": "bench-256", "dimension": 2,
+         "target": {"kind": "ring", "modes": 8, "radius": 2.0, "samplesPerMode": 32, "spread": 0.1, "seed": 1},
+         "generator": {"particles": 256, "kernel": {"kind": "universal", "ratio": 0.1},
+                       "init": {"kind": "targets", "std": 0.1, "seed": 2}},
+         "discriminator": {"kind": "mlp", "width": 512, "activation": "cos", "train": "outer", "seed": 3},
+         "loss": "wgan", "regularizer": {"kind": "r1", "strength": 1.0}}
+        """
 
     func run() throws -> Int {
+        if self == .simulate256 {
+            let source = try ModelSource(json: JSONValue.parse(Data(Self.largeOuterModel.utf8), source: "bench"), defaultName: "bench")
+            let model = EffectiveModel(source.resolved)
+            _ = try model.simulate(SimulationSettings(integrator: .ode(.rk8pd), tEnd: 200, samples: 11))
+            return model.stateDimension
+        }
         let source = try ModelSource(preset: .ring8)
         switch self {
         case .sweepRing8:
@@ -54,6 +72,8 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
             _ = try Sweep.run(source, values: grid.values)
         case .optimizeRing8:
             _ = try OptimalStrength.find(source, from: 1e-3, to: 1e3)
+        case .simulate256:
+            break
         }
         return EffectiveModel(source.resolved).stateDimension
     }

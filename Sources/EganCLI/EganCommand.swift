@@ -30,6 +30,8 @@ public enum EganMain {
             var command = try Egan.parseAsRoot(arguments)
             try command.run()
             return 0
+        } catch let exit as ExitCode {
+            return exit.rawValue  // the command already said why (e.g. crosscheck's FAIL rows)
         } catch {
             let code = Egan.exitCode(for: error)
             if code == .success {

@@ -142,8 +142,11 @@ extension InitSpec {
                     path: reader.child("points"), reason: "must list \(particles) points of dimension \(dimension)")
             }
             self = .points(points)
+        case "targets":
+            try reader.rejectUnknownKeys(allowed: ["kind", "std", "seed"])
+            self = .aroundTargets(std: try reader.nonNegative("std", default: 0.1), seed: try reader.nonNegativeInt("seed", default: 2))
         default:
-            throw ConfigError.invalidValue(path: reader.child("kind"), reason: "is '\(kind)'; choose one of: gaussian, points")
+            throw ConfigError.invalidValue(path: reader.child("kind"), reason: "is '\(kind)'; choose one of: gaussian, points, targets")
         }
     }
 }

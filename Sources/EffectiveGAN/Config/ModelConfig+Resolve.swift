@@ -11,7 +11,7 @@ extension ModelConfig {
         let n = generator.particles
         let equilibrium = (0..<n).map { targets[$0 % targets.count] }
         return ResolvedModel(
-            targets: targets, particles: equilibrium, initialParticles: generator.initial.points(particles: n),
+            targets: targets, particles: equilibrium, initialParticles: generator.initial.points(equilibrium: equilibrium),
             kernel: generator.kernel.matrix(particles: n, learningRate: generator.learningRate),
             discriminator: discriminator.resolve(dimension: dimension), etaD: discriminator.learningRate, loss: loss,
             regularizer: regularizer.kind, gamma: regularizer.strength)
@@ -74,13 +74,16 @@ extension KernelSpec {
 }
 
 extension InitSpec {
-    func points(particles n: Int) -> [[Double]] {
+    func points(equilibrium: [[Double]]) -> [[Double]] {
         switch self {
         case let .points(points):
             return points
         case let .gaussian(center, std, seed):
             let rng = MersenneTwister(seed: UInt(seed))
-            return (0..<n).map { _ in center.map { $0 + rng.gaussian(sigma: std) } }
+            return equilibrium.map { _ in center.map { $0 + rng.gaussian(sigma: std) } }
+        case let .aroundTargets(std, seed):
+            let rng = MersenneTwister(seed: UInt(seed))
+            return equilibrium.map { $0.map { $0 + rng.gaussian(sigma: std) } }
         }
     }
 }

@@ -59,6 +59,9 @@ public enum InitSpec: Equatable, Sendable {
     case gaussian(center: [Double], std: Double, seed: Int)
     /// Explicit starting positions, one per particle.
     case points([[Double]])
+    /// Each particle at its matched target (particle i at y_{i mod M}) plus `std · N(0, 1)` per coordinate:
+    /// a start near equilibrium, where the linear analysis should predict the nonlinear run.
+    case aroundTargets(std: Double, seed: Int)
 }
 
 /// The discriminator's construction (spec §1 and §8).

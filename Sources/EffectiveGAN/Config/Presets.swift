@@ -2,6 +2,7 @@
 public enum Preset: String, CaseIterable, Sendable {
     case dirac
     case ring8
+    case ring8Near = "ring8-near"
     case line2
 
     /// The preset `egan report` uses when given no config.
@@ -14,6 +15,8 @@ public enum Preset: String, CaseIterable, Sendable {
             return "Mescheder's Dirac GAN: one particle, target at 0, linear D without bias, wgan + r1 (spec §6 oracle)"
         case .ring8:
             return "8 modes on a ring of radius 2, 8 particles, φ = 0.1, 64 cos random features (outer), wgan + r1"
+        case .ring8Near:
+            return "ring8 starting near its equilibrium (each particle 0.05 from its target): where linear theory predicts the run"
         case .line2:
             return "2 modes at ±1 on a line, 2 particles, tanh MLP of width 16 with all weights trained, nonsaturating + r1"
         }
@@ -37,6 +40,16 @@ public enum Preset: String, CaseIterable, Sendable {
                  "target": {"kind": "ring", "modes": 8, "radius": 2.0, "samplesPerMode": 1, "spread": 0.0, "seed": 1},
                  "generator": {"particles": 8, "learningRate": 1.0, "kernel": {"kind": "universal", "ratio": 0.1},
                                "init": {"kind": "gaussian", "center": [0, 0], "std": 0.1, "seed": 2}},
+                 "discriminator": {"kind": "mlp", "width": 64, "activation": "cos", "train": "outer", "weightStd": 1.0,
+                                   "hiddenBias": "uniform-2pi", "seed": 3, "learningRate": 1.0},
+                 "loss": "wgan", "regularizer": {"kind": "r1", "strength": 0.0}}
+                """
+        case .ring8Near:
+            return """
+                {"name": "ring8-near", "dimension": 2,
+                 "target": {"kind": "ring", "modes": 8, "radius": 2.0, "samplesPerMode": 1, "spread": 0.0, "seed": 1},
+                 "generator": {"particles": 8, "learningRate": 1.0, "kernel": {"kind": "universal", "ratio": 0.1},
+                               "init": {"kind": "targets", "std": 0.05, "seed": 2}},
                  "discriminator": {"kind": "mlp", "width": 64, "activation": "cos", "train": "outer", "weightStd": 1.0,
                                    "hiddenBias": "uniform-2pi", "seed": 3, "learningRate": 1.0},
                  "loss": "wgan", "regularizer": {"kind": "r1", "strength": 0.0}}

@@ -21,11 +21,13 @@ extension EffectiveModel {
         let invN = 1 / Double(n)
         let invM = 1 / Double(targetCount)
 
-        let valuesX = discriminator.values(at: x, parameters: θ)
-        let gradientsX = discriminator.gradients(at: x, parameters: θ)
-        let qX = discriminator.parameterGradients(at: x, parameters: θ)
-        let mixedX = discriminator.mixedDerivatives(at: x, parameters: θ)
-        let hessX = discriminator.spatialHessians(at: x, parameters: θ)
+        let fake = discriminator.batch(at: x, parameters: θ)
+        let real = discriminator.batch(at: targets, parameters: θ)
+        let valuesX = fake.values
+        let gradientsX = fake.gradients
+        let qX = fake.parameterGradients()
+        let mixedX = fake.mixedDerivatives()
+        let hessX = fake.spatialHessians()
 
         var jacobian = Matrix(rows: stateDimension, columns: stateDimension)
 
@@ -49,7 +51,7 @@ extension EffectiveModel {
         // Discriminator rows, particle columns.
         let penaltyMixed: Matrix? =
             regularizer == .r2 && gamma != 0
-            ? discriminator.penaltyMixedDerivatives(at: x, parameters: θ, directions: gradientsX) : nil
+            ? fake.penaltyMixedDerivatives(directions: gradientsX) : nil
         for i in 0..<n {
             let curvature = loss.fSecond(-valuesX[i]) * invN
             let slope = loss.fPrime(-valuesX[i]) * invN
@@ -68,15 +70,13 @@ extension EffectiveModel {
         }
 
         // Discriminator rows, parameter columns.
-        let valuesT = discriminator.values(at: targets, parameters: θ)
-        let qT = discriminator.parameterGradients(at: targets, parameters: θ)
+        let valuesT = real.values
+        let qT = real.parameterGradients()
         var hθθ = Matrix.weightedGram(qT, weights: valuesT.map { loss.fSecond($0) * invM })
         hθθ.addProduct(qX.scalingColumns(by: valuesX.map { loss.fSecond(-$0) * invN }), qX, transB: .transposed)
-        discriminator.addParameterHessians(
-            at: targets, parameters: θ, weights: valuesT.map { loss.fPrime($0) * invM }, into: &hθθ)
-        discriminator.addParameterHessians(
-            at: x, parameters: θ, weights: valuesX.map { -loss.fPrime(-$0) * invN }, into: &hθθ)
-        if gamma != 0 { addPenaltyHessian(parameters: θ, particles: x, gradientsX: gradientsX, mixedX: mixedX, into: &hθθ) }
+        real.addParameterHessians(weights: valuesT.map { loss.fPrime($0) * invM }, into: &hθθ)
+        fake.addParameterHessians(weights: valuesX.map { -loss.fPrime(-$0) * invN }, into: &hθθ)
+        if gamma != 0 { addPenaltyHessian(real: real, fake: fake, mixedX: mixedX, into: &hθθ) }
         for c in 0..<p { hθθ[c, c] -= weightDecay }
         for c in 0..<p { for r in 0..<p { jacobian[nd + r, nd + c] = etaD * hθθ[r, c] } }
         return jacobian
@@ -84,31 +84,22 @@ extension EffectiveModel {
 
     /// hessian −= γ ∇²_θ R.
     private func addPenaltyHessian(
-        parameters θ: [Double], particles x: Matrix, gradientsX: Matrix, mixedX: Matrix, into hessian: inout Matrix
+        real: any DiscriminatorBatch, fake: any DiscriminatorBatch, mixedX: Matrix, into hessian: inout Matrix
     ) {
-        let points: Matrix
-        let mixed: Matrix
-        let gradients: Matrix
         switch regularizer {
         case .none:
             return
         case .l2:
             for c in 0..<parameterCount { hessian[c, c] -= gamma }
-            return
-        case .r1:
-            points = targets
-            mixed = discriminator.mixedDerivatives(at: targets, parameters: θ)
-            gradients = discriminator.gradients(at: targets, parameters: θ)
-        case .r2:
-            points = x
-            mixed = mixedX
-            gradients = gradientsX
+        case .r1, .r2:
+            let batch = regularizer == .r1 ? real : fake
+            let mixed = regularizer == .r1 ? real.mixedDerivatives() : mixedX
+            let count = batch.values.count
+            let weight = gamma / Double(count)
+            hessian.addProduct(mixed, mixed, transA: .transposed, alpha: -weight, beta: 1)
+            batch.addPenaltyCurvature(
+                directions: batch.gradients, weights: .init(repeating: -weight, count: count), into: &hessian)
         }
-        let weight = gamma / Double(points.rows)
-        hessian.addProduct(mixed, mixed, transA: .transposed, alpha: -weight, beta: 1)
-        discriminator.addPenaltyCurvature(
-            at: points, parameters: θ, directions: gradients,
-            weights: .init(repeating: -weight, count: points.rows), into: &hessian)
     }
 }
 

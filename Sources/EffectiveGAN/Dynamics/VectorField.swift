@@ -6,55 +6,46 @@ import LinearAlgebra
 extension EffectiveModel {
     /// F(z), a vector of length `stateDimension`.
     public func field(at z: [Double]) -> [Double] {
-        let x = particles(in: z)
         let θ = parameters(in: z)
-        let valuesX = discriminator.values(at: x, parameters: θ)
-        let gradientsX = discriminator.gradients(at: x, parameters: θ)
+        let fake = discriminator.batch(at: particles(in: z), parameters: θ)
+        let real = discriminator.batch(at: targets, parameters: θ)
         var push = [Double](repeating: 0, count: particleBlockLength)
         for i in 0..<particleCount {
-            let slope = loss.gPrime(valuesX[i])
-            for α in 0..<dimension { push[i * dimension + α] = slope * gradientsX[i, α] }
+            let slope = loss.gPrime(fake.values[i])
+            for α in 0..<dimension { push[i * dimension + α] = slope * fake.gradients[i, α] }
         }
-        let particleVelocity = kernel.apply(to: push, blockSize: dimension)
-
-        let ascent = discriminatorAscent(parameters: θ, particles: x, valuesX: valuesX, gradientsX: gradientsX)
-        return particleVelocity + ascent
+        return kernel.apply(to: push, blockSize: dimension) + discriminatorAscent(parameters: θ, real: real, fake: fake)
     }
 
-    /// θ̇ = η_D ∇_θ V_D at the given particles.
-    func discriminatorAscent(parameters θ: [Double], particles x: Matrix, valuesX: [Double], gradientsX: Matrix)
+    /// θ̇ = η_D ∇_θ V_D, given the discriminator evaluated at the targets (`real`) and the particles (`fake`).
+    func discriminatorAscent(parameters θ: [Double], real: any DiscriminatorBatch, fake: any DiscriminatorBatch)
         -> [Double]
     {
-        let valuesT = discriminator.values(at: targets, parameters: θ)
         let m = Double(targetCount)
         let n = Double(particleCount)
-        var gradient = discriminator.weightedParameterGradient(
-            at: targets, parameters: θ, weights: valuesT.map { loss.fPrime($0) / m })
-        let fake = discriminator.weightedParameterGradient(
-            at: x, parameters: θ, weights: valuesX.map { -loss.fPrime(-$0) / n })
-        let penalty = penaltyGradient(parameters: θ, particles: x, gradientsX: gradientsX)
+        var gradient = real.weightedParameterGradient(weights: real.values.map { loss.fPrime($0) / m })
+        let push = fake.weightedParameterGradient(weights: fake.values.map { -loss.fPrime(-$0) / n })
+        let penalty = penaltyGradient(parameters: θ, real: real, fake: fake)
         for p in 0..<parameterCount {
-            gradient[p] = etaD * (gradient[p] + fake[p] - gamma * penalty[p] - weightDecay * θ[p])
+            gradient[p] = etaD * (gradient[p] + push[p] - gamma * penalty[p] - weightDecay * θ[p])
         }
         return gradient
     }
 
-    /// ∇_θ R (spec §3): R1 and R2 as Σ_p (1/count) G_pᵀ g_p, l2 as θ.
-    func penaltyGradient(parameters θ: [Double], particles x: Matrix, gradientsX: Matrix) -> [Double] {
+    /// ∇_θ R (spec §3): R1 and R2 as Σ_p (1/count) G_pᵀ g_p over the targets or particles, l2 as θ.
+    func penaltyGradient(parameters θ: [Double], real: any DiscriminatorBatch, fake: any DiscriminatorBatch)
+        -> [Double]
+    {
         switch regularizer {
         case .none:
             return [Double](repeating: 0, count: parameterCount)
         case .l2:
             return θ
-        case .r1:
-            let gradientsT = discriminator.gradients(at: targets, parameters: θ)
-            return discriminator.weightedPenaltyGradient(
-                at: targets, parameters: θ, directions: gradientsT,
-                weights: .init(repeating: 1 / Double(targetCount), count: targetCount))
-        case .r2:
-            return discriminator.weightedPenaltyGradient(
-                at: x, parameters: θ, directions: gradientsX,
-                weights: .init(repeating: 1 / Double(particleCount), count: particleCount))
+        case .r1, .r2:
+            let batch = regularizer == .r1 ? real : fake
+            let count = batch.values.count
+            return batch.weightedPenaltyGradient(
+                directions: batch.gradients, weights: .init(repeating: 1 / Double(count), count: count))
         }
     }
 }

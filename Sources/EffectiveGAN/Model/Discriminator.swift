@@ -7,7 +7,7 @@ import LinearAlgebra
 /// H_p = ∇²_x D(x_p) (d × d), and for a fixed direction r the penalty potential ψ_r(θ, x) = r·∇_x D(x), whose
 /// derivatives give the R1/R2 terms: ∇_θ R1 = (1/M) Σ_m ∇_θ ψ_{g_m}(y_m), because ∇_θ ½‖g‖² = G_mᵀ g_m.
 ///
-/// Batches are `Matrix` values with one row per point (count × d).
+/// Batches are `Matrix` values with one row per point (count × d); see `DiscriminatorBatch`.
 public protocol Discriminator: Sendable {
     /// Output dimension d.
     var dimension: Int { get }
@@ -18,29 +18,33 @@ public protocol Discriminator: Sendable {
     /// Names of the parameter blocks in state order, with their lengths (for reports and tests).
     var parameterBlocks: [(name: String, count: Int)] { get }
 
+    /// D evaluated on a batch of points (one per row); the batch caches what its derivatives share.
+    func batch(at points: Matrix, parameters: [Double]) -> any DiscriminatorBatch
+}
+
+/// A discriminator evaluated at a batch of points x_p for one θ.
+public protocol DiscriminatorBatch {
     /// D(x_p) for every point.
-    func values(at points: Matrix, parameters: [Double]) -> [Double]
+    var values: [Double] { get }
     /// ∇_x D(x_p), one row per point.
-    func gradients(at points: Matrix, parameters: [Double]) -> Matrix
+    var gradients: Matrix { get }
     /// Σ_p w_p q_p (P numbers), without forming the q_p.
-    func weightedParameterGradient(at points: Matrix, parameters: [Double], weights: [Double]) -> [Double]
+    func weightedParameterGradient(weights: [Double]) -> [Double]
     /// Σ_p w_p ∇_θ ψ_{r_p}(θ, x_p) = Σ_p w_p G_pᵀ r_p (P numbers); `directions` has one row r_p per point.
-    func weightedPenaltyGradient(at points: Matrix, parameters: [Double], directions: Matrix, weights: [Double])
-        -> [Double]
+    func weightedPenaltyGradient(directions: Matrix, weights: [Double]) -> [Double]
 
     /// q_p as the columns of a P × count matrix.
-    func parameterGradients(at points: Matrix, parameters: [Double]) -> Matrix
+    func parameterGradients() -> Matrix
     /// G_p stacked: row p·d + α holds ∂_θ ∂_{x_α} D(x_p) (count·d × P).
-    func mixedDerivatives(at points: Matrix, parameters: [Double]) -> Matrix
+    func mixedDerivatives() -> Matrix
     /// H_p stacked: rows p·d ..< (p+1)·d (count·d × d).
-    func spatialHessians(at points: Matrix, parameters: [Double]) -> Matrix
+    func spatialHessians() -> Matrix
     /// hessian += Σ_p w_p ∂²_θ D(x_p).
-    func addParameterHessians(at points: Matrix, parameters: [Double], weights: [Double], into hessian: inout Matrix)
+    func addParameterHessians(weights: [Double], into hessian: inout Matrix)
     /// hessian += Σ_p w_p ∂²_θ ψ_{r_p}(θ, x_p).
-    func addPenaltyCurvature(
-        at points: Matrix, parameters: [Double], directions: Matrix, weights: [Double], into hessian: inout Matrix)
+    func addPenaltyCurvature(directions: Matrix, weights: [Double], into hessian: inout Matrix)
     /// ∂_x ∇_θ ψ_{r_p}(θ, x) at x_p, stacked as a P × (count·d) matrix (column p·d + β is ∂_{x_β}).
-    func penaltyMixedDerivatives(at points: Matrix, parameters: [Double], directions: Matrix) -> Matrix
+    func penaltyMixedDerivatives(directions: Matrix) -> Matrix
 }
 
 extension ResolvedModel.Discriminator {

@@ -16,63 +16,69 @@ public struct LinearDiscriminator: Discriminator {
         [("v", dimension)] + (outputBias ? [("c", 1)] : [])
     }
 
-    public func values(at points: Matrix, parameters θ: [Double]) -> [Double] {
-        let c = outputBias ? θ[dimension] : 0
+    public func batch(at points: Matrix, parameters: [Double]) -> any DiscriminatorBatch {
+        LinearBatch(discriminator: self, points: points, θ: parameters)
+    }
+}
+
+/// The linear discriminator at a batch of points: q_p = (x_p, 1), g_p = v, G_p = [I 0], all else zero.
+struct LinearBatch: DiscriminatorBatch {
+    let discriminator: LinearDiscriminator
+    let points: Matrix
+    let θ: [Double]
+
+    var dimension: Int { discriminator.dimension }
+    var parameterCount: Int { discriminator.parameterCount }
+
+    var values: [Double] {
+        let c = discriminator.outputBias ? θ[dimension] : 0
         return (0..<points.rows).map { p in (0..<dimension).reduce(c) { $0 + θ[$1] * points[p, $1] } }
     }
 
-    public func gradients(at points: Matrix, parameters θ: [Double]) -> Matrix {
+    var gradients: Matrix {
         var g = Matrix(rows: points.rows, columns: dimension)
         for p in 0..<points.rows { for α in 0..<dimension { g[p, α] = θ[α] } }
         return g
     }
 
-    public func weightedParameterGradient(at points: Matrix, parameters: [Double], weights: [Double]) -> [Double] {
+    func weightedParameterGradient(weights: [Double]) -> [Double] {
         var result = [Double](repeating: 0, count: parameterCount)
         for p in 0..<points.rows {
             for α in 0..<dimension { result[α] += weights[p] * points[p, α] }
-            if outputBias { result[dimension] += weights[p] }
+            if discriminator.outputBias { result[dimension] += weights[p] }
         }
         return result
     }
 
-    public func weightedPenaltyGradient(
-        at points: Matrix, parameters: [Double], directions: Matrix, weights: [Double]
-    ) -> [Double] {
+    func weightedPenaltyGradient(directions: Matrix, weights: [Double]) -> [Double] {
         // ψ_r = r·v, so ∇_v ψ_r = r.
         var result = [Double](repeating: 0, count: parameterCount)
         for p in 0..<points.rows { for α in 0..<dimension { result[α] += weights[p] * directions[p, α] } }
         return result
     }
 
-    public func parameterGradients(at points: Matrix, parameters: [Double]) -> Matrix {
+    func parameterGradients() -> Matrix {
         var q = Matrix(rows: parameterCount, columns: points.rows)
         for p in 0..<points.rows {
             for α in 0..<dimension { q[α, p] = points[p, α] }
-            if outputBias { q[dimension, p] = 1 }
+            if discriminator.outputBias { q[dimension, p] = 1 }
         }
         return q
     }
 
-    public func mixedDerivatives(at points: Matrix, parameters: [Double]) -> Matrix {
+    func mixedDerivatives() -> Matrix {
         var g = Matrix(rows: points.rows * dimension, columns: parameterCount)
         for p in 0..<points.rows { for α in 0..<dimension { g[p * dimension + α, α] = 1 } }
         return g
     }
 
-    public func spatialHessians(at points: Matrix, parameters: [Double]) -> Matrix {
-        Matrix(rows: points.rows * dimension, columns: dimension)
-    }
+    func spatialHessians() -> Matrix { Matrix(rows: points.rows * dimension, columns: dimension) }
 
-    public func addParameterHessians(
-        at points: Matrix, parameters: [Double], weights: [Double], into hessian: inout Matrix
-    ) {}
+    func addParameterHessians(weights: [Double], into hessian: inout Matrix) {}
 
-    public func addPenaltyCurvature(
-        at points: Matrix, parameters: [Double], directions: Matrix, weights: [Double], into hessian: inout Matrix
-    ) {}
+    func addPenaltyCurvature(directions: Matrix, weights: [Double], into hessian: inout Matrix) {}
 
-    public func penaltyMixedDerivatives(at points: Matrix, parameters: [Double], directions: Matrix) -> Matrix {
+    func penaltyMixedDerivatives(directions: Matrix) -> Matrix {
         Matrix(rows: parameterCount, columns: points.rows * dimension)
     }
 }

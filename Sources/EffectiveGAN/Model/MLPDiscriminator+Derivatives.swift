@@ -1,17 +1,17 @@
 import LinearAlgebra
 
 /// First-order quantities: what the vector field needs.
-extension MLPDiscriminator {
-    public func values(at points: Matrix, parameters θ: [Double]) -> [Double] {
-        let r = responses(at: points, θ)
+extension MLPBatch {
+    /// D(x_p) = c + s Σ_k a_k φ(h_pk).
+    func computeValues() -> [Double] {
         let c = outputBias ? θ[outputBiasIndex] : 0
         return (0..<points.rows).map { p in
             c + scale * (0..<width).reduce(0) { $0 + θ[$1] * r.φ0[p * width + $1] }
         }
     }
 
-    public func gradients(at points: Matrix, parameters θ: [Double]) -> Matrix {
-        let r = responses(at: points, θ)
+    /// ∇_x D(x_p) = s Σ_k a_k φ′(h_pk) w_k.
+    func computeGradients() -> Matrix {
         var g = Matrix(rows: points.rows, columns: dimension)
         for p in 0..<points.rows {
             for k in 0..<width {
@@ -22,8 +22,7 @@ extension MLPDiscriminator {
         return g
     }
 
-    public func weightedParameterGradient(at points: Matrix, parameters θ: [Double], weights: [Double]) -> [Double] {
-        let r = responses(at: points, θ)
+    public func weightedParameterGradient(weights: [Double]) -> [Double] {
         var result = [Double](repeating: 0, count: parameterCount)
         for p in 0..<points.rows {
             for k in 0..<width {
@@ -39,10 +38,8 @@ extension MLPDiscriminator {
         return result
     }
 
-    public func weightedPenaltyGradient(
-        at points: Matrix, parameters θ: [Double], directions: Matrix, weights: [Double]
+    public func weightedPenaltyGradient(directions: Matrix, weights: [Double]
     ) -> [Double] {
-        let r = responses(at: points, θ)
         var result = [Double](repeating: 0, count: parameterCount)
         for p in 0..<points.rows {
             for k in 0..<width {
@@ -62,9 +59,8 @@ extension MLPDiscriminator {
 }
 
 /// Second-order quantities: what the Jacobian needs.
-extension MLPDiscriminator {
-    public func parameterGradients(at points: Matrix, parameters θ: [Double]) -> Matrix {
-        let r = responses(at: points, θ)
+extension MLPBatch {
+    public func parameterGradients() -> Matrix {
         var q = Matrix(rows: parameterCount, columns: points.rows)
         for p in 0..<points.rows {
             for k in 0..<width {
@@ -80,8 +76,7 @@ extension MLPDiscriminator {
         return q
     }
 
-    public func mixedDerivatives(at points: Matrix, parameters θ: [Double]) -> Matrix {
-        let r = responses(at: points, θ)
+    public func mixedDerivatives() -> Matrix {
         var g = Matrix(rows: points.rows * dimension, columns: parameterCount)
         for p in 0..<points.rows {
             for k in 0..<width {
@@ -102,8 +97,7 @@ extension MLPDiscriminator {
         return g
     }
 
-    public func spatialHessians(at points: Matrix, parameters θ: [Double]) -> Matrix {
-        let r = responses(at: points, θ)
+    public func spatialHessians() -> Matrix {
         var h = Matrix(rows: points.rows * dimension, columns: dimension)
         for p in 0..<points.rows {
             for k in 0..<width {
@@ -116,11 +110,9 @@ extension MLPDiscriminator {
         return h
     }
 
-    public func addParameterHessians(
-        at points: Matrix, parameters θ: [Double], weights: [Double], into hessian: inout Matrix
+    public func addParameterHessians(weights: [Double], into hessian: inout Matrix
     ) {
         guard trainsInner else { return }  // ∂²_a D = 0: the readout enters linearly
-        let r = responses(at: points, θ)
         let local = dimension + 1
         for p in 0..<points.rows {
             for k in 0..<width {
@@ -140,11 +132,9 @@ extension MLPDiscriminator {
         }
     }
 
-    public func addPenaltyCurvature(
-        at points: Matrix, parameters θ: [Double], directions: Matrix, weights: [Double], into hessian: inout Matrix
+    public func addPenaltyCurvature(directions: Matrix, weights: [Double], into hessian: inout Matrix
     ) {
         guard trainsInner else { return }  // ψ is linear in a
-        let r = responses(at: points, θ)
         let local = dimension + 1
         for p in 0..<points.rows {
             for k in 0..<width {
@@ -169,8 +159,7 @@ extension MLPDiscriminator {
         }
     }
 
-    public func penaltyMixedDerivatives(at points: Matrix, parameters θ: [Double], directions: Matrix) -> Matrix {
-        let r = responses(at: points, θ)
+    public func penaltyMixedDerivatives(directions: Matrix) -> Matrix {
         var m = Matrix(rows: parameterCount, columns: points.rows * dimension)
         for p in 0..<points.rows {
             for k in 0..<width {

@@ -77,6 +77,10 @@ public struct MLPDiscriminator: Discriminator {
         trainsInner ? θ[biasIndex(k)] : initialBiases[k]
     }
 
+    public func batch(at points: Matrix, parameters: [Double]) -> any DiscriminatorBatch {
+        MLPBatch(mlp: self, points: points, parameters: parameters)
+    }
+
     /// φ and its derivatives at every (point, unit), index p·H + k.
     struct UnitResponses {
         var φ0: [Double]
@@ -113,5 +117,42 @@ public struct MLPDiscriminator: Discriminator {
     /// ρ_{pk} = r_p·w_k.
     @inline(__always) func projection(_ directions: Matrix, _ p: Int, _ θ: [Double], _ k: Int) -> Double {
         (0..<dimension).reduce(0) { $0 + directions[p, $1] * weight(θ, k, $1) }
+    }
+}
+
+/// An MLP discriminator evaluated on a batch of points: φ and its derivatives at every (point, unit) are computed
+/// once and shared by every derivative the flow and the Jacobian ask for.
+struct MLPBatch: DiscriminatorBatch {
+    let mlp: MLPDiscriminator
+    let points: Matrix
+    let θ: [Double]
+    let r: MLPDiscriminator.UnitResponses
+    private(set) var values: [Double] = []
+    private(set) var gradients = Matrix(rows: 0, columns: 0)
+
+    init(mlp: MLPDiscriminator, points: Matrix, parameters: [Double]) {
+        self.mlp = mlp
+        self.points = points
+        self.θ = parameters
+        self.r = mlp.responses(at: points, parameters)
+        values = computeValues()
+        gradients = computeGradients()
+    }
+
+    // Forwarded layout and helpers, so the derivative formulas read as in the doc comment of MLPDiscriminator.
+    var scale: Double { mlp.scale }
+    var width: Int { mlp.width }
+    var dimension: Int { mlp.dimension }
+    var trainsInner: Bool { mlp.trainsInner }
+    var outputBias: Bool { mlp.outputBias }
+    var outputBiasIndex: Int { mlp.outputBiasIndex }
+    var parameterCount: Int { mlp.parameterCount }
+    @inline(__always) func weightIndex(_ k: Int, _ β: Int) -> Int { mlp.weightIndex(k, β) }
+    @inline(__always) func biasIndex(_ k: Int) -> Int { mlp.biasIndex(k) }
+    @inline(__always) func localIndex(_ k: Int, _ l: Int) -> Int? { mlp.localIndex(k, l) }
+    @inline(__always) func weight(_ θ: [Double], _ k: Int, _ β: Int) -> Double { mlp.weight(θ, k, β) }
+    @inline(__always) func xi(_ points: Matrix, _ p: Int, _ β: Int) -> Double { mlp.xi(points, p, β) }
+    @inline(__always) func projection(_ directions: Matrix, _ p: Int, _ θ: [Double], _ k: Int) -> Double {
+        mlp.projection(directions, p, θ, k)
     }
 }

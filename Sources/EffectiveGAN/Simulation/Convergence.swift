@@ -1,0 +1,33 @@
+/// Time to converge from `generator.init` at one γ.
+public struct ConvergenceRun: Sendable {
+    public let gamma: Double
+    /// First sample time after which the particle distance stays below the threshold; nil if it never does.
+    public let time: Double?
+    /// The particle distance at the last sample.
+    public let finalDistance: Double
+    public let status: SimulationResult.Status
+}
+
+extension ModelSource {
+    /// Simulates from `generator.init` at each γ (in parallel) and reports when each run converged.
+    public func convergenceTimes(
+        gammas: [Double], threshold: Double, settings: SimulationSettings, progress: ProgressHandler? = nil
+    ) throws -> [ConvergenceRun] {
+        guard threshold > 0 else { throw SimulationError.invalidSetting("--threshold must be positive (got \(threshold))") }
+        if let bad = gammas.first(where: { !($0 >= 0 && $0.isFinite) }) {
+            throw SimulationError.invalidSetting("--gammas must be finite and ≥ 0 (got \(bad))")
+        }
+        return try parallelMap(gammas.count, progress: progress) { k in
+            let model = EffectiveModel(resolved, gamma: gammas[k])
+            let result = try model.simulate(settings)
+            let distances = result.observables.map(\.distance)
+            var time: Double?
+            if result.status == .completed, let lastAbove = distances.lastIndex(where: { $0 >= threshold }) {
+                time = lastAbove + 1 < distances.count ? result.times[lastAbove + 1] : nil
+            } else if result.status == .completed {
+                time = 0
+            }
+            return ConvergenceRun(gamma: gammas[k], time: time, finalDistance: distances.last ?? .nan, status: result.status)
+        }
+    }
+}

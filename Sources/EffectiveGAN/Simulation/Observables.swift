@@ -1,0 +1,78 @@
+import Foundation
+import LinearAlgebra
+
+/// What a simulation records at each sample time.
+public struct Observables: Sendable, Equatable {
+    /// Distance of the particles to the nearest matched equilibrium: min over matchings σ of particles to targets
+    /// (each target taken N/M times) of ‖X − Y_σ‖_F. Near z* this is ‖X − X*‖; far from it, it does not care which
+    /// particle ended on which target (any such permutation is an equilibrium too). Equals √(N·W₂²).
+    public let distance: Double
+    /// ‖θ − θ*‖: how far the discriminator's parameters are from their equilibrium values.
+    public let thetaNorm: Double
+    /// Root-mean-square ‖∇_x D‖ over the particles: the force the generator still feels.
+    public let gradientNorm: Double
+    /// ln K + Σ_k p_k ln p_k, with K distinct target points as modes and p_k the share of particles whose nearest
+    /// mode is k: 0 for full coverage, ln K for total collapse onto one mode.
+    public let collapse: Double
+    /// Squared 2-Wasserstein distance between the particles (weights 1/N) and the targets (weights 1/M), by exact
+    /// optimal assignment.
+    public let wasserstein2: Double
+    /// Modes that hold at least one particle.
+    public let coveredModes: Int
+}
+
+extension EffectiveModel {
+    /// Distinct target points: the modes the collapse metric counts.
+    public var modes: Matrix {
+        var distinct: [[Double]] = []
+        for row in resolved.targets where !distinct.contains(row) { distinct.append(row) }
+        return Matrix(distinct)
+    }
+
+    /// The observables of a state.
+    public func observables(at z: [Double]) -> Observables {
+        let x = particles(in: z)
+        let θ = parameters(in: z)
+        let θStar = discriminator.equilibriumParameters
+        let thetaNorm = zip(θ, θStar).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+        let gradients = discriminator.batch(at: x, parameters: θ).gradients
+        let gradientNorm = (gradients.storage.reduce(0) { $0 + $1 * $1 } / Double(particleCount)).squareRoot()
+        let w2 = squaredWasserstein(x)
+        let (collapse, covered) = collapseMetric(x)
+        return Observables(
+            distance: (w2 * Double(particleCount)).squareRoot(), thetaNorm: thetaNorm, gradientNorm: gradientNorm,
+            collapse: collapse, wasserstein2: w2, coveredModes: covered)
+    }
+
+    /// W₂² between particles and targets with N a multiple of M: an N × N assignment with each target repeated.
+    func squaredWasserstein(_ x: Matrix) -> Double {
+        let n = particleCount
+        let m = targetCount
+        let cost = (0..<n).map { i in
+            (0..<n).map { j in (0..<dimension).reduce(0.0) { $0 + pow(x[i, $1] - targets[j % m, $1], 2) } }
+        }
+        let assignment = minimumCostAssignment(cost)
+        return assignment.enumerated().reduce(0) { $0 + cost[$1.offset][$1.element] } / Double(n)
+    }
+
+    /// (ln K + Σ p_k ln p_k, number of covered modes).
+    func collapseMetric(_ x: Matrix) -> (Double, Int) {
+        let modes = self.modes
+        var counts = [Int](repeating: 0, count: modes.rows)
+        for i in 0..<particleCount {
+            var best = 0
+            var bestDistance = Double.infinity
+            for k in 0..<modes.rows {
+                let d = (0..<dimension).reduce(0.0) { $0 + pow(x[i, $1] - modes[k, $1], 2) }
+                if d < bestDistance {
+                    bestDistance = d
+                    best = k
+                }
+            }
+            counts[best] += 1
+        }
+        let n = Double(particleCount)
+        let entropyTerm = counts.reduce(0.0) { sum, c in c == 0 ? sum : sum + Double(c) / n * log(Double(c) / n) }
+        return (log(Double(modes.rows)) + entropyTerm, counts.filter { $0 > 0 }.count)
+    }
+}

@@ -1,0 +1,132 @@
+import GSLBridge
+import LinearAlgebra
+
+/// The outcome of a simulation: samples up to where it stopped, and why it stopped.
+public struct SimulationResult: Sendable {
+    public enum Status: Sendable, Equatable {
+        case completed
+        /// Stopped early (divergence or integrator failure); the samples before `time` are kept.
+        case stopped(reason: String, time: Double)
+    }
+
+    public let times: [Double]
+    public let observables: [Observables]
+    /// Sampled states, when `keepStates` was set.
+    public let states: [[Double]]
+    /// The last state reached.
+    public let finalState: [Double]
+    public let status: Status
+}
+
+extension EffectiveModel {
+    /// The starting state for `start`.
+    public func startingState(_ start: StartingPoint) -> [Double] {
+        switch start {
+        case .initial:
+            return initialState
+        case let .perturbedEquilibrium(epsilon, seed):
+            let rng = MersenneTwister(seed: UInt(seed))
+            let direction = (0..<stateDimension).map { _ in rng.gaussian() }
+            let norm = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            return zip(equilibriumState, direction).map { $0 + epsilon * $1 / norm }
+        }
+    }
+
+    /// An `ODESystem` for ż = F(z + offset): with `offset` = z* the unknown is the displacement from equilibrium,
+    /// which keeps GSL's relative error control meaningful for tiny perturbations.
+    public func odeSystem(offset: [Double]? = nil) -> ODESystem {
+        let model = self
+        let n = stateDimension
+        return ODESystem(
+            dimension: n,
+            derivative: { y, dydt in
+                let z = offset.map { zip($0, y).map { $0 + $1 } } ?? y
+                let f = model.field(at: z)
+                for i in 0..<n { dydt[i] = f[i] }
+                return f.allSatisfy(\.isFinite)
+            },
+            jacobian: { y, rowMajor in
+                let z = offset.map { zip($0, y).map { $0 + $1 } } ?? y
+                let j = model.jacobian(at: z)
+                for r in 0..<n { for c in 0..<n { rowMajor[r * n + c] = j[r, c] } }
+                return j.storage.allSatisfy(\.isFinite)
+            })
+    }
+
+    /// Integrates the full nonlinear flow (or takes gradient steps) and records observables on the sample grid.
+    ///
+    /// Divergence (NaN/Inf, or a particle distance above the bound) and integrator failures stop the run with a
+    /// status saying why and when; everything computed before is returned.
+    public func simulate(_ settings: SimulationSettings) throws -> SimulationResult {
+        try settings.validate()
+        let times = (0..<settings.samples).map { settings.tEnd * Double($0) / Double(settings.samples - 1) }
+        var state = startingState(settings.start)
+        var recordedTimes: [Double] = []
+        var observed: [Observables] = []
+        var states: [[Double]] = []
+        var status = SimulationResult.Status.completed
+        var advance = try stepper(settings)
+        var time = 0.0
+        for target in times {
+            do {
+                try advance(&state, &time, target)
+            } catch let failure as ODEFailure {
+                status = .stopped(reason: failure.description, time: failure.time)
+                break
+            }
+            let values = observables(at: state)
+            guard values.distance.isFinite, values.distance <= settings.divergenceBound else {
+                status = .stopped(
+                    reason: "the particle distance reached \(values.distance) > \(settings.divergenceBound) at t = \(target): the run diverged",
+                    time: target)
+                break
+            }
+            recordedTimes.append(target)
+            observed.append(values)
+            if settings.keepStates { states.append(state) }
+        }
+        return SimulationResult(times: recordedTimes, observables: observed, states: states, finalState: state, status: status)
+    }
+
+    /// A closure advancing (state, time) to a target time with the chosen integrator.
+    private func stepper(_ settings: SimulationSettings) throws -> (inout [Double], inout Double, Double) throws -> Void {
+        switch settings.integrator {
+        case let .ode(kind):
+            let integrator = ODEIntegrator(
+                system: odeSystem(), stepper: kind, relativeTolerance: settings.relativeTolerance,
+                absoluteTolerance: settings.absoluteTolerance, initialStep: min(1e-3, settings.tEnd / 1e3))
+            return { state, time, target in
+                guard target > time else { return }
+                try integrator.advance(&state, time: &time, to: target)
+            }
+        case let .gradientSteps(h, scheme, criticSteps):
+            var rounds = 0
+            return { state, time, target in
+                let goal = Int((target / h).rounded())
+                while rounds < goal {
+                    state = self.gradientRound(state, step: h, scheme: scheme, criticSteps: criticSteps)
+                    rounds += 1
+                    guard state.allSatisfy(\.isFinite) else { throw ODEFailure(reason: .nonFinite, time: Double(rounds) * h) }
+                }
+                time = target
+            }
+        }
+    }
+
+    /// One round of discrete training (spec §7): z + hF(z), or k discriminator steps then one generator step.
+    public func gradientRound(_ z: [Double], step h: Double, scheme: SteppingScheme, criticSteps: Int) -> [Double] {
+        switch scheme {
+        case .simultaneous:
+            return zip(z, field(at: z)).map { $0 + h * $1 }
+        case .alternating:
+            var state = z
+            for _ in 0..<criticSteps {
+                let f = field(at: state)
+                for i in particleBlockLength..<stateDimension { state[i] += h * f[i] }
+            }
+            let f = field(at: state)
+            for i in 0..<particleBlockLength { state[i] += h * f[i] }
+            return state
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import GSLBridge
+
+/// How a simulation advances the state.
+public enum Integrator: Sendable, Equatable {
+    /// The continuous flow ż = F(z) with a GSL `gsl_odeiv2` stepper and adaptive error control.
+    case ode(ODEStepper)
+    /// Plain gradient steps of size h (spec §7); time t = (number of rounds)·h.
+    case gradientSteps(step: Double, scheme: SteppingScheme, criticSteps: Int)
+}
+
+/// Where a simulation starts.
+public enum StartingPoint: Sendable, Equatable {
+    /// `generator.init`, with the discriminator at its equilibrium parameters.
+    case initial
+    /// z* plus a seeded Gaussian direction scaled to Euclidean norm ε.
+    case perturbedEquilibrium(epsilon: Double, seed: Int)
+}
+
+/// Everything a simulation run needs besides the model.
+public struct SimulationSettings: Sendable {
+    public var integrator: Integrator
+    public var start: StartingPoint
+    public var tEnd: Double
+    /// Number of sample times, evenly spaced on [0, tEnd] (both included).
+    public var samples: Int
+    public var relativeTolerance: Double
+    public var absoluteTolerance: Double
+    /// The run stops as diverged when the particle distance exceeds this.
+    public var divergenceBound: Double
+    /// Keep every sampled state (for `--trajectories`).
+    public var keepStates: Bool
+
+    public init(
+        integrator: Integrator = .ode(.rk8pd), start: StartingPoint = .initial, tEnd: Double, samples: Int = 101,
+        relativeTolerance: Double = 1e-8, absoluteTolerance: Double = 1e-10, divergenceBound: Double = 1e6,
+        keepStates: Bool = false
+    ) {
+        self.integrator = integrator
+        self.start = start
+        self.tEnd = tEnd
+        self.samples = samples
+        self.relativeTolerance = relativeTolerance
+        self.absoluteTolerance = absoluteTolerance
+        self.divergenceBound = divergenceBound
+        self.keepStates = keepStates
+    }
+
+    /// - Throws: `SimulationError.invalidSetting` naming the option.
+    func validate() throws {
+        guard tEnd > 0, tEnd.isFinite else { throw SimulationError.invalidSetting("--t-end must be a positive finite time (got \(tEnd))") }
+        guard samples >= 2 else { throw SimulationError.invalidSetting("--samples must be at least 2 (got \(samples))") }
+        guard relativeTolerance > 0, absoluteTolerance > 0 else {
+            throw SimulationError.invalidSetting("--rtol and --atol must be positive")
+        }
+        if case let .gradientSteps(step, _, criticSteps) = integrator {
+            guard step > 0, step.isFinite else { throw SimulationError.invalidSetting("--lr must be a positive step size (got \(step))") }
+            guard criticSteps >= 1 else { throw SimulationError.invalidSetting("--critic-steps must be at least 1") }
+        }
+        if case let .perturbedEquilibrium(epsilon, _) = start, !(epsilon > 0 && epsilon.isFinite) {
+            throw SimulationError.invalidSetting("--perturb must be a positive size (got \(epsilon))")
+        }
+    }
+}
+
+/// Bad simulation requests.
+public enum SimulationError: Error, CustomStringConvertible, Equatable, Sendable {
+    case invalidSetting(String)
+
+    public var description: String {
+        switch self {
+        case let .invalidSetting(message): return message
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import EffectiveGAN
+
+struct ConvergenceCommand: EganCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convergence", abstract: "Time to converge from generator.init for several γ, against the linear γ*.",
+        discussion: """
+            Simulates from generator.init at each γ (in parallel) and reports the first time after which the particle \
+            distance to the nearest matched equilibrium stays below --threshold. Marks the fastest γ and the linear γ* \
+            (from 'egan optimize').
+              egan convergence ring8 --gammas 2,5,10,19,40,100 --t-end 4000
+            """)
+
+    @OptionGroup var model: ModelArgument
+    @Option(help: "Comma-separated regulariser strengths.")
+    var gammas: String
+    @Option(help: "Distance below which the run counts as converged.")
+    var threshold: Double = 1e-3
+    @Option(help: "End time of each simulation.")
+    var tEnd: Double
+    @Option(help: "Sample times on [0, t-end] (the convergence time is resolved to t-end/samples).")
+    var samples: Int = 1001
+    @OptionGroup var integration: IntegratorOptions
+
+    func execute() throws -> String {
+        let values = try gammas.split(separator: ",").map { text -> Double in
+            guard let value = Double(text.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--gammas: '\(text)' is not a number; give a comma-separated list such as 1,2,5")
+            }
+            return value
+        }
+        let source = try model.load()
+        let settings = SimulationSettings(
+            integrator: try integration.resolve(), tEnd: tEnd, samples: samples,
+            relativeTolerance: integration.rtol, absoluteTolerance: integration.atol)
+        let runs = try source.convergenceTimes(
+            gammas: values, threshold: threshold, settings: settings, progress: Progress.bar("convergence"))
+        let optimum = try OptimalStrength.find(source, from: 1e-3, to: 1e3)
+        let fastest = runs.filter { $0.time != nil }.min { $0.time! < $1.time! }
+        let rows = runs.map { run in
+            [
+                Format.number(run.gamma), run.time.map { Format.number($0) } ?? "not converged",
+                Format.number(run.finalDistance), run.gamma == fastest?.gamma ? "← fastest" : "",
+            ]
+        }
+        return TextTable.render(header: ["γ", "time", "final distance", ""], rows: rows)
+            + "linear γ* = \(Format.number(optimum.gamma)) (r = \(Format.number(optimum.rate)))\n"
+    }
+}

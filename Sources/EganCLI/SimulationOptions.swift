@@ -1,0 +1,33 @@
+import ArgumentParser
+import EffectiveGAN
+import GSLBridge
+
+extension ODEStepper: ExpressibleByArgument {}
+
+/// `--integrator --rtol --atol --lr --scheme --critic-steps`: how to advance the state.
+struct IntegratorOptions: ParsableArguments {
+    @Option(help: "GSL stepper (rk2, rk4, rkf45, rkck, rk8pd, msadams, rk1imp, rk2imp, rk4imp, bsimp, msbdf) or gd for plain gradient steps.")
+    var integrator: String = "rk8pd"
+    @Option(help: "Relative tolerance of the adaptive GSL steppers.")
+    var rtol: Double = 1e-8
+    @Option(help: "Absolute tolerance of the adaptive GSL steppers.")
+    var atol: Double = 1e-10
+    @Option(help: "Step size h for --integrator gd.")
+    var lr: Double?
+    @Option(help: "simultaneous or alternating (for --integrator gd).")
+    var scheme: SteppingScheme = .simultaneous
+    @Option(help: "Discriminator steps per round (gd, alternating).")
+    var criticSteps: Int = 1
+
+    func resolve() throws -> Integrator {
+        if integrator == "gd" {
+            guard let lr else { throw ValidationError("--integrator gd needs a step size: add --lr H (see 'egan steps' for the stable range)") }
+            return .gradientSteps(step: lr, scheme: scheme, criticSteps: criticSteps)
+        }
+        guard let stepper = ODEStepper(rawValue: integrator) else {
+            let names = ODEStepper.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--integrator '\(integrator)' is unknown; choose one of: \(names), gd")
+        }
+        return .ode(stepper)
+    }
+}

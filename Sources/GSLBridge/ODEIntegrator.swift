@@ -1,0 +1,168 @@
+internal import CGSL
+
+/// GSL's `gsl_odeiv2` steppers, chosen by name as in SciPy's `solve_ivp(method=…)`.
+public enum ODEStepper: String, CaseIterable, Sendable {
+    case rk2, rk4, rkf45, rkck, rk8pd, msadams
+    case rk1imp, rk2imp, rk4imp, bsimp, msbdf
+
+    /// Implicit steppers call the Jacobian; GSL crashes if none is given, so the wrapper always supplies it.
+    public var usesJacobian: Bool {
+        switch self {
+        case .rk1imp, .rk2imp, .rk4imp, .bsimp, .msbdf: return true
+        default: return false
+        }
+    }
+
+    var gslType: UnsafePointer<gsl_odeiv2_step_type> {
+        switch self {
+        case .rk2: return cgsl_step_rk2()
+        case .rk4: return cgsl_step_rk4()
+        case .rkf45: return cgsl_step_rkf45()
+        case .rkck: return cgsl_step_rkck()
+        case .rk8pd: return cgsl_step_rk8pd()
+        case .msadams: return cgsl_step_msadams()
+        case .rk1imp: return cgsl_step_rk1imp()
+        case .rk2imp: return cgsl_step_rk2imp()
+        case .rk4imp: return cgsl_step_rk4imp()
+        case .bsimp: return cgsl_step_bsimp()
+        case .msbdf: return cgsl_step_msbdf()
+        }
+    }
+}
+
+/// An autonomous ODE ẏ = f(y) with its Jacobian, in plain Swift arrays.
+///
+/// `derivative(y, &dydt)` and `jacobian(y, &rowMajor)` write into buffers the integrator owns and reuses, so a
+/// right-hand side that itself reuses its scratch space allocates nothing per call. Returning `false` signals a
+/// non-finite value: the integration stops with `ODEFailure.nonFinite`.
+public struct ODESystem {
+    public let dimension: Int
+    public let derivative: (_ y: [Double], _ dydt: inout [Double]) -> Bool
+    public let jacobian: (_ y: [Double], _ rowMajor: inout [Double]) -> Bool
+
+    public init(
+        dimension: Int, derivative: @escaping (_ y: [Double], _ dydt: inout [Double]) -> Bool,
+        jacobian: @escaping (_ y: [Double], _ rowMajor: inout [Double]) -> Bool
+    ) {
+        self.dimension = dimension
+        self.derivative = derivative
+        self.jacobian = jacobian
+    }
+}
+
+/// Why an integration stopped early. The state reached so far is kept by the caller.
+public struct ODEFailure: Error, CustomStringConvertible, Sendable {
+    public enum Reason: Sendable, Equatable {
+        /// The right-hand side produced NaN or infinity (the run diverged).
+        case nonFinite
+        /// GSL's driver failed (step size underflow, too many steps, singular Jacobian, …).
+        case gsl(status: Int32, message: String)
+    }
+
+    public let reason: Reason
+    /// The time the integrator had reached.
+    public let time: Double
+
+    public init(reason: Reason, time: Double) {
+        self.reason = reason
+        self.time = time
+    }
+
+    public var description: String {
+        switch reason {
+        case .nonFinite:
+            return "the flow produced NaN or infinity at t = \(time): the run diverged; lower the learning rates or raise γ"
+        case let .gsl(status, message):
+            let advice: String
+            if status == Int32(GSL_EMAXITER) {
+                advice = "too many steps; loosen --rtol/--atol, shorten --t-end or try an implicit stepper (msbdf, bsimp) for stiff runs"
+            } else if status == Int32(GSL_ENOPROG) {
+                advice = "the step size underflowed; the flow is probably stiff or singular here: try msbdf or bsimp, or loosen tolerances"
+            } else {
+                advice = "try another --integrator or looser tolerances"
+            }
+            return "integration stopped at t = \(time): \(message) (GSL \(status)); \(advice)"
+        }
+    }
+}
+
+/// Integrates an `ODESystem` with a GSL stepper and adaptive step control (`gsl_odeiv2_driver`).
+///
+/// A class because it owns GSL allocations and the boxed callbacks; use one per thread.
+public final class ODEIntegrator {
+    private final class Context {
+        let system: ODESystem
+        var y: [Double]
+        var out: [Double]
+        var jacobian: [Double]
+        init(_ system: ODESystem) {
+            self.system = system
+            y = .init(repeating: 0, count: system.dimension)
+            out = .init(repeating: 0, count: system.dimension)
+            jacobian = .init(repeating: 0, count: system.dimension * system.dimension)
+        }
+    }
+
+    private let context: Context
+    /// Heap-allocated because the driver keeps a pointer to it for its whole life.
+    private let gslSystem: UnsafeMutablePointer<gsl_odeiv2_system>
+    private let driver: UnsafeMutablePointer<gsl_odeiv2_driver>
+    public let stepper: ODEStepper
+
+    /// - Parameters:
+    ///   - relativeTolerance, absoluteTolerance: GSL's standard error control, |err_i| ≤ atol + rtol·|y_i|.
+    ///   - initialStep: first trial step.
+    ///   - maxSteps: steps allowed between two output times before GSL reports `GSL_EMAXITER` (0: unlimited).
+    public init(
+        system: ODESystem, stepper: ODEStepper, relativeTolerance: Double, absoluteTolerance: Double,
+        initialStep: Double = 1e-3, maxSteps: Int = 10_000_000
+    ) {
+        GSLErrorHandling.disableAbort()
+        context = Context(system)
+        self.stepper = stepper
+        gslSystem = .allocate(capacity: 1)
+        gslSystem.initialize(to: gsl_odeiv2_system(
+            function: { _, y, dydt, params in
+                let context = Unmanaged<Context>.fromOpaque(params!).takeUnretainedValue()
+                let n = context.system.dimension
+                for i in 0..<n { context.y[i] = y![i] }
+                guard context.system.derivative(context.y, &context.out) else { return Int32(GSL_EBADFUNC) }
+                for i in 0..<n { dydt![i] = context.out[i] }
+                return Int32(GSL_SUCCESS)
+            },
+            jacobian: { _, y, dfdy, dfdt, params in
+                let context = Unmanaged<Context>.fromOpaque(params!).takeUnretainedValue()
+                let n = context.system.dimension
+                for i in 0..<n { context.y[i] = y![i] }
+                guard context.system.jacobian(context.y, &context.jacobian) else { return Int32(GSL_EBADFUNC) }
+                for i in 0..<(n * n) { dfdy![i] = context.jacobian[i] }
+                for i in 0..<n { dfdt![i] = 0 }
+                return Int32(GSL_SUCCESS)
+            },
+            dimension: system.dimension, params: Unmanaged.passUnretained(context).toOpaque()))
+        driver = gsl_odeiv2_driver_alloc_y_new(gslSystem, stepper.gslType, initialStep, absoluteTolerance, relativeTolerance)
+        gsl_odeiv2_driver_set_nmax(driver, UInt(maxSteps))
+    }
+
+    deinit {
+        gsl_odeiv2_driver_free(driver)
+        gslSystem.deinitialize(count: 1)
+        gslSystem.deallocate()
+    }
+
+    /// Advances `state` from time `time` to `target`, updating both.
+    ///
+    /// - Throws: `ODEFailure`; `time` and `state` then hold the last point GSL reached.
+    public func advance(_ state: inout [Double], time: inout Double, to target: Double) throws {
+        let status = withExtendedLifetime(context) {
+            gsl_odeiv2_driver_apply(driver, &time, target, &state)
+        }
+        guard status == Int32(GSL_SUCCESS) else {
+            if status == Int32(GSL_EBADFUNC) { throw ODEFailure(reason: .nonFinite, time: time) }
+            throw ODEFailure(reason: .gsl(status: status, message: GSLErrorHandling.message(for: status)), time: time)
+        }
+    }
+
+    /// Resets the stepper's internal history (needed after changing the state from outside).
+    public func reset() { gsl_odeiv2_driver_reset(driver) }
+}
