@@ -5,7 +5,8 @@
 //   CLAPACKE / CGSL (C, system libraries via pkg-config)
 //     → LinearAlgebra (Matrix, eigenvalues, BLAS-3)   GSLBridge (RNG, ODE, root finding)
 //     → EffectiveGAN (config → model → field & Jacobian → spectrum → sweeps → simulation)
-//     → EganCLI (swift-argument-parser commands) → egan (the executable)
+//     → StabilityReport (Markdown reports, SVG figures)
+//     → EganCLI (swift-argument-parser commands, text notebooks) → egan (the executable)
 import PackageDescription
 
 let package = Package(
@@ -32,12 +33,16 @@ let package = Package(
         .target(
             name: "EffectiveGAN",
             dependencies: ["LinearAlgebra", "GSLBridge", .product(name: "Numerics", package: "swift-numerics")]),
+        .target(name: "StabilityReport", dependencies: ["EffectiveGAN", "LinearAlgebra", "GSLBridge"]),
         .target(
             name: "EganCLI",
-            dependencies: ["EffectiveGAN", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "EffectiveGAN", "StabilityReport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .executableTarget(name: "egan", dependencies: ["EganCLI"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "EffectiveGANTests", dependencies: ["EffectiveGAN", "LinearAlgebra", "GSLBridge"]),
+        .testTarget(name: "StabilityReportTests", dependencies: ["StabilityReport", "EffectiveGAN"]),
         .testTarget(name: "EganCLITests", dependencies: ["EganCLI", "EffectiveGAN"]),
     ]
 )

@@ -17,7 +17,8 @@ public struct Egan: ParsableCommand {
         version: EffectiveGANVersion.current,
         subcommands: [
             PresetsCommand.self, ModelCommand.self, AnalyzeCommand.self, SweepCommand.self, OptimizeCommand.self,
-            StepsCommand.self, SimulateCommand.self, CrossCheckCommand.self, ConvergenceCommand.self,
+            StepsCommand.self, SimulateCommand.self, CrossCheckCommand.self, ConvergenceCommand.self, ReportCommand.self,
+            NotebookCommand.self,
             BenchCommand.self,
         ])
 

@@ -50,12 +50,14 @@ struct SimulateCommand: EganCommand {
         if let trajectories {
             try AtomicFile.write(SimulationText.trajectories(result, model: effective), to: trajectories)
         }
+        var stopNote = ""
         if case let .stopped(reason, _) = result.status {
-            FileHandle.standardError.write(Data("egan: warning: \(reason); printing the \(result.times.count) samples before it\n".utf8))
+            stopNote = "stopped: \(reason); the \(result.times.count) samples before it are shown\n"
+            if format != .table { FileHandle.standardError.write(Data("egan: warning: \(stopNote)".utf8)) }
         }
         switch format {
         case .csv: return SimulationText.csv(result)
-        case .table: return SimulationText.table(result)
+        case .table: return SimulationText.table(result) + stopNote
         case .json: return SimulationText.json(result, name: source.name, gamma: effective.gamma).prettyText + "\n"
         }
     }

@@ -1,21 +1,5 @@
 import Foundation
-import Numerics
-
-/// Number formatting for human-readable output (JSON and CSV carry full precision).
-enum Format {
-    /// `digits` significant digits, no trailing noise; exact zero prints as 0.
-    static func number(_ value: Double, digits: Int = 6) -> String {
-        if value == 0 { return "0" }
-        if !value.isFinite { return "\(value)" }
-        return String(format: "%.\(digits)g", value)
-    }
-
-    static func complex(_ z: Complex<Double>, digits: Int = 6) -> String {
-        let im = z.imaginary
-        if im == 0 { return number(z.real, digits: digits) }
-        return "\(number(z.real, digits: digits)) \(im < 0 ? "−" : "+") \(number(abs(im), digits: digits))i"
-    }
-}
+import EffectiveGAN
 
 /// Aligned plain-text tables.
 enum TextTable {

@@ -1,0 +1,139 @@
+import Foundation
+
+/// A text notebook: Markdown whose fenced cells of language `egan` are commands, each followed by a fenced
+/// `output` block holding what the command printed.
+///
+/// Outputs are compared number by number: text must match exactly, and numbers to a relative tolerance stated in
+/// the notebook by a line `<!-- egan-notebook: tolerance 1e-6 -->` (default 1e-6; numbers below 1e-12 in magnitude
+/// count as equal, since rounding noise at zero differs between BLAS kernels).
+struct Notebook {
+    enum Block {
+        case text(String)
+        /// An `egan` cell: its command lines, and the output stored below it (nil if none yet).
+        case cell(commands: [String], output: String?)
+    }
+
+    var blocks: [Block]
+    /// Relative tolerance for numbers.
+    var tolerance: Double
+
+    static let defaultTolerance = 1e-6
+    static let absoluteFloor = 1e-12
+
+    init(parsing text: String) {
+        var blocks: [Block] = []
+        var prose: [String] = []
+        var lines = text.components(separatedBy: "\n")
+        if lines.last == "" { lines.removeLast() }
+        var index = 0
+        func fenced(from start: Int) -> (body: [String], next: Int) {
+            var k = start + 1
+            var body: [String] = []
+            while k < lines.count, lines[k].trimmingCharacters(in: .whitespaces) != "```" {
+                body.append(lines[k])
+                k += 1
+            }
+            return (body, k + 1)
+        }
+        while index < lines.count {
+            let line = lines[index]
+            if line.trimmingCharacters(in: .whitespaces) == "```egan" {
+                if !prose.isEmpty { blocks.append(.text(prose.joined(separator: "\n"))) }
+                prose = []
+                let (commands, next) = fenced(from: index)
+                index = next
+                var lookahead = index
+                while lookahead < lines.count, lines[lookahead].trimmingCharacters(in: .whitespaces).isEmpty { lookahead += 1 }
+                var output: String?
+                if lookahead < lines.count, lines[lookahead].trimmingCharacters(in: .whitespaces) == "```output" {
+                    let (body, after) = fenced(from: lookahead)
+                    output = body.map { $0 + "\n" }.joined()
+                    index = after
+                }
+                blocks.append(.cell(commands: commands.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }, output: output))
+            } else {
+                prose.append(line)
+                index += 1
+            }
+        }
+        if !prose.isEmpty { blocks.append(.text(prose.joined(separator: "\n"))) }
+        self.blocks = blocks
+        let pattern = #"<!--\s*egan-notebook:\s*tolerance\s+([0-9.eE+-]+)\s*-->"#
+        if let range = text.range(of: pattern, options: .regularExpression),
+            let value = Double(text[range].replacingOccurrences(of: pattern, with: "$1", options: .regularExpression))
+        {
+            tolerance = value
+        } else {
+            tolerance = Self.defaultTolerance
+        }
+    }
+
+    /// The Markdown text, every cell followed by its output block.
+    var text: String {
+        blocks.map { block -> String in
+            switch block {
+            case let .text(prose):
+                return prose + "\n"
+            case let .cell(commands, output):
+                var cell = "```egan\n" + commands.map { $0 + "\n" }.joined() + "```\n"
+                if let output { cell += "\n```output\n" + output + "```\n" }
+                return cell
+            }
+        }.joined()
+    }
+
+    /// Splits a line into text between numbers and the numbers themselves.
+    static func tokens(_ line: String) -> (skeleton: String, numbers: [Double]) {
+        let pattern = #"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"#
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return (line, []) }
+        let range = NSRange(line.startIndex..., in: line)
+        let numbers = regex.matches(in: line, range: range).compactMap { Range($0.range, in: line).flatMap { Double(line[$0]) } }
+        return (regex.stringByReplacingMatches(in: line, range: range, withTemplate: "#"), numbers)
+    }
+
+    /// Whether two outputs agree: identical text between numbers, numbers within the tolerance.
+    static func agree(_ stored: String, _ fresh: String, tolerance: Double) -> [(line: Int, stored: String, fresh: String)] {
+        let a = stored.components(separatedBy: "\n")
+        let b = fresh.components(separatedBy: "\n")
+        var differences: [(Int, String, String)] = []
+        for k in 0..<max(a.count, b.count) {
+            let left = k < a.count ? a[k] : ""
+            let right = k < b.count ? b[k] : ""
+            if left == right { continue }
+            let (skeletonA, numbersA) = tokens(left)
+            let (skeletonB, numbersB) = tokens(right)
+            let same =
+                skeletonA == skeletonB && numbersA.count == numbersB.count
+                && zip(numbersA, numbersB).allSatisfy { x, y in
+                    abs(x - y) <= tolerance * max(abs(x), abs(y)) || max(abs(x), abs(y)) <= absoluteFloor
+                }
+            if !same { differences.append((k + 1, left, right)) }
+        }
+        return differences
+    }
+}
+
+/// Splits a cell line into arguments: whitespace-separated, with single or double quotes grouping.
+func shellWords(_ line: String) -> [String] {
+    var words: [String] = []
+    var current = ""
+    var quote: Character?
+    var inWord = false
+    for character in line {
+        if let q = quote {
+            if character == q { quote = nil } else { current.append(character) }
+        } else if character == "\"" || character == "'" {
+            quote = character
+            inWord = true
+        } else if character.isWhitespace {
+            if inWord { words.append(current) }
+            current = ""
+            inWord = false
+        } else {
+            current.append(character)
+            inWord = true
+        }
+    }
+    if inWord { words.append(current) }
+    return words
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import EffectiveGAN
+import Foundation
+
+struct NotebookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notebook", abstract: "Run text notebooks, or check that their stored outputs still hold.",
+        discussion: """
+            A notebook is Markdown whose ```egan cells are egan commands (one per line, without the word egan). \
+            'run' executes every cell in-process and writes its output below it in an ```output block; 'check' \
+            re-runs them and fails with a diff when an output changed beyond the notebook's stated tolerance.
+              egan notebook run notebooks-text/01-dirac-gan.md
+              egan notebook check notebooks-text/*.md
+            """,
+        subcommands: [NotebookRun.self, NotebookCheck.self])
+}
+
+/// Runs every cell of a notebook in-process and returns its outputs.
+enum NotebookRunner {
+    static func execute(_ line: String) -> String {
+        var words = shellWords(line)
+        if words.first == "egan" { words.removeFirst() }
+        do {
+            let command = try Egan.parseAsRoot(words)
+            guard let runnable = command as? any EganCommand else {
+                return "error: '\(words.first ?? "")' cannot run inside a notebook\n"
+            }
+            return try runnable.execute()
+        } catch {
+            return "error: \(Egan.message(for: error))\n"
+        }
+    }
+
+    /// The notebook with every output block recomputed.
+    static func run(_ notebook: Notebook) -> Notebook {
+        var result = notebook
+        result.blocks = notebook.blocks.map { block in
+            guard case let .cell(commands, _) = block else { return block }
+            return .cell(commands: commands, output: commands.map(execute).joined())
+        }
+        return result
+    }
+
+    static func load(_ path: String) throws -> Notebook {
+        guard let data = FileManager.default.contents(atPath: path) else { throw FileError.cannotRead(path: path) }
+        return Notebook(parsing: String(decoding: data, as: UTF8.self))
+    }
+}
+
+struct NotebookRun: EganCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Execute every cell and write its output below it (atomically).")
+
+    @Argument(help: "Notebook files.")
+    var files: [String]
+
+    func execute() throws -> String {
+        var report = ""
+        for file in files {
+            let notebook = NotebookRunner.run(try NotebookRunner.load(file))
+            try AtomicFile.write(notebook.text, to: file)
+            let cells = notebook.blocks.filter { if case .cell = $0 { return true } else { return false } }.count
+            report += "ran \(cells) cells of \(file)\n"
+        }
+        return report
+    }
+}
+
+struct NotebookCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Re-run every cell and fail (exit 1) with a diff if any stored output changed.")
+
+    @Argument(help: "Notebook files.")
+    var files: [String]
+
+    func run() throws {
+        var failures = 0
+        for file in files {
+            let stored = try NotebookRunner.load(file)
+            let fresh = NotebookRunner.run(stored)
+            var differences: [String] = []
+            for (cellIndex, (old, new)) in zip(stored.cells, fresh.cells).enumerated() {
+                guard let oldOutput = old.output else {
+                    differences.append("cell \(cellIndex + 1) (\(old.commands.joined(separator: "; "))): no stored output; run 'egan notebook run \(file)'")
+                    continue
+                }
+                for d in Notebook.agree(oldOutput, new.output ?? "", tolerance: stored.tolerance) {
+                    differences.append("cell \(cellIndex + 1) (\(old.commands.joined(separator: "; "))), line \(d.line):\n  - \(d.stored)\n  + \(d.fresh)")
+                }
+            }
+            if differences.isEmpty {
+                print("ok    \(file) (\(stored.cells.count) cells, tolerance \(stored.tolerance))")
+            } else {
+                failures += 1
+                print("FAIL  \(file): \(differences.count) difference(s)")
+                for d in differences { print(d) }
+            }
+        }
+        if failures > 0 { throw ExitCode(1) }
+    }
+}
+
+extension Notebook {
+    var cells: [(commands: [String], output: String?)] {
+        blocks.compactMap { if case let .cell(commands, output) = $0 { return (commands, output) } else { return nil } }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import EffectiveGAN
+import Foundation
+import StabilityReport
+
+struct ReportCommand: EganCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Write a Markdown stability report with SVG figures (the main job).",
+        discussion: """
+            Computes γ* and the critical points, the spectrum at γ = 0, γ* and on the overdamped side, a thinned \
+            sweep table, discrete-training limits, a simulation cross-check and provenance, and writes \
+            reports/NAME.md with its figures in reports/NAME/. Without CONFIG it reports on the default preset \
+            (\(Preset.defaultPreset.rawValue)) into reports/default.md. Files are written atomically.
+              egan report                      # reports/default.md
+              egan report dirac                # reports/dirac.md
+              egan report my.json -o out/my.md
+            """)
+
+    @Argument(help: "A config file, resolved model or preset (default: \(Preset.defaultPreset.rawValue)).")
+    var config: String?
+    @Option(name: .shortAndLong, help: "Report path (default: reports/NAME.md, or reports/default.md without CONFIG).")
+    var output: String?
+    @Option(help: "Smallest γ searched (> 0).")
+    var from: Double = 1e-3
+    @Option(help: "Largest γ searched.")
+    var to: Double = 1e3
+
+    func execute() throws -> String {
+        let source = try config.map { try ModelSource($0) } ?? ModelSource(preset: Preset.defaultPreset)
+        let path = output ?? "reports/\(config == nil ? "default" : source.name).md"
+        let analysis = try ReportAnalysis(source: source, from: from, to: to, progress: Progress.bar("report"))
+        let command = (["egan", "report"] + (config.map { [$0] } ?? []) + (output.map { ["-o", $0] } ?? [])).joined(separator: " ")
+        let files = try ReportWriter.write(analysis, to: path, command: command)
+        return "wrote \(path) (γ* = \(Format.number(analysis.optimum.gamma, digits: 9)), r = \(Format.number(analysis.optimum.rate, digits: 9)))\n"
+            + files.dropLast().map { "  figure \($0)\n" }.joined()
+    }
+}

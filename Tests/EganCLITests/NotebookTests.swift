@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+@testable import EganCLI
+
+@Suite("Text notebooks")
+struct NotebookTests {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static var notebooks: [String] {
+        let folder = packageRoot.appendingPathComponent("notebooks-text")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".md") }.sorted()
+            .map { folder.appendingPathComponent($0).path }
+    }
+
+    @Test("every shipped notebook's stored outputs still hold")
+    func shippedNotebooksCheck() throws {
+        #expect(Self.notebooks.count >= 4)
+        let result = try CLI.run(["notebook", "check"] + Self.notebooks, in: Self.packageRoot)
+        #expect(result.status == 0, "\(result.stdout)")
+    }
+
+    @Test("an edited output fails the check with a readable diff")
+    func editedNotebookFails() throws {
+        let original = try String(contentsOfFile: Self.notebooks[0], encoding: .utf8)
+        let edited = original.replacingOccurrences(of: "0.866025", with: "0.866125")
+        #expect(edited != original)
+        let copy = try CLI.temporaryFile(edited, name: "edited.md")
+        let result = try CLI.run(["notebook", "check", copy.path], in: Self.packageRoot)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("FAIL"))
+        #expect(result.stdout.contains("- ") && result.stdout.contains("0.866125") && result.stdout.contains("+ "))
+    }
+
+    @Test("run writes outputs below the cells; numbers within tolerance compare equal")
+    func runAndCompare() throws {
+        let text = "# t\n\n```egan\nanalyze dirac --gamma 1 --json\n```\n"
+        let file = try CLI.temporaryFile(text, name: "new.md")
+        let result = try CLI.run(["notebook", "run", file.path])
+        #expect(result.status == 0)
+        let written = try String(contentsOf: file, encoding: .utf8)
+        #expect(written.contains("```output\n{\n  \"schema\": \"egan.analyze/1\""))
+        #expect(Notebook.agree("rate 0.5000001", "rate 0.5", tolerance: 1e-6).isEmpty)
+        #expect(!Notebook.agree("rate 0.50001", "rate 0.5", tolerance: 1e-6).isEmpty)
+        #expect(!Notebook.agree("regime overdamped", "regime underdamped", tolerance: 1).isEmpty)
+    }
+
+    @Test("cell lines split like a shell")
+    func words() {
+        #expect(shellWords("egan sweep 'my file.json' --from 1") == ["egan", "sweep", "my file.json", "--from", "1"])
+    }
+}

@@ -1,0 +1,96 @@
+import EffectiveGAN
+import Foundation
+import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+@testable import StabilityReport
+
+@Suite("Stability reports and SVG figures")
+struct ReportTests {
+    static func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("egan-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test("dirac report: files written, numbers equal the library's, every SVG is XML and renders")
+    func diracReport() throws {
+        let source = try ModelSource(preset: .dirac)
+        let analysis = try ReportAnalysis(source: source, from: 0.01, to: 100)
+        let folder = try Self.temporaryFolder()
+        let path = folder.appendingPathComponent("dirac.md").path
+        let files = try ReportWriter.write(analysis, to: path, command: "egan report dirac", date: Date(timeIntervalSince1970: 0))
+        #expect(files.count == 4)  // three figures (1-D model: no positions figure) and the report
+        let markdown = try String(contentsOfFile: path, encoding: .utf8)
+        let optimum = try OptimalStrength.find(source, from: 0.01, to: 100, steps: 121)
+        #expect(markdown.contains("γ\\* = \(Format.number(optimum.gamma, digits: 9))"))
+        #expect(markdown.contains("r(γ\\*) = \(Format.number(optimum.rate, digits: 9))"))
+        #expect(markdown.contains("![Convergence rate against γ](dirac/rate.svg)"))
+        #expect(!markdown.contains("FAIL"))
+        #expect(markdown.contains("| 1970-01-01T00:00:00Z |"))
+        for file in files.dropLast() {
+            let data = try #require(FileManager.default.contents(atPath: file))
+            _ = try XMLDocument(data: data)
+            try Self.render(file)
+        }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".tmp") }
+        #expect(leftovers.isEmpty)
+    }
+
+    /// Converts an SVG to PNG with a real renderer (librsvg's rsvg-convert, installed by .ci/run).
+    static func render(_ svg: String) throws {
+        let renderer = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let renderer else {
+            Issue.record("rsvg-convert not found: apt-get install librsvg2-bin (the CI script does)")
+            return
+        }
+        let png = svg + ".png"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: renderer)
+        process.arguments = ["-o", png, svg]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "rsvg-convert failed on \(svg)")
+        let size = (try? FileManager.default.attributesOfItem(atPath: png)[.size] as? Int) ?? 0
+        #expect(size > 1000)
+    }
+
+    @Test("the plotted rate curve is the data: polyline points equal the pixel transform of r(γ)")
+    func plottedPointsMatchData() throws {
+        let analysis = try ReportAnalysis(source: ModelSource(preset: .dirac), from: 0.01, to: 100)
+        let plot = analysis.rateFigure
+        let svg = plot.render()
+        _ = try XMLDocument(data: Data(svg.utf8))
+        let group = try #require(svg.range(of: "<g data-series=\"r(γ)\""))
+        let tail = svg[group.upperBound...]
+        let start = try #require(tail.range(of: "points=\""))
+        let end = try #require(tail[start.upperBound...].firstIndex(of: "\""))
+        let drawn = tail[start.upperBound..<end].split(separator: " ").map { pair in pair.split(separator: ",").map { Double($0)! } }
+        let data = analysis.optimum.scan.points.map { ($0.value, $0.spectrum.rate) }
+        #expect(drawn.count == data.count)
+        for (pixel, point) in zip(drawn, data) {
+            #expect(abs(pixel[0] - plot.pixelX(point.0)) <= 0.006)
+            #expect(abs(pixel[1] - plot.pixelY(point.1)) <= 0.006)
+        }
+        // And the transform itself: the ends of the log axis sit on the plot frame.
+        #expect(abs(plot.pixelX(plot.xDomain.0) - 78) < 1e-9)
+    }
+
+    @Test("ring8 report has the positions figure and a regime sentence naming both regimes")
+    func ring8Figures() throws {
+        let analysis = try ReportAnalysis(source: ModelSource(preset: .ring8), from: 0.01, to: 1000)
+        #expect(analysis.figures.map(\.name) == ["rate.svg", "branches.svg", "relaxation.svg", "positions.svg"])
+        #expect(analysis.regimeSentence.contains("underdamped") && analysis.regimeSentence.contains("overdamped"))
+        #expect(analysis.crossChecks.allSatisfy { $0.passed })
+        for (_, svg) in analysis.figures { _ = try XMLDocument(data: Data(svg.utf8)) }
+    }
+
+    @Test("log ticks are decades, linear ticks are round numbers")
+    func ticks() {
+        #expect(SVGPlot.ticks((0.01, 100), .log) == [0.01, 0.1, 1, 10, 100])
+        #expect(SVGPlot.ticks((0, 1), .linear) == [0, 0.2, 0.4, 0.6000000000000001, 0.8, 1])
+    }
+}
