@@ -18,7 +18,7 @@ public struct Egan: ParsableCommand {
         subcommands: [
             PresetsCommand.self, ModelCommand.self, AnalyzeCommand.self, SweepCommand.self, OptimizeCommand.self,
             StepsCommand.self, SimulateCommand.self, CrossCheckCommand.self, ConvergenceCommand.self, ReportCommand.self,
-            NotebookCommand.self,
+            CollapseCommand.self, NotebookCommand.self,
             BenchCommand.self,
         ])
 

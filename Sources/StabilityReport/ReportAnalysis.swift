@@ -70,12 +70,5 @@ public struct ReportAnalysis: Sendable {
     }
 
     /// A short hash of the resolved model (FNV-1a, 64 bit, of its compact JSON): identical models, identical hash.
-    public var modelHash: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in source.resolved.json.compactText.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return String(format: "%016llx", hash)
-    }
+    public var modelHash: String { fingerprint(source.resolved.json.compactText) }
 }

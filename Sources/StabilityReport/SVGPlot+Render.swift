@@ -23,6 +23,10 @@ extension SVGPlot {
             let x1 = max(plotLeft, min(plotRight, pixelX(band.to)))
             svg += "<rect data-band=\"\(escape(band.label))\" x=\"\(f(x0))\" y=\"\(f(plotTop))\" width=\"\(f(max(0, x1 - x0)))\" height=\"\(f(plotBottom - plotTop))\" fill=\"\(band.color)\" fill-opacity=\"0.18\"/>\n"
         }
+        for cell in cells {
+            let x0 = pixelX(cell.x.0), x1 = pixelX(cell.x.1), y0 = pixelY(cell.y.1), y1 = pixelY(cell.y.0)
+            svg += "<rect data-cell=\"true\" x=\"\(f(x0))\" y=\"\(f(y0))\" width=\"\(f(x1 - x0))\" height=\"\(f(y1 - y0))\" fill=\"\(cell.color)\"><title>\(escape(cell.tooltip))</title></rect>\n"
+        }
         svg += axes(plotLeft: plotLeft, plotRight: plotRight, plotTop: plotTop, plotBottom: plotBottom)
         for marker in markers where marker.x.isFinite {
             let x = pixelX(marker.x)
@@ -46,11 +50,13 @@ extension SVGPlot {
             svg += "<line x1=\"\(f(x))\" y1=\"\(f(plotTop))\" x2=\"\(f(x))\" y2=\"\(f(plotBottom))\" stroke=\"#ddd\"/>"
             svg += "<text x=\"\(f(x))\" y=\"\(f(plotBottom + 20))\" text-anchor=\"middle\" stroke=\"none\" fill=\"#222\">\(Self.tickLabel(tick, xScale))</text>\n"
         }
-        for tick in Self.ticks(yDomain, yScale) {
+        let yTicks = yCategories.map { names in names.indices.map(Double.init) } ?? Self.ticks(yDomain, yScale)
+        for tick in yTicks {
             let y = pixelY(tick)
+            let label = yCategories.map { $0[Int(tick)] } ?? Self.tickLabel(tick, yScale)
             svg += "<line x1=\"\(f(plotLeft - 5))\" y1=\"\(f(y))\" x2=\"\(f(plotLeft))\" y2=\"\(f(y))\"/>"
             svg += "<line x1=\"\(f(plotLeft))\" y1=\"\(f(y))\" x2=\"\(f(plotRight))\" y2=\"\(f(y))\" stroke=\"#ddd\"/>"
-            svg += "<text x=\"\(f(plotLeft - 8))\" y=\"\(f(y + 4))\" text-anchor=\"end\" stroke=\"none\" fill=\"#222\">\(Self.tickLabel(tick, yScale))</text>\n"
+            svg += "<text x=\"\(f(plotLeft - 8))\" y=\"\(f(y + 4))\" text-anchor=\"end\" stroke=\"none\" fill=\"#222\">\(escape(label))</text>\n"
         }
         svg += "</g>\n"
         svg += "<text x=\"\(f((plotLeft + plotRight) / 2))\" y=\"\(f(height - 14))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"

@@ -63,6 +63,21 @@ public struct SVGPlot {
         }
     }
 
+    /// A filled data-space rectangle (heatmap cell).
+    public struct Cell {
+        public var x: (Double, Double)
+        public var y: (Double, Double)
+        public var color: String
+        /// Shown on hover in browsers (`<title>`).
+        public var tooltip: String
+        public init(x: (Double, Double), y: (Double, Double), color: String, tooltip: String) {
+            self.x = x
+            self.y = y
+            self.color = color
+            self.tooltip = tooltip
+        }
+    }
+
     public var title: String
     public var xLabel: String
     public var yLabel: String
@@ -71,6 +86,9 @@ public struct SVGPlot {
     public var series: [Series] = []
     public var bands: [Band] = []
     public var markers: [Marker] = []
+    public var cells: [Cell] = []
+    /// Category names for the y ticks at 0, 1, 2, … (a heatmap's rows) instead of numbers.
+    public var yCategories: [String]?
     /// Legend in the lower right corner instead of the upper right (for curves that rise to the right).
     public var legendAtBottom = false
     /// A note under the title (e.g. what the colours mean).
@@ -94,8 +112,12 @@ public struct SVGPlot {
     // MARK: Coordinates
 
     /// The plotted data range (padded by 5 % on linear axes, widened to whole decades on log axes).
-    public var xDomain: (Double, Double) { domain(xRange, values: series.flatMap { $0.points.map(\.0) } + markers.map(\.x), scale: xScale) }
-    public var yDomain: (Double, Double) { domain(yRange, values: series.flatMap { $0.points.map(\.1) }, scale: yScale) }
+    public var xDomain: (Double, Double) {
+        domain(xRange, values: series.flatMap { $0.points.map(\.0) } + markers.map(\.x) + cells.flatMap { [$0.x.0, $0.x.1] }, scale: xScale)
+    }
+    public var yDomain: (Double, Double) {
+        domain(yRange, values: series.flatMap { $0.points.map(\.1) } + cells.flatMap { [$0.y.0, $0.y.1] }, scale: yScale)
+    }
 
     private func domain(_ fixed: (Double, Double)?, values: [Double], scale: Scale) -> (Double, Double) {
         if let fixed { return fixed }

@@ -65,6 +65,11 @@ struct SweepCommandTests {
             (["optimize", "dirac", "--from", "0"], "log"),
             (["steps", "dirac", "--scheme", "simultaneous", "--critic-steps", "2"], "alternating"),
             (["steps", "dirac", "--lr", "-1"], "--lr"),
+            (["collapse", "ring8-collapse", "--ratios", "0:1.5:4", "--t-end", "10"], "outside"),
+            (["collapse", "ring8-collapse", "--ratios", "0:1", "--t-end", "10"], "FROM:TO:STEPS"),
+            (["collapse", "ring8-collapse", "--ratios", "0:1:3", "--seeds", "0", "--t-end", "10"], "--seeds"),
+            (["collapse", "ring8-collapse", "--ratios", "0:1:3", "--vs", "discriminator.colour=1,2", "--t-end", "10"], "colour"),
+            (["collapse", "ring8-collapse", "--ratios", "0:1:3", "--vs", "discriminator.width=wide", "--t-end", "10"], "discriminator.width"),
         ])
     func badInput(arguments: [String], mention: String) throws {
         let result = try CLI.run(arguments)

@@ -4,6 +4,7 @@ public enum Preset: String, CaseIterable, Sendable {
     case ring8
     case ring8Near = "ring8-near"
     case line2
+    case ring8Collapse = "ring8-collapse"
 
     /// The preset `egan report` uses when given no config.
     public static let defaultPreset = Preset.ring8
@@ -17,6 +18,8 @@ public enum Preset: String, CaseIterable, Sendable {
             return "8 modes on a ring of radius 2, 8 particles, φ = 0.1, 64 cos random features (outer), wgan + r1"
         case .ring8Near:
             return "ring8 starting near its equilibrium (each particle 0.05 from its target): where linear theory predicts the run"
+        case .ring8Collapse:
+            return "mode-collapse study: 32 particles in a narrow cloud (std 0.05) at (0.8, 0), 8 ring modes, 64 cos features, wgan + r1 γ = 1"
         case .line2:
             return "2 modes at ±1 on a line, 2 particles, tanh MLP of width 16 with all weights trained, nonsaturating + r1"
         }
@@ -53,6 +56,16 @@ public enum Preset: String, CaseIterable, Sendable {
                  "discriminator": {"kind": "mlp", "width": 64, "activation": "cos", "train": "outer", "weightStd": 1.0,
                                    "hiddenBias": "uniform-2pi", "seed": 3, "learningRate": 1.0},
                  "loss": "wgan", "regularizer": {"kind": "r1", "strength": 0.0}}
+                """
+        case .ring8Collapse:
+            return """
+                {"name": "ring8-collapse", "dimension": 2,
+                 "target": {"kind": "ring", "modes": 8, "radius": 2.0},
+                 "generator": {"particles": 32, "learningRate": 1.0, "kernel": {"kind": "universal", "ratio": 0.0},
+                               "init": {"kind": "gaussian", "center": [0.8, 0.0], "std": 0.05, "seed": 1}},
+                 "discriminator": {"kind": "mlp", "width": 64, "activation": "cos", "train": "outer", "weightStd": 1.0,
+                                   "seed": 3, "learningRate": 1.0},
+                 "loss": "wgan", "regularizer": {"kind": "r1", "strength": 1.0}}
                 """
         case .line2:
             return """

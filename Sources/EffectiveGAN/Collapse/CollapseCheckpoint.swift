@@ -1,0 +1,75 @@
+import Foundation
+import Synchronization
+
+/// A resumable record of finished collapse cells: JSON lines, one cell per line after a first line naming the
+/// study. Each cell is appended (and flushed by the write system call) as soon as it finishes, so a killed run
+/// loses at most the cells in flight; a torn last line is ignored on reading.
+public final class CollapseCheckpoint: Sendable {
+    private let handle: Mutex<FileHandle>
+    public let path: String
+    /// The cells already stored when the file was opened.
+    public let done: [CollapseStudy.Cell]
+
+    /// Opens (or creates) `path` for `signature`; refuses a file written for another study.
+    public init(path: String, signature: String) throws {
+        self.path = path
+        var cells: [CollapseStudy.Cell] = []
+        if let data = FileManager.default.contents(atPath: path), !data.isEmpty {
+            let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+            guard let first = lines.first, let header = try? JSONValue.parse(Data(first.utf8), source: path),
+                header["study"] == .string(signature)
+            else {
+                throw CollapseError.invalid("--resume \(path) belongs to a different study (other config, grid or settings); use a new file")
+            }
+            for line in lines.dropFirst() {
+                if let json = try? JSONValue.parse(Data(line.utf8), source: path), let cell = CollapseStudy.Cell(json: json) {
+                    cells.append(cell)
+                }
+            }
+        } else {
+            guard FileManager.default.createFile(atPath: path, contents: Data((JSONValue.object([("study", .string(signature))]).compactText + "\n").utf8)) else {
+                throw FileError.cannotWrite(path: path, reason: "cannot create the file")
+            }
+        }
+        done = cells
+        guard let handle = FileHandle(forWritingAtPath: path) else { throw FileError.cannotWrite(path: path, reason: "cannot open for appending") }
+        handle.seekToEndOfFile()
+        self.handle = Mutex(handle)
+    }
+
+    /// Appends one finished cell.
+    public func store(_ cell: CollapseStudy.Cell) throws {
+        let line = Data((cell.json.compactText + "\n").utf8)
+        try handle.withLock { try $0.write(contentsOf: line) }
+    }
+}
+
+extension CollapseStudy.Cell {
+    public var json: JSONValue {
+        .object([
+            ("row", .integer(row)), ("ratio", .number(ratio)), ("seed", .integer(seed)), ("metric", .number(metric)),
+            ("covered", .integer(coveredModes)), ("outcome", .string(outcome.rawValue)),
+        ])
+    }
+
+    init?(json: JSONValue) {
+        guard case let .number(row)? = json["row"], case let .number(ratio)? = json["ratio"],
+            case let .number(seed)? = json["seed"], case let .number(metric)? = json["metric"],
+            case let .number(covered)? = json["covered"], case let .string(outcomeText)? = json["outcome"],
+            let outcome = CollapseStudy.Outcome(rawValue: outcomeText)
+        else { return nil }
+        self.init(row: Int(row), ratio: ratio, seed: Int(seed), metric: metric, coveredModes: Int(covered), outcome: outcome)
+    }
+}
+
+extension CollapseStudy {
+    /// Identifies the study for `--resume`: the config, the grid, the seeds and the simulation settings.
+    public var signature: String {
+        let parts = [
+            source.document.compactText, ratios.map { "\($0)" }.joined(separator: ","), "\(seeds.count)",
+            rowPath ?? "", rowValues.map(\.compactText).joined(separator: ","), "\(settings.tEnd)", "\(settings.samples)",
+            "\(settings.integrator)", "\(settings.relativeTolerance)", "\(settings.absoluteTolerance)",
+        ]
+        return fingerprint(parts.joined(separator: "|"))
+    }
+}

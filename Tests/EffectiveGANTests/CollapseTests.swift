@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+@testable import EffectiveGAN
+
+@Suite("Mode-collapse transition")
+struct CollapseTests {
+    static func study(ratios: [Double], seeds: Int = 4, rowPath: String? = nil, rowValues: [JSONValue] = []) throws -> CollapseStudy {
+        try CollapseStudy(
+            source: ModelSource(preset: .ring8Collapse), ratios: ratios, seeds: seeds, rowPath: rowPath,
+            rowValues: rowValues, settings: SimulationSettings(tEnd: 300, samples: 31))
+    }
+
+    @Test("φ = 0 covers the separated modes (metric < 0.05 ln M for every seed); φ = 1 keeps the initial metric")
+    func endpoints() throws {
+        let study = try Self.study(ratios: [0, 1])
+        let cells = try study.run(done: [])
+        let lnM = log(8.0)
+        for cell in cells where cell.ratio == 0 { #expect(cell.metric < 0.05 * lnM, "seed \(cell.seed): \(cell.metric)") }
+        for cell in cells where cell.ratio == 1 {
+            let initial = try study.model(row: 0, ratio: 1, seed: cell.seed)
+            let start = initial.observables(at: initial.initialState).collapse
+            #expect(abs(cell.metric - start) <= 1e-12, "seed \(cell.seed)")
+        }
+    }
+
+    @Test("the seed-mean metric is non-decreasing in φ within bootstrap error, and φ_c moves with the bandwidth")
+    func transition() throws {
+        let study = try Self.study(
+            ratios: [0, 0.05, 0.1, 0.15, 0.2, 0.3], seeds: 4, rowPath: "discriminator.weightStd", rowValues: [.number(0.5), .number(1)])
+        let rows = study.rows(try study.run(done: []))
+        for row in rows {
+            for k in 1..<row.meanMetric.count {
+                let slack = 2 * (row.standardError[k] + row.standardError[k - 1]) + 1e-9
+                #expect(row.meanMetric[k] >= row.meanMetric[k - 1] - slack, "\(row.label) at φ = \(row.ratios[k])")
+            }
+        }
+        let narrow = try #require(rows[0].transition)
+        let wide = try #require(rows[1].transition)
+        #expect(abs(narrow - wide) > 0.01, "φ_c \(narrow) vs \(wide)")
+    }
+
+    @Test("identical cells whatever the number of threads, and a resumed study recomputes nothing")
+    func determinismAndResume() throws {
+        let study = try Self.study(ratios: [0.1, 0.5], seeds: 2)
+        let parallel = try study.run(done: [])
+        let serial = try study.cellKeys.map { try study.run(row: $0.row, ratio: $0.ratio, seed: $0.seed) }
+        #expect(parallel == serial)
+
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("collapse-\(UUID().uuidString).jsonl").path
+        let first = try CollapseCheckpoint(path: path, signature: study.signature)
+        _ = try study.run(done: first.done, store: { try first.store($0) })
+        // A torn last line (a run killed mid-write) is ignored.
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"row\":0,\"rat".utf8))
+        try handle.close()
+        let second = try CollapseCheckpoint(path: path, signature: study.signature)
+        #expect(second.done.count == 4)
+        let stored = Mutex(0)
+        let resumed = try study.run(done: second.done, store: { _ in stored.withLock { $0 += 1 } })
+        #expect(stored.withLock { $0 } == 0)
+        #expect(resumed == parallel)
+        #expect(throws: CollapseError.self) { try CollapseCheckpoint(path: path, signature: "another study") }
+    }
+
+    @Test("bad requests are refused with a message")
+    func badInput() throws {
+        #expect(throws: CollapseError.self) { try Self.study(ratios: [0, 1.5]) }
+        #expect(throws: CollapseError.self) { try Self.study(ratios: [-0.1]) }
+        #expect(throws: CollapseError.self) { try Self.study(ratios: [0], seeds: 0) }
+        #expect(throws: ConfigError.self) { try Self.study(ratios: [0], rowPath: "discriminator.colour", rowValues: [.number(1)]) }
+        #expect(throws: ConfigError.self) { try Self.study(ratios: [0], rowPath: "discriminator.width", rowValues: [.string("wide")]) }
+    }
+}
+
+import Synchronization
