@@ -14,20 +14,13 @@ struct AnalyzeCommand: EganCommand {
             """)
 
     @OptionGroup var model: ModelArgument
-    @Option(help: "Regulariser strength γ (default: the config's regularizer.strength).")
-    var gamma: Double?
+    @OptionGroup var strength: GammaOption
     @Flag(help: "Print JSON (schema egan.analyze/1, see docs/json-schema.md).")
     var json = false
 
-    func validate() throws {
-        if let gamma, !(gamma >= 0 && gamma.isFinite) {
-            throw ValidationError("--gamma must be a finite number ≥ 0 (got \(gamma))")
-        }
-    }
-
     func execute() throws -> String {
         let source = try model.load()
-        let effective = EffectiveModel(source.resolved, gamma: gamma)
+        let effective = EffectiveModel(source.resolved, gamma: strength.gamma)
         let analysis = try StabilityAnalysis(model: effective)
         if json { return analysis.json(model: effective, name: source.name).prettyText + "\n" }
         return AnalysisText.render(analysis, model: effective, name: source.name)

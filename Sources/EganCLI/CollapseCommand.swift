@@ -29,8 +29,7 @@ struct CollapseCommand: EganCommand {
     var tEnd: Double
     @Option(help: "Sample times per run (the outcome is judged on the last 10 %).")
     var samples: Int = 101
-    @Option(help: "Regulariser strength γ (default: the config's).")
-    var gamma: Double?
+    @OptionGroup var strength: GammaOption
     @OptionGroup var integration: IntegratorOptions
     @Option(help: "Keep finished cells in this JSON-lines file and skip them when run again.")
     var resume: String?
@@ -65,7 +64,7 @@ struct CollapseCommand: EganCommand {
 
     func execute() throws -> String {
         var source = try model.load()
-        if let gamma { source = try source.with(gamma: gamma) }
+        if let gamma = strength.gamma { source = try source.with(gamma: gamma) }
         let (path, values) = try parseVs()
         let study = try CollapseStudy(
             source: source, ratios: try parseRatios(), seeds: seeds, rowPath: path, rowValues: values,

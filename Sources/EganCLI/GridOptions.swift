@@ -22,3 +22,15 @@ extension SteppingScheme: ExpressibleByArgument {}
 enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
     case table, csv, json
 }
+
+/// `--gamma`: the regulariser strength, validated once for every command that takes it.
+struct GammaOption: ParsableArguments {
+    @Option(help: "Regulariser strength γ ≥ 0 (default: the config's regularizer.strength).")
+    var gamma: Double?
+
+    func validate() throws {
+        if let gamma, !(gamma >= 0 && gamma.isFinite) {
+            throw ValidationError("--gamma must be a finite number ≥ 0 (got \(gamma))")
+        }
+    }
+}

@@ -16,8 +16,7 @@ struct SimulateCommand: EganCommand {
             """)
 
     @OptionGroup var model: ModelArgument
-    @Option(help: "Regulariser strength γ (default: the config's).")
-    var gamma: Double?
+    @OptionGroup var strength: GammaOption
     @Option(help: "End time.")
     var tEnd: Double
     @Option(help: "Number of sample times on [0, t-end].")
@@ -34,13 +33,9 @@ struct SimulateCommand: EganCommand {
     @Option(help: "Also write every particle's position at every sample to this CSV file (t, particle, x1…xd).")
     var trajectories: String?
 
-    func validate() throws {
-        if let gamma, !(gamma >= 0 && gamma.isFinite) { throw ValidationError("--gamma must be a finite number ≥ 0 (got \(gamma))") }
-    }
-
     func execute() throws -> String {
         let source = try model.load()
-        let effective = EffectiveModel(source.resolved, gamma: gamma)
+        let effective = EffectiveModel(source.resolved, gamma: strength.gamma)
         let settings = SimulationSettings(
             integrator: try integration.resolve(),
             start: perturb.map { .perturbedEquilibrium(epsilon: $0, seed: seed) } ?? .initial, tEnd: tEnd,

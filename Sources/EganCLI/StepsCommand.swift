@@ -15,8 +15,7 @@ struct StepsCommand: EganCommand {
             """)
 
     @OptionGroup var model: ModelArgument
-    @Option(help: "Regulariser strength γ (default: the config's).")
-    var gamma: Double?
+    @OptionGroup var strength: GammaOption
     @Option(help: "simultaneous or alternating.")
     var scheme: SteppingScheme = .simultaneous
     @Option(help: "Discriminator steps per round (alternating).")
@@ -32,14 +31,13 @@ struct StepsCommand: EganCommand {
     var json = false
 
     func validate() throws {
-        if let gamma, !(gamma >= 0 && gamma.isFinite) { throw ValidationError("--gamma must be a finite number ≥ 0 (got \(gamma))") }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive step size (got \(lr))") }
         if criticSteps < 1 || generatorSteps < 1 { throw ValidationError("--critic-steps and --generator-steps must be at least 1") }
     }
 
     func execute() throws -> String {
         let source = try model.load()
-        let gammas = sweep ? try grid.grid().values : [gamma ?? source.resolved.gamma]
+        let gammas = sweep ? try grid.grid().values : [strength.gamma ?? source.resolved.gamma]
         let results = try parallelMap(gammas.count, progress: sweep ? Progress.bar("steps") : nil) { k in
             let training = try DiscreteTraining(
                 model: EffectiveModel(source.resolved, gamma: gammas[k]), scheme: scheme, criticSteps: criticSteps,

@@ -17,18 +17,13 @@ struct SweepCommand: EganCommand {
     @OptionGroup var grid: GridOptions
     @Option(help: "Config path to sweep: regularizer.strength (default), generator.kernel.ratio, generator.learningRate, discriminator.learningRate, or any numeric key.")
     var param: String = ParameterPath.strength.path
-    @Option(help: "Regulariser strength γ when sweeping another parameter (default: the config's).")
-    var gamma: Double?
+    @OptionGroup var strength: GammaOption
     @Option(help: "Output: table (default), csv, or json (schema egan.sweep/1, with branches).")
     var format: OutputFormat = .table
 
-    func validate() throws {
-        if let gamma, !(gamma >= 0 && gamma.isFinite) { throw ValidationError("--gamma must be a finite number ≥ 0 (got \(gamma))") }
-    }
-
     func execute() throws -> String {
         var source = try model.load()
-        if let gamma, param != ParameterPath.strength.path { source = try source.with(gamma: gamma) }
+        if let gamma = strength.gamma, param != ParameterPath.strength.path { source = try source.with(gamma: gamma) }
         let path = try ParameterPath(param, for: source)
         let sweep = try Sweep.run(source, parameter: path, values: try grid.grid().values, progress: Progress.bar("sweep"))
         let critical = try sweep.criticalPoints(source)

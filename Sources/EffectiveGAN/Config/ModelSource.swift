@@ -31,7 +31,7 @@ public struct ModelSource: Sendable {
 
     /// A built-in preset.
     public init(preset: Preset) throws {
-        try self.init(json: JSONValue.parse(Data(preset.json.utf8), source: "preset \(preset.rawValue)"), defaultName: preset.rawValue)
+        try self.init(json: preset.document, defaultName: preset.rawValue)
     }
 
     /// A config or resolved model given as JSON.

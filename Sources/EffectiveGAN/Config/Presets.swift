@@ -1,3 +1,5 @@
+import Foundation
+
 /// Built-in models, usable wherever a config file is.
 public enum Preset: String, CaseIterable, Sendable {
     case dirac
@@ -25,9 +27,32 @@ public enum Preset: String, CaseIterable, Sendable {
         }
     }
 
-    /// The preset's config JSON (the same text a user could save and edit).
-    public var json: String {
+    /// Presets that are another preset with a few keys changed.
+    var derivation: (base: Preset, changes: [([String], JSONValue)])? {
         switch self {
+        case .ring8Near:
+            let nearTargets = JSONValue.object([("kind", .string("targets")), ("std", .number(0.05)), ("seed", .integer(2))])
+            return (.ring8, [(["name"], .string("ring8-near")), (["generator", "init"], nearTargets)])
+        default:
+            return nil
+        }
+    }
+
+    /// The preset's config document (what a user could save and edit).
+    public var document: JSONValue {
+        get throws {
+            if let (base, changes) = derivation {
+                return try changes.reduce(base.document) { try $0.setting(path: $1.0, to: $1.1) }
+            }
+            return try JSONValue.parse(Data(json.utf8), source: "preset \(rawValue)")
+        }
+    }
+
+    /// The config text of a preset written out in full (derived presets have none).
+    var json: String {
+        switch self {
+        case .ring8Near:
+            return ""
         case .dirac:
             return """
                 {"name": "dirac", "dimension": 1,
@@ -43,16 +68,6 @@ public enum Preset: String, CaseIterable, Sendable {
                  "target": {"kind": "ring", "modes": 8, "radius": 2.0, "samplesPerMode": 1, "spread": 0.0, "seed": 1},
                  "generator": {"particles": 8, "learningRate": 1.0, "kernel": {"kind": "universal", "ratio": 0.1},
                                "init": {"kind": "gaussian", "center": [0, 0], "std": 0.1, "seed": 2}},
-                 "discriminator": {"kind": "mlp", "width": 64, "activation": "cos", "train": "outer", "weightStd": 1.0,
-                                   "hiddenBias": "uniform-2pi", "seed": 3, "learningRate": 1.0},
-                 "loss": "wgan", "regularizer": {"kind": "r1", "strength": 0.0}}
-                """
-        case .ring8Near:
-            return """
-                {"name": "ring8-near", "dimension": 2,
-                 "target": {"kind": "ring", "modes": 8, "radius": 2.0, "samplesPerMode": 1, "spread": 0.0, "seed": 1},
-                 "generator": {"particles": 8, "learningRate": 1.0, "kernel": {"kind": "universal", "ratio": 0.1},
-                               "init": {"kind": "targets", "std": 0.05, "seed": 2}},
                  "discriminator": {"kind": "mlp", "width": 64, "activation": "cos", "train": "outer", "weightStd": 1.0,
                                    "hiddenBias": "uniform-2pi", "seed": 3, "learningRate": 1.0},
                  "loss": "wgan", "regularizer": {"kind": "r1", "strength": 0.0}}
