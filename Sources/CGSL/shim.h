@@ -9,6 +9,7 @@ double gsl_ran_gaussian(const gsl_rng *r, const double sigma);
 #include <gsl/gsl_roots.h>
 #include <gsl/gsl_min.h>
 #include <gsl/gsl_version.h>
+#include <gsl/gsl_integration.h>
 
 // GSL exposes its algorithm types as mutable C globals, which Swift 6 rejects as not concurrency-safe.
 // These accessors return them as plain values.
@@ -27,4 +28,5 @@ static inline const gsl_odeiv2_step_type *cgsl_step_msbdf(void) { return gsl_ode
 static inline const gsl_root_fsolver_type *cgsl_root_brent(void) { return gsl_root_fsolver_brent; }
 static inline const gsl_min_fminimizer_type *cgsl_min_brent(void) { return gsl_min_fminimizer_brent; }
 static inline const char *cgsl_version(void) { return GSL_VERSION; }
+static inline const gsl_integration_fixed_type *cgsl_fixed_hermite(void) { return gsl_integration_fixed_hermite; }
 #endif

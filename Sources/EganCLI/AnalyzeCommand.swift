@@ -46,6 +46,12 @@ enum AnalysisText {
         if let eigen = model.kernel.universalEigenvalues {
             let relative = model.particleCount > 1 ? "relative \(Format.number(eigen.relative)), " : ""
             rows.append(("kernel eigenvalues", "\(relative)centre \(Format.number(eigen.centre))"))
+        } else if let modes = try? model.kernel.kernelModes() {
+            let n = Double(model.particleCount)
+            rows.append(("kernel eigenvalues", "relative (mean) \(Format.number(modes.relative)), centre \(Format.number(modes.centre))"))
+            rows.append((
+                "universal fit", "φ = \(Format.number(modes.fit.ratio)), predicts relative \(Format.number(modes.fit.g1 - modes.fit.g2)), centre \(Format.number(modes.fit.g1 + (n - 1) * modes.fit.g2)); residual \(Format.number(modes.fit.residual, digits: 3))"
+            ))
         }
         var text = TextTable.keyValue(rows)
         text += "\nactive eigenvalues, slowest first\n"

@@ -18,7 +18,7 @@ public struct Egan: ParsableCommand {
         subcommands: [
             PresetsCommand.self, ModelCommand.self, AnalyzeCommand.self, SweepCommand.self, OptimizeCommand.self,
             StepsCommand.self, SimulateCommand.self, CrossCheckCommand.self, ConvergenceCommand.self, ReportCommand.self,
-            CollapseCommand.self, NotebookCommand.self,
+            CollapseCommand.self, KernelCommand.self, NotebookCommand.self,
             BenchCommand.self,
         ])
 

@@ -117,8 +117,27 @@ extension KernelSpec {
             let matrix = try reader.rows("matrix")
             try KernelSpec.validateExplicit(matrix, particles: particles, path: reader.child("matrix"))
             self = .explicit(matrix)
+        case "ntk":
+            try reader.rejectUnknownKeys(allowed: [
+                "kind", "depth", "activation", "weightVariance", "biasVariance", "train", "latentDimension",
+                "latentDistribution", "seed",
+            ])
+            do {
+                let network = try GeneratorNetwork(
+                    depth: try reader.positiveInt("depth", default: 1),
+                    activation: try reader.choice("activation", as: GeneratorNetwork.Activation.self, default: .relu),
+                    weightVariance: try reader.positive("weightVariance", default: 1),
+                    biasVariance: try reader.nonNegative("biasVariance", default: 0),
+                    training: try reader.choice("train", as: GeneratorNetwork.Training.self, default: .all))
+                self = .ntk(
+                    network: network, latentDimension: try reader.positiveInt("latentDimension"),
+                    distribution: try reader.choice("latentDistribution", as: LatentDistribution.self, default: .gaussian),
+                    seed: try reader.nonNegativeInt("seed", default: 4))
+            } catch let error as KernelError {
+                throw ConfigError.invalidValue(path: reader.path, reason: "\(error)")
+            }
         default:
-            throw ConfigError.invalidValue(path: reader.child("kind"), reason: "is '\(kind)'; choose one of: universal, explicit")
+            throw ConfigError.invalidValue(path: reader.child("kind"), reason: "is '\(kind)'; choose one of: universal, explicit, ntk")
         }
     }
 }

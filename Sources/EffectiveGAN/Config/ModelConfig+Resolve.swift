@@ -1,5 +1,6 @@
 import Foundation
 import GSLBridge
+import LinearAlgebra
 
 extension ModelConfig {
     /// Every number of the model (spec §8), drawn from the seeded mt19937 streams.
@@ -69,6 +70,12 @@ extension KernelSpec {
             return (0..<n).map { i in (0..<n).map { j in i == j ? diagonal : offDiagonal } }
         case let .explicit(rows):
             return rows.map { $0.map { learningRate * $0 } }
+        case let .ntk(network, latentDimension, distribution, seed):
+            // K = η_G Θ / mean(diag Θ) (spec §4). Sample generation cannot fail here: both sizes were validated.
+            let z = (try? distribution.samples(count: n, dimension: latentDimension, seed: seed)) ?? Matrix(rows: n, columns: 1)
+            let theta = network.infiniteWidthKernel(latents: z)
+            let meanDiagonal = (0..<n).reduce(0.0) { $0 + theta[$1, $1] } / Double(n)
+            return theta.rowArrays.map { $0.map { learningRate * $0 / meanDiagonal } }
         }
     }
 }

@@ -51,6 +51,8 @@ public enum KernelSpec: Equatable, Sendable {
     case universal(ratio: Double, selfValue: Double)
     /// An explicit symmetric positive semi-definite N × N matrix.
     case explicit([[Double]])
+    /// The infinite-width NTK Θ of a generator network at N seeded latent samples, normalised as Θ / mean(diag Θ).
+    case ntk(network: GeneratorNetwork, latentDimension: Int, distribution: LatentDistribution, seed: Int)
 }
 
 /// Where simulations start (the equilibrium is always the `matched` state of spec §5).

@@ -74,4 +74,21 @@ public enum KernelOperator: Sendable {
         guard case let .universal(diagonal, offDiagonal, n) = self else { return nil }
         return (diagonal - offDiagonal, diagonal + Double(n - 1) * offDiagonal)
     }
+
+    /// For any kernel: its measured centre-of-mass eigenvalue (the largest) and mean relative eigenvalue (the mean
+    /// of the others), next to what the universal fit (g₁ = mean diagonal, g₂ = mean off-diagonal) predicts:
+    /// g₁ − g₂ and g₁ + (N − 1) g₂.
+    public func kernelModes() throws -> (relative: Double, centre: Double, fit: UniversalFit) {
+        let matrix: Matrix
+        switch self {
+        case let .universal(diagonal, offDiagonal, n):
+            matrix = Matrix((0..<n).map { i in (0..<n).map { i == $0 ? diagonal : offDiagonal } })
+        case let .dense(dense):
+            matrix = dense
+        }
+        let eigenvalues = try matrix.symmetricEigenvalues()
+        let rest = eigenvalues.dropLast()
+        let relative = rest.isEmpty ? 0 : rest.reduce(0, +) / Double(rest.count)
+        return (relative, eigenvalues.last ?? 0, UniversalFit(matrix))
+    }
 }

@@ -23,6 +23,13 @@ extension StabilityAnalysis {
         if let eigen = model.kernel.universalEigenvalues {
             let relative: JSONValue = model.particleCount > 1 ? .number(eigen.relative) : .null
             kernelJSON = .object([("relative", relative), ("centre", .number(eigen.centre))])
+        } else if let modes = try? model.kernel.kernelModes() {
+            kernelJSON = .object([
+                ("relative", .number(modes.relative)), ("centre", .number(modes.centre)),
+                ("universalRelative", .number(modes.fit.g1 - modes.fit.g2)),
+                ("universalCentre", .number(modes.fit.g1 + Double(model.particleCount - 1) * modes.fit.g2)),
+                ("universalRatio", .number(modes.fit.ratio)), ("universalResidual", .number(modes.fit.residual)),
+            ])
         }
         return .object([
             ("schema", .string("egan.analyze/1")), ("model", .string(name)), ("loss", .string(model.loss.rawValue)),
