@@ -3,7 +3,8 @@ import EffectiveGAN
 
 struct AnalyzeCommand: EganCommand {
     static let configuration = CommandConfiguration(
-        commandName: "analyze", abstract: "Linear stability at the matched equilibrium: every mode, the regime and the rate.",
+        commandName: "analyze",
+        abstract: "Linear stability at the matched equilibrium: every mode, the regime and the rate.",
         discussion: """
             Builds the exact Jacobian of the generator–discriminator flow at the equilibrium, computes its \
             eigenvalues with LAPACK dgeev and classifies them (spec §6): neutral (symmetries), oscillatory or real. \
@@ -32,26 +33,45 @@ enum AnalysisText {
     static func render(_ analysis: StabilityAnalysis, model: EffectiveModel, name: String) -> String {
         let spectrum = analysis.spectrum
         var rows: [(String, String)] = [
-            ("model", "\(name): N = \(model.particleCount), M = \(model.targetCount), d = \(model.dimension), P = \(model.parameterCount)"),
+            (
+                "model",
+                "\(name): N = \(model.particleCount), M = \(model.targetCount), d = \(model.dimension), P = \(model.parameterCount)"
+            ),
             ("state dimension", "\(analysis.stateDimension)"),
             ("equilibrium", "‖F(z*)‖ = \(Format.number(analysis.equilibriumResidual))"),
-            ("loss / regularizer", "\(model.loss.rawValue) / \(model.regularizer.rawValue), γ = \(Format.number(analysis.gamma))"),
-            ("modes", "\(spectrum.count(of: .neutral)) neutral, \(spectrum.count(of: .oscillatory)) oscillatory, \(spectrum.count(of: .real)) real (\(spectrum.unstableCount) unstable)"),
+            (
+                "loss / regularizer",
+                "\(model.loss.rawValue) / \(model.regularizer.rawValue), γ = \(Format.number(analysis.gamma))"
+            ),
+            (
+                "modes",
+                "\(spectrum.count(of: .neutral)) neutral, \(spectrum.count(of: .oscillatory)) oscillatory, \(spectrum.count(of: .real)) real (\(spectrum.unstableCount) unstable)"
+            ),
             ("regime", spectrum.regime.rawValue),
             ("rate r", Format.number(spectrum.rate)),
         ]
         if let dominant = spectrum.dominantMode {
-            rows.append(("dominant λ", "\(Format.complex(dominant.eigenvalue))  (ζ = \(Format.number(dominant.dampingRatio, digits: 4)))"))
+            rows.append(
+                (
+                    "dominant λ",
+                    "\(Format.complex(dominant.eigenvalue))  (ζ = \(Format.number(dominant.dampingRatio, digits: 4)))"
+                ))
         }
         if let eigen = model.kernel.universalEigenvalues {
             let relative = model.particleCount > 1 ? "relative \(Format.number(eigen.relative)), " : ""
             rows.append(("kernel eigenvalues", "\(relative)centre \(Format.number(eigen.centre))"))
         } else if let modes = try? model.kernel.kernelModes() {
             let n = Double(model.particleCount)
-            rows.append(("kernel eigenvalues", "relative (mean) \(Format.number(modes.relative)), centre \(Format.number(modes.centre))"))
-            rows.append((
-                "universal fit", "φ = \(Format.number(modes.fit.ratio)), predicts relative \(Format.number(modes.fit.g1 - modes.fit.g2)), centre \(Format.number(modes.fit.g1 + (n - 1) * modes.fit.g2)); residual \(Format.number(modes.fit.residual, digits: 3))"
-            ))
+            rows.append(
+                (
+                    "kernel eigenvalues",
+                    "relative (mean) \(Format.number(modes.relative)), centre \(Format.number(modes.centre))"
+                ))
+            rows.append(
+                (
+                    "universal fit",
+                    "φ = \(Format.number(modes.fit.ratio)), predicts relative \(Format.number(modes.fit.g1 - modes.fit.g2)), centre \(Format.number(modes.fit.g1 + (n - 1) * modes.fit.g2)); residual \(Format.number(modes.fit.residual, digits: 3))"
+                ))
         }
         var text = TextTable.keyValue(rows)
         text += "\nactive eigenvalues, slowest first\n"
@@ -60,7 +80,8 @@ enum AnalysisText {
             rows: spectrum.activeModesByRate.enumerated().map { k, mode in
                 [
                     "\(k + 1)", Format.number(mode.eigenvalue.real), Format.number(mode.eigenvalue.imaginary),
-                    Format.number(mode.rate), Format.number(mode.frequency), Format.number(mode.dampingRatio, digits: 4),
+                    Format.number(mode.rate), Format.number(mode.frequency),
+                    Format.number(mode.dampingRatio, digits: 4),
                     mode.kind.rawValue,
                 ]
             })

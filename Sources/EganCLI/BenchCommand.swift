@@ -11,7 +11,10 @@ struct BenchCommand: EganCommand {
               swift run -c release egan bench sweep-ring8 --repeats 20
             """)
 
-    @Argument(help: "Workloads to run (default: all). One of: \(BenchWorkload.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Argument(
+        help:
+            "Workloads to run (default: all). One of: \(BenchWorkload.allCases.map(\.rawValue).joined(separator: ", "))."
+    )
     var workloads: [BenchWorkload] = []
     @Option(help: "Timed repeats per workload (after one warm-up run).")
     var repeats: Int = 5
@@ -32,8 +35,13 @@ struct BenchCommand: EganCommand {
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             }
             times.sort()
-            let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
-            rows.append([workload.rawValue, "\(dimension)", String(format: "%.4f", median), String(format: "%.4f", times[0]), "\(repeats)"])
+            let median =
+                times.count % 2 == 1
+                ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+            rows.append([
+                workload.rawValue, "\(dimension)", String(format: "%.4f", median), String(format: "%.4f", times[0]),
+                "\(repeats)",
+            ])
         }
         return TextTable.render(header: ["workload", "dimension", "median s", "min s", "repeats"], rows: rows)
     }
@@ -60,7 +68,8 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
 
     func run() throws -> Int {
         if self == .simulate256 {
-            let source = try ModelSource(json: JSONValue.parse(Data(Self.largeOuterModel.utf8), source: "bench"), defaultName: "bench")
+            let source = try ModelSource(
+                json: JSONValue.parse(Data(Self.largeOuterModel.utf8), source: "bench"), defaultName: "bench")
             let model = EffectiveModel(source.resolved)
             _ = try model.simulate(SimulationSettings(integrator: .ode(.rk8pd), tEnd: 200, samples: 11))
             return model.stateDimension

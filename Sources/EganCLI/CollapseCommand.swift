@@ -5,7 +5,8 @@ import StabilityReport
 
 struct CollapseCommand: EganCommand {
     static let configuration = CommandConfiguration(
-        commandName: "collapse", abstract: "Mode-collapse phase diagram: final collapse metric against kernel coupling φ.",
+        commandName: "collapse",
+        abstract: "Mode-collapse phase diagram: final collapse metric against kernel coupling φ.",
         discussion: """
             For each φ (generator.kernel.ratio), each value of an optional second config path (--vs) and each seed \
             (generator.init.seed = 1…S), simulates from the initial cloud and records the final metric \
@@ -23,7 +24,10 @@ struct CollapseCommand: EganCommand {
     var ratios: String
     @Option(help: "Number of seeds of the initial cloud (generator.init.seed = 1…S).")
     var seeds: Int = 4
-    @Option(help: "Second axis: PATH=V1,V2,… with any config path (numbers or strings), e.g. discriminator.activation=relu,tanh,cos.")
+    @Option(
+        help:
+            "Second axis: PATH=V1,V2,… with any config path (numbers or strings), e.g. discriminator.activation=relu,tanh,cos."
+    )
     var vs: String?
     @Option(help: "Simulated time of each run.")
     var tEnd: Double
@@ -40,7 +44,9 @@ struct CollapseCommand: EganCommand {
 
     func parseRatios() throws -> [Double] {
         let parts = ratios.split(separator: ":").map { Double($0) }
-        guard parts.count == 3, let from = parts[0], let to = parts[1], let steps = parts[2], steps == steps.rounded(), steps >= 1 else {
+        guard parts.count == 3, let from = parts[0], let to = parts[1], let steps = parts[2], steps == steps.rounded(),
+            steps >= 1
+        else {
             throw ValidationError("--ratios must be FROM:TO:STEPS, e.g. 0:1:11 (got '\(ratios)')")
         }
         if steps == 1 { return [from] }
@@ -76,12 +82,16 @@ struct CollapseCommand: EganCommand {
         if let checkpoint { store = { try checkpoint.store($0) } }
         let cells = try study.run(done: checkpoint?.done ?? [], store: store, progress: Progress.bar("collapse"))
         let rows = study.rows(cells)
-        if let heatmap { try AtomicFile.write(CollapseFigure.heatmap(study, rows: rows, name: source.name).render(), to: heatmap) }
+        if let heatmap {
+            try AtomicFile.write(CollapseFigure.heatmap(study, rows: rows, name: source.name).render(), to: heatmap)
+        }
         switch format {
         case .csv:
-            return (["row,ratio,seed,metric,covered,outcome"] + cells.map { c in
-                "\(CollapseStudy.describe(study.rowValues[c.row])),\(c.ratio),\(c.seed),\(c.metric),\(c.coveredModes),\(c.outcome.rawValue)"
-            }).joined(separator: "\n") + "\n"
+            return
+                (["row,ratio,seed,metric,covered,outcome"]
+                + cells.map { c in
+                    "\(CollapseStudy.describe(study.rowValues[c.row])),\(c.ratio),\(c.seed),\(c.metric),\(c.coveredModes),\(c.outcome.rawValue)"
+                }).joined(separator: "\n") + "\n"
         case .json:
             return CollapseText.json(study, rows: rows, cells: cells, name: source.name).prettyText + "\n"
         case .table:
@@ -95,7 +105,8 @@ enum CollapseText {
         "[\(row.interval.0.map { Format.number($0, digits: 4) } ?? "—"), \(row.interval.1.map { Format.number($0, digits: 4) } ?? "> grid")]"
     }
 
-    static func table(_ study: CollapseStudy, rows: [CollapseRow], cells: [CollapseStudy.Cell], name: String) -> String {
+    static func table(_ study: CollapseStudy, rows: [CollapseRow], cells: [CollapseStudy.Cell], name: String) -> String
+    {
         let header = ["", "φ_c", "95 % interval"] + study.ratios.map { Format.number($0, digits: 3) }
         let lines = rows.map { row in
             [row.label, row.transition.map { Format.number($0, digits: 4) } ?? "> grid", interval(row)]
@@ -103,12 +114,16 @@ enum CollapseText {
         }
         var counts: [CollapseStudy.Outcome: Int] = [:]
         for cell in cells { counts[cell.outcome, default: 0] += 1 }
-        let outcomes = CollapseStudy.Outcome.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
-        return "\(name): seed-mean collapse metric (0 = all \(study.modeCount) modes covered, \(Format.number(log(Double(study.modeCount)), digits: 4)) = one mode), \(study.seeds.count) seeds\n"
+        let outcomes = CollapseStudy.Outcome.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(
+            separator: ", ")
+        return
+            "\(name): seed-mean collapse metric (0 = all \(study.modeCount) modes covered, \(Format.number(log(Double(study.modeCount)), digits: 4)) = one mode), \(study.seeds.count) seeds\n"
             + TextTable.render(header: header, rows: lines) + "runs: \(outcomes)\n"
     }
 
-    static func json(_ study: CollapseStudy, rows: [CollapseRow], cells: [CollapseStudy.Cell], name: String) -> JSONValue {
+    static func json(_ study: CollapseStudy, rows: [CollapseRow], cells: [CollapseStudy.Cell], name: String)
+        -> JSONValue
+    {
         .object([
             ("schema", .string("egan.collapse/1")), ("model", .string(name)), ("modes", .integer(study.modeCount)),
             ("ratios", .numbers(study.ratios)), ("seeds", .integer(study.seeds.count)),
@@ -121,7 +136,13 @@ enum CollapseText {
                             ("value", study.rowValues[index]), ("meanMetric", .numbers(row.meanMetric)),
                             ("standardError", .numbers(row.standardError)),
                             ("transition", row.transition.map(JSONValue.number) ?? .null),
-                            ("interval", .array([row.interval.0.map(JSONValue.number) ?? .null, row.interval.1.map(JSONValue.number) ?? .null])),
+                            (
+                                "interval",
+                                .array([
+                                    row.interval.0.map(JSONValue.number) ?? .null,
+                                    row.interval.1.map(JSONValue.number) ?? .null,
+                                ])
+                            ),
                         ])
                     })
             ),

@@ -3,7 +3,8 @@ import EffectiveGAN
 
 struct ConvergenceCommand: EganCommand {
     static let configuration = CommandConfiguration(
-        commandName: "convergence", abstract: "Time to converge from generator.init for several γ, against the linear γ*.",
+        commandName: "convergence",
+        abstract: "Time to converge from generator.init for several γ, against the linear γ*.",
         discussion: """
             Simulates from generator.init at each γ (in parallel) and reports the first time after which the particle \
             distance to the nearest matched equilibrium stays below --threshold. Marks the fastest γ and the linear γ* \

@@ -3,7 +3,8 @@ import EffectiveGAN
 
 struct CrossCheckCommand: EganCommand {
     static let configuration = CommandConfiguration(
-        commandName: "crosscheck", abstract: "Check the linear prediction (rate, frequency) against the nonlinear simulation.",
+        commandName: "crosscheck",
+        abstract: "Check the linear prediction (rate, frequency) against the nonlinear simulation.",
         discussion: """
             For each γ: perturb the equilibrium along the dominant eigenmode (size ε, seeded phase), integrate the full \
             nonlinear flow with rk8pd, fit the decay rate and oscillation frequency of the response on the late \
@@ -25,7 +26,9 @@ struct CrossCheckCommand: EganCommand {
     var json = false
 
     func validate() throws {
-        if let bad = gamma.first(where: { !($0 > 0 && $0.isFinite) }) { throw ValidationError("--gamma must be positive and finite (got \(bad))") }
+        if let bad = gamma.first(where: { !($0 > 0 && $0.isFinite) }) {
+            throw ValidationError("--gamma must be positive and finite (got \(bad))")
+        }
         if !(epsilon > 0 && epsilon.isFinite) { throw ValidationError("--epsilon must be positive (got \(epsilon))") }
         if !(tolerance > 0) { throw ValidationError("--tolerance must be positive (got \(tolerance))") }
     }
@@ -42,14 +45,18 @@ struct CrossCheckCommand: EganCommand {
         let source = try model.load()
         let gammas = gamma.isEmpty ? [source.resolved.gamma] : gamma
         let checks = try parallelMap(gammas.count, progress: Progress.bar("crosscheck")) { k in
-            try EffectiveModel(source.resolved, gamma: gammas[k]).crossCheck(epsilon: epsilon, seed: seed, tolerance: tolerance)
+            try EffectiveModel(source.resolved, gamma: gammas[k]).crossCheck(
+                epsilon: epsilon, seed: seed, tolerance: tolerance)
         }
         let passed = checks.allSatisfy(\.passed)
         if json {
-            return (JSONValue.object([
-                ("schema", .string("egan.crosscheck/1")), ("model", .string(source.name)), ("passed", .bool(passed)),
-                ("checks", .array(checks.map(\.json))),
-            ]).prettyText + "\n", passed)
+            return (
+                JSONValue.object([
+                    ("schema", .string("egan.crosscheck/1")), ("model", .string(source.name)),
+                    ("passed", .bool(passed)),
+                    ("checks", .array(checks.map(\.json))),
+                ]).prettyText + "\n", passed
+            )
         }
         return (CrossCheckText.table(checks, name: source.name), passed)
     }
@@ -59,14 +66,20 @@ enum CrossCheckText {
     static func table(_ checks: [CrossCheck], name: String) -> String {
         let rows = checks.map { c in
             [
-                Format.number(c.gamma), c.regime.rawValue, Format.number(c.predictedRate), Format.number(c.measuredRate),
-                String(format: "%.2e", c.rateError), Format.number(c.predictedFrequency), Format.number(c.measuredFrequency),
+                Format.number(c.gamma), c.regime.rawValue, Format.number(c.predictedRate),
+                Format.number(c.measuredRate),
+                String(format: "%.2e", c.rateError), Format.number(c.predictedFrequency),
+                Format.number(c.measuredFrequency),
                 String(format: "%.2e", c.frequencyError), c.passed ? "PASS" : "FAIL",
             ]
         }
-        return "\(name): linear prediction vs nonlinear simulation (tolerance \(Format.number(checks.first?.tolerance ?? 0)))\n"
+        return
+            "\(name): linear prediction vs nonlinear simulation (tolerance \(Format.number(checks.first?.tolerance ?? 0)))\n"
             + TextTable.render(
-                header: ["γ", "regime", "rate pred.", "rate meas.", "rel. err", "freq. pred.", "freq. meas.", "rel. err", "result"],
+                header: [
+                    "γ", "regime", "rate pred.", "rate meas.", "rel. err", "freq. pred.", "freq. meas.", "rel. err",
+                    "result",
+                ],
                 rows: rows)
     }
 }

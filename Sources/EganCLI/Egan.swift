@@ -5,7 +5,8 @@ import EffectiveGAN
 public struct Egan: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "egan",
-        abstract: "The physics of GAN training: linear stability, regularisation and mode collapse of the effective GAN model.",
+        abstract:
+            "The physics of GAN training: linear stability, regularisation and mode collapse of the effective GAN model.",
         discussion: """
             A GAN's generator is replaced by N particles coupled by a kernel K, chasing the gradient of a \
             discriminator that learns by gradient ascent (../shared/spec/MODEL.md). Around equilibrium the flow is a \
@@ -17,7 +18,8 @@ public struct Egan: ParsableCommand {
         version: EffectiveGANVersion.current,
         subcommands: [
             PresetsCommand.self, ModelCommand.self, AnalyzeCommand.self, SweepCommand.self, OptimizeCommand.self,
-            StepsCommand.self, SimulateCommand.self, CrossCheckCommand.self, ConvergenceCommand.self, ReportCommand.self,
+            StepsCommand.self, SimulateCommand.self, CrossCheckCommand.self, ConvergenceCommand.self,
+            ReportCommand.self,
             CollapseCommand.self, KernelCommand.self, NotebookCommand.self,
             BenchCommand.self,
         ])

@@ -52,7 +52,9 @@ struct KernelCommand: EganCommand {
         let z = try distribution.samples(count: samples, dimension: latentDim, seed: seed)
         let exact = network.infiniteWidthKernel(latents: z)
         let fit = UniversalFit(exact)
-        let draws = try parallelMap(networks) { try network.empiricalKernel(latents: z, width: width, seed: seed + 1000 + $0) }
+        let draws = try parallelMap(networks) {
+            try network.empiricalKernel(latents: z, width: width, seed: seed + 1000 + $0)
+        }
         var mean: Matrix?
         if let first = draws.first {
             var sum = first
@@ -64,24 +66,39 @@ struct KernelCommand: EganCommand {
         let empiricalFit = mean.map(UniversalFit.init)
         if json {
             func fitJSON(_ f: UniversalFit) -> JSONValue {
-                .object([("g1", .number(f.g1)), ("g2", .number(f.g2)), ("ratio", .number(f.ratio)), ("residual", .number(f.residual))])
+                .object([
+                    ("g1", .number(f.g1)), ("g2", .number(f.g2)), ("ratio", .number(f.ratio)),
+                    ("residual", .number(f.residual)),
+                ])
             }
             return JSONValue.object([
-                ("schema", .string("egan.kernel/1")), ("depth", .integer(depth)), ("activation", .string(activation.rawValue)),
-                ("latentDimension", .integer(latentDim)), ("samples", .integer(samples)), ("train", .string(train.rawValue)),
+                ("schema", .string("egan.kernel/1")), ("depth", .integer(depth)),
+                ("activation", .string(activation.rawValue)),
+                ("latentDimension", .integer(latentDim)), ("samples", .integer(samples)),
+                ("train", .string(train.rawValue)),
                 ("infiniteWidth", fitJSON(fit)), ("empirical", empiricalFit.map(fitJSON) ?? .null),
                 ("empiricalWidth", .integer(width)), ("networks", .integer(networks)),
                 ("empiricalDeviation", deviation.map(JSONValue.number) ?? .null),
             ]).prettyText + "\n"
         }
         var rows: [(String, String)] = [
-            ("generator", "\(depth) hidden layer(s), \(activation.rawValue), σ_w² = \(Format.number(weightVar)), σ_b² = \(Format.number(biasVar)), train \(train.rawValue)"),
+            (
+                "generator",
+                "\(depth) hidden layer(s), \(activation.rawValue), σ_w² = \(Format.number(weightVar)), σ_b² = \(Format.number(biasVar)), train \(train.rawValue)"
+            ),
             ("latents", "\(samples) samples, d_z = \(latentDim), \(distribution.rawValue), seed \(seed)"),
-            ("infinite width", "g₁ = \(Format.number(fit.g1)), g₂ = \(Format.number(fit.g2)), φ = \(Format.number(fit.ratio))"),
+            (
+                "infinite width",
+                "g₁ = \(Format.number(fit.g1)), g₂ = \(Format.number(fit.g2)), φ = \(Format.number(fit.ratio))"
+            ),
             ("universal residual", "‖Θ − fit‖/‖Θ‖ = \(Format.number(fit.residual, digits: 4))"),
         ]
         if let empiricalFit, let deviation {
-            rows.append(("empirical (width \(width))", "φ = \(Format.number(empiricalFit.ratio)) over \(networks) networks; ‖Θ_emp − Θ‖/‖Θ‖ = \(Format.number(deviation, digits: 4))"))
+            rows.append(
+                (
+                    "empirical (width \(width))",
+                    "φ = \(Format.number(empiricalFit.ratio)) over \(networks) networks; ‖Θ_emp − Θ‖/‖Θ‖ = \(Format.number(deviation, digits: 4))"
+                ))
         }
         return TextTable.keyValue(rows)
     }

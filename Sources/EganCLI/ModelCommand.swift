@@ -25,7 +25,10 @@ struct ModelCommand: EganCommand {
             ("particles N", "\(effective.particleCount)"),
             ("kernel", describe(effective.kernel)),
             ("discriminator", describe(source.resolved.discriminator)),
-            ("parameters P", effective.discriminator.parameterBlocks.map { "\($0.name) \($0.count)" }.joined(separator: ", ")),
+            (
+                "parameters P",
+                effective.discriminator.parameterBlocks.map { "\($0.name) \($0.count)" }.joined(separator: ", ")
+            ),
             ("state dimension", "\(effective.stateDimension)"),
             ("loss", effective.loss.rawValue),
             ("regularizer", "\(effective.regularizer.rawValue), γ = \(Format.number(effective.gamma))"),
@@ -48,7 +51,8 @@ struct ModelCommand: EganCommand {
         case let .linear(outputBias, weightDecay):
             return "linear\(outputBias ? " + bias" : ""), weight decay \(Format.number(weightDecay))"
         case let .mlp(activation, training, weights, _, outputBias, weightDecay):
-            return "mlp \(activation.rawValue) width \(weights.count), train \(training.rawValue)\(outputBias ? " + bias" : ""), weight decay \(Format.number(weightDecay))"
+            return
+                "mlp \(activation.rawValue) width \(weights.count), train \(training.rawValue)\(outputBias ? " + bias" : ""), weight decay \(Format.number(weightDecay))"
         }
     }
 }

@@ -43,14 +43,18 @@ struct Notebook {
                 let (commands, next) = fenced(from: index)
                 index = next
                 var lookahead = index
-                while lookahead < lines.count, lines[lookahead].trimmingCharacters(in: .whitespaces).isEmpty { lookahead += 1 }
+                while lookahead < lines.count, lines[lookahead].trimmingCharacters(in: .whitespaces).isEmpty {
+                    lookahead += 1
+                }
                 var output: String?
                 if lookahead < lines.count, lines[lookahead].trimmingCharacters(in: .whitespaces) == "```output" {
                     let (body, after) = fenced(from: lookahead)
                     output = body.map { $0 + "\n" }.joined()
                     index = after
                 }
-                blocks.append(.cell(commands: commands.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }, output: output))
+                blocks.append(
+                    .cell(
+                        commands: commands.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }, output: output))
             } else {
                 prose.append(line)
                 index += 1
@@ -87,12 +91,16 @@ struct Notebook {
         let pattern = #"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"#
         guard let regex = try? NSRegularExpression(pattern: pattern) else { return (line, []) }
         let range = NSRange(line.startIndex..., in: line)
-        let numbers = regex.matches(in: line, range: range).compactMap { Range($0.range, in: line).flatMap { Double(line[$0]) } }
+        let numbers = regex.matches(in: line, range: range).compactMap {
+            Range($0.range, in: line).flatMap { Double(line[$0]) }
+        }
         return (regex.stringByReplacingMatches(in: line, range: range, withTemplate: "#"), numbers)
     }
 
     /// Whether two outputs agree: identical text between numbers, numbers within the tolerance.
-    static func agree(_ stored: String, _ fresh: String, tolerance: Double) -> [(line: Int, stored: String, fresh: String)] {
+    static func agree(_ stored: String, _ fresh: String, tolerance: Double) -> [(
+        line: Int, stored: String, fresh: String
+    )] {
         let a = stored.components(separatedBy: "\n")
         let b = fresh.components(separatedBy: "\n")
         var differences: [(Int, String, String)] = []

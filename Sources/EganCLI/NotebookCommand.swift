@@ -81,11 +81,15 @@ struct NotebookCheck: ParsableCommand {
             var differences: [String] = []
             for (cellIndex, (old, new)) in zip(stored.cells, fresh.cells).enumerated() {
                 guard let oldOutput = old.output else {
-                    differences.append("cell \(cellIndex + 1) (\(old.commands.joined(separator: "; "))): no stored output; run 'egan notebook run \(file)'")
+                    differences.append(
+                        "cell \(cellIndex + 1) (\(old.commands.joined(separator: "; "))): no stored output; run 'egan notebook run \(file)'"
+                    )
                     continue
                 }
                 for d in Notebook.agree(oldOutput, new.output ?? "", tolerance: stored.tolerance) {
-                    differences.append("cell \(cellIndex + 1) (\(old.commands.joined(separator: "; "))), line \(d.line):\n  - \(d.stored)\n  + \(d.fresh)")
+                    differences.append(
+                        "cell \(cellIndex + 1) (\(old.commands.joined(separator: "; "))), line \(d.line):\n  - \(d.stored)\n  + \(d.fresh)"
+                    )
                 }
             }
             if differences.isEmpty {

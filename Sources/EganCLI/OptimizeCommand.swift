@@ -3,7 +3,8 @@ import EffectiveGAN
 
 struct OptimizeCommand: EganCommand {
     static let configuration = CommandConfiguration(
-        commandName: "optimize", abstract: "The regulariser strength γ* with the fastest convergence, and why it is optimal.",
+        commandName: "optimize",
+        abstract: "The regulariser strength γ* with the fastest convergence, and why it is optimal.",
         discussion: """
             Scans r(γ) = −max Re λ on a log grid over [--from, --to], then refines the best bracket with GSL's Brent \
             minimiser to relative 1e-6 in γ. Reports r(γ*), the dominant eigenvalue, the regime on each side, and \
@@ -24,7 +25,9 @@ struct OptimizeCommand: EganCommand {
     var json = false
 
     func execute() throws -> String {
-        guard steps >= 3 else { throw SweepError.invalidOption(option: "--steps", reason: "must be at least 3 for a bracket (got \(steps))") }
+        guard steps >= 3 else {
+            throw SweepError.invalidOption(option: "--steps", reason: "must be at least 3 for a bracket (got \(steps))")
+        }
         let source = try model.load()
         let optimum = try OptimalStrength.find(source, from: from, to: to, steps: steps, progress: Progress.bar("scan"))
         if json { return optimum.json(name: source.name).prettyText + "\n" }
@@ -37,7 +40,11 @@ struct OptimizeCommand: EganCommand {
             ("γ* is", optimum.relation.sentence),
         ]
         for point in optimum.criticalPoints {
-            rows.append(("critical point", "γ = \(Format.number(point.value, digits: 9)): \(point.below.rawValue) → \(point.above.rawValue) (\(point.mechanism.rawValue))"))
+            rows.append(
+                (
+                    "critical point",
+                    "γ = \(Format.number(point.value, digits: 9)): \(point.below.rawValue) → \(point.above.rawValue) (\(point.mechanism.rawValue))"
+                ))
         }
         return TextTable.keyValue(rows)
     }

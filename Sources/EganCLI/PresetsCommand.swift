@@ -8,7 +8,9 @@ struct PresetsCommand: EganCommand {
 
     func execute() throws -> String {
         let width = Preset.allCases.map(\.rawValue.count).max() ?? 0
-        return Preset.allCases.map { $0.rawValue.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.summary }
-            .joined(separator: "\n") + "\n"
+        return Preset.allCases.map {
+            $0.rawValue.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.summary
+        }
+        .joined(separator: "\n") + "\n"
     }
 }

@@ -29,9 +29,11 @@ struct ReportCommand: EganCommand {
         let source = try config.map { try ModelSource($0) } ?? ModelSource(preset: Preset.defaultPreset)
         let path = output ?? "reports/\(config == nil ? "default" : source.name).md"
         let analysis = try ReportAnalysis(source: source, from: from, to: to, progress: Progress.bar("report"))
-        let command = (["egan", "report"] + (config.map { [$0] } ?? []) + (output.map { ["-o", $0] } ?? [])).joined(separator: " ")
+        let command = (["egan", "report"] + (config.map { [$0] } ?? []) + (output.map { ["-o", $0] } ?? [])).joined(
+            separator: " ")
         let files = try ReportWriter.write(analysis, to: path, command: command)
-        return "wrote \(path) (γ* = \(Format.number(analysis.optimum.gamma, digits: 9)), r = \(Format.number(analysis.optimum.rate, digits: 9)))\n"
+        return
+            "wrote \(path) (γ* = \(Format.number(analysis.optimum.gamma, digits: 9)), r = \(Format.number(analysis.optimum.rate, digits: 9)))\n"
             + files.dropLast().map { "  figure \($0)\n" }.joined()
     }
 }

@@ -22,7 +22,8 @@ struct SimulateCommand: EganCommand {
     @Option(help: "Number of sample times on [0, t-end].")
     var samples: Int = 101
     @OptionGroup var integration: IntegratorOptions
-    @Option(help: "Start from the equilibrium plus a seeded perturbation of this Euclidean size (default: generator.init).")
+    @Option(
+        help: "Start from the equilibrium plus a seeded perturbation of this Euclidean size (default: generator.init).")
     var perturb: Double?
     @Option(help: "Seed of the perturbation.")
     var seed: Int = 1
@@ -69,7 +70,8 @@ enum SimulationText {
     static func csv(_ result: SimulationResult) -> String {
         var lines = [columns.joined(separator: ",")]
         for (t, o) in zip(result.times, result.observables) {
-            lines.append(([t] + values(o)).map { "\($0)" }.joined(separator: ",").replacingOccurrences(of: ".0,", with: ","))
+            lines.append(
+                ([t] + values(o)).map { "\($0)" }.joined(separator: ",").replacingOccurrences(of: ".0,", with: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -84,7 +86,9 @@ enum SimulationText {
 
     static func json(_ result: SimulationResult, name: String, gamma: Double) -> JSONValue {
         var status: [(String, JSONValue)] = [("completed", .bool(result.status == .completed))]
-        if case let .stopped(reason, time) = result.status { status += [("reason", .string(reason)), ("time", .number(time))] }
+        if case let .stopped(reason, time) = result.status {
+            status += [("reason", .string(reason)), ("time", .number(time))]
+        }
         var pairs: [(String, JSONValue)] = [
             ("schema", .string("egan.simulate/1")), ("model", .string(name)), ("gamma", .number(gamma)),
             ("status", .object(status)), ("t", .numbers(result.times)),

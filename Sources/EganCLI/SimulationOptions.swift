@@ -6,7 +6,10 @@ extension ODEStepper: ExpressibleByArgument {}
 
 /// `--integrator --rtol --atol --lr --scheme --critic-steps`: how to advance the state.
 struct IntegratorOptions: ParsableArguments {
-    @Option(help: "GSL stepper (rk2, rk4, rkf45, rkck, rk8pd, msadams, rk1imp, rk2imp, rk4imp, bsimp, msbdf) or gd for plain gradient steps.")
+    @Option(
+        help:
+            "GSL stepper (rk2, rk4, rkf45, rkck, rk8pd, msadams, rk1imp, rk2imp, rk4imp, bsimp, msbdf) or gd for plain gradient steps."
+    )
     var integrator: String = "rk8pd"
     @Option(help: "Relative tolerance of the adaptive GSL steppers.")
     var rtol: Double = 1e-8
@@ -21,7 +24,10 @@ struct IntegratorOptions: ParsableArguments {
 
     func resolve() throws -> Integrator {
         if integrator == "gd" {
-            guard let lr else { throw ValidationError("--integrator gd needs a step size: add --lr H (see 'egan steps' for the stable range)") }
+            guard let lr else {
+                throw ValidationError(
+                    "--integrator gd needs a step size: add --lr H (see 'egan steps' for the stable range)")
+            }
             return .gradientSteps(step: lr, scheme: scheme, criticSteps: criticSteps)
         }
         guard let stepper = ODEStepper(rawValue: integrator) else {

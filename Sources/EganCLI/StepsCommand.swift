@@ -3,7 +3,8 @@ import EffectiveGAN
 
 struct StepsCommand: EganCommand {
     static let configuration = CommandConfiguration(
-        commandName: "steps", abstract: "Discrete training: the largest stable learning rate h and the per-step contraction.",
+        commandName: "steps",
+        abstract: "Discrete training: the largest stable learning rate h and the per-step contraction.",
         discussion: """
             Linearises one round of gradient steps at the equilibrium (spec §7): simultaneous T = I + hJ, or \
             alternating (the discriminator steps --critic-steps times, then the generator --generator-steps times). \
@@ -32,7 +33,9 @@ struct StepsCommand: EganCommand {
 
     func validate() throws {
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive step size (got \(lr))") }
-        if criticSteps < 1 || generatorSteps < 1 { throw ValidationError("--critic-steps and --generator-steps must be at least 1") }
+        if criticSteps < 1 || generatorSteps < 1 {
+            throw ValidationError("--critic-steps and --generator-steps must be at least 1")
+        }
     }
 
     func execute() throws -> String {
@@ -48,7 +51,8 @@ struct StepsCommand: EganCommand {
         }
         if json {
             return JSONValue.object([
-                ("schema", .string("egan.steps/1")), ("model", .string(source.name)), ("scheme", .string(scheme.rawValue)),
+                ("schema", .string("egan.steps/1")), ("model", .string(source.name)),
+                ("scheme", .string(scheme.rawValue)),
                 ("criticSteps", .integer(criticSteps)), ("generatorSteps", .integer(generatorSteps)),
                 ("lr", lr.map(JSONValue.number) ?? .null),
                 (
@@ -66,12 +70,19 @@ struct StepsCommand: EganCommand {
         var header = ["γ", "h_max"]
         if lr != nil { header += ["contraction at h", "stable"] }
         let rows = results.map { result -> [String] in
-            var row = [Format.number(result.gamma), result.limit == 0 ? "none" : Format.number(result.limit, digits: 9)]
-            if let c = result.contraction { row += [Format.number(c, digits: 9), c < 1 - DiscreteTraining.stabilityMargin ? "yes" : "no"] }
+            var row = [
+                Format.number(result.gamma), result.limit == 0 ? "none" : Format.number(result.limit, digits: 9),
+            ]
+            if let c = result.contraction {
+                row += [Format.number(c, digits: 9), c < 1 - DiscreteTraining.stabilityMargin ? "yes" : "no"]
+            }
             return row
         }
-        let schemeText = scheme == .alternating ? "alternating, \(criticSteps) critic / \(generatorSteps) generator step(s)" : "simultaneous"
+        let schemeText =
+            scheme == .alternating
+            ? "alternating, \(criticSteps) critic / \(generatorSteps) generator step(s)" : "simultaneous"
         return "\(source.name): \(schemeText) gradient steps\n" + TextTable.render(header: header, rows: rows)
-            + (results.contains { $0.limit == 0 } ? "none: no step size is stable (the flow is not asymptotically stable at that γ)\n" : "")
+            + (results.contains { $0.limit == 0 }
+                ? "none: no step size is stable (the flow is not asymptotically stable at that γ)\n" : "")
     }
 }

@@ -3,7 +3,8 @@ import EffectiveGAN
 
 struct SweepCommand: EganCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sweep", abstract: "Regime, rate and dominant mode along a grid of γ or of any numeric config path.",
+        commandName: "sweep",
+        abstract: "Regime, rate and dominant mode along a grid of γ or of any numeric config path.",
         discussion: """
             Each grid point is analysed at the matched equilibrium (as 'egan analyze'), on all cores. Between grid \
             points where the dominant mode switches between oscillatory and real, the critical point is refined by \
@@ -15,7 +16,10 @@ struct SweepCommand: EganCommand {
 
     @OptionGroup var model: ModelArgument
     @OptionGroup var grid: GridOptions
-    @Option(help: "Config path to sweep: regularizer.strength (default), generator.kernel.ratio, generator.learningRate, discriminator.learningRate, or any numeric key.")
+    @Option(
+        help:
+            "Config path to sweep: regularizer.strength (default), generator.kernel.ratio, generator.learningRate, discriminator.learningRate, or any numeric key."
+    )
     var param: String = ParameterPath.strength.path
     @OptionGroup var strength: GammaOption
     @Option(help: "Output: table (default), csv, or json (schema egan.sweep/1, with branches).")
@@ -25,13 +29,15 @@ struct SweepCommand: EganCommand {
         var source = try model.load()
         if let gamma = strength.gamma, param != ParameterPath.strength.path { source = try source.with(gamma: gamma) }
         let path = try ParameterPath(param, for: source)
-        let sweep = try Sweep.run(source, parameter: path, values: try grid.grid().values, progress: Progress.bar("sweep"))
+        let sweep = try Sweep.run(
+            source, parameter: path, values: try grid.grid().values, progress: Progress.bar("sweep"))
         let critical = try sweep.criticalPoints(source)
         switch format {
         case .json:
             let branches = sweep.branches()
             let merges = try sweep.branchMerges(source, branches: branches)
-            return SweepReport.json(sweep, name: source.name, critical: critical, branches: branches, merges: merges).prettyText + "\n"
+            return SweepReport.json(sweep, name: source.name, critical: critical, branches: branches, merges: merges)
+                .prettyText + "\n"
         case .csv:
             return SweepReport.csv(sweep)
         case .table:
@@ -57,7 +63,8 @@ enum SweepReport {
             rows: sweep.points.map(row))
         text += critical.isEmpty ? "\nno critical points on this grid\n" : "\ncritical points\n"
         for point in critical {
-            text += "  \(sweep.parameter.path) = \(Format.number(point.value, digits: 9))  \(point.below.rawValue) → \(point.above.rawValue) (\(point.mechanism.rawValue))\n"
+            text +=
+                "  \(sweep.parameter.path) = \(Format.number(point.value, digits: 9))  \(point.below.rawValue) → \(point.above.rawValue) (\(point.mechanism.rawValue))\n"
         }
         return text
     }
@@ -70,7 +77,8 @@ enum SweepReport {
             lines.append(
                 [
                     "\(point.value)", s.regime.rawValue, "\(s.rate)", dominant.map { "\($0.real)" } ?? "",
-                    dominant.map { "\($0.imaginary)" } ?? "", "\(s.count(of: .neutral))", "\(s.count(of: .oscillatory))",
+                    dominant.map { "\($0.imaginary)" } ?? "", "\(s.count(of: .neutral))",
+                    "\(s.count(of: .oscillatory))",
                     "\(s.count(of: .real))", "\(s.unstableCount)",
                 ].joined(separator: ","))
         }
@@ -88,13 +96,17 @@ enum SweepReport {
                     sweep.points.map { point in
                         .object([
                             ("value", .number(point.value)), ("regime", .string(point.spectrum.regime.rawValue)),
-                            ("rate", .number(point.spectrum.rate)), ("dominant", point.spectrum.dominantMode?.json ?? .null),
+                            ("rate", .number(point.spectrum.rate)),
+                            ("dominant", point.spectrum.dominantMode?.json ?? .null),
                             ("counts", point.spectrum.countsJSON),
                         ])
                     })
             ),
             ("criticalPoints", .array(critical.map(\.json))),
-            ("branchMerges", .array(merges.map { .object([("value", .number($0.value)), ("eigenvalue", .number($0.eigenvalue))]) })),
+            (
+                "branchMerges",
+                .array(merges.map { .object([("value", .number($0.value)), ("eigenvalue", .number($0.eigenvalue))]) })
+            ),
             ("branches", .array(branches.map(\.json))),
         ])
     }

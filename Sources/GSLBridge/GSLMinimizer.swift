@@ -32,12 +32,16 @@ public enum GSLMinimizer {
                 params: Unmanaged.passUnretained(box).toOpaque())
             let status = gsl_min_fminimizer_set(minimizer, &gslFunction, guess, lower, upper)
             guard status == Int32(GSL_SUCCESS) else {
-                throw GSLError(status: status, context: "bracketing the minimum on [\(lower), \(upper)]", advice: "the scan's best point must be strictly better than both neighbours")
+                throw GSLError(
+                    status: status, context: "bracketing the minimum on [\(lower), \(upper)]",
+                    advice: "the scan's best point must be strictly better than both neighbours")
             }
             for _ in 0..<maxIterations {
                 let iterate = gsl_min_fminimizer_iterate(minimizer)
                 guard iterate == Int32(GSL_SUCCESS) else {
-                    throw GSLError(status: iterate, context: "minimising", advice: "the function may be flat or discontinuous here")
+                    throw GSLError(
+                        status: iterate, context: "minimising", advice: "the function may be flat or discontinuous here"
+                    )
                 }
                 let a = gsl_min_fminimizer_x_lower(minimizer)
                 let b = gsl_min_fminimizer_x_upper(minimizer)
@@ -45,7 +49,9 @@ public enum GSLMinimizer {
                     return gsl_min_fminimizer_x_minimum(minimizer)
                 }
             }
-            throw GSLError(status: Int32(GSL_EMAXITER), context: "minimising", advice: "no convergence in \(maxIterations) iterations")
+            throw GSLError(
+                status: Int32(GSL_EMAXITER), context: "minimising",
+                advice: "no convergence in \(maxIterations) iterations")
         }
     }
 }

@@ -71,13 +71,16 @@ public struct ODEFailure: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch reason {
         case .nonFinite:
-            return "the flow produced NaN or infinity at t = \(time): the run diverged; lower the learning rates or raise γ"
+            return
+                "the flow produced NaN or infinity at t = \(time): the run diverged; lower the learning rates or raise γ"
         case let .gsl(status, message):
             let advice: String
             if status == Int32(GSL_EMAXITER) {
-                advice = "too many steps; loosen --rtol/--atol, shorten --t-end or try an implicit stepper (msbdf, bsimp) for stiff runs"
+                advice =
+                    "too many steps; loosen --rtol/--atol, shorten --t-end or try an implicit stepper (msbdf, bsimp) for stiff runs"
             } else if status == Int32(GSL_ENOPROG) {
-                advice = "the step size underflowed; the flow is probably stiff or singular here: try msbdf or bsimp, or loosen tolerances"
+                advice =
+                    "the step size underflowed; the flow is probably stiff or singular here: try msbdf or bsimp, or loosen tolerances"
             } else {
                 advice = "try another --integrator or looser tolerances"
             }
@@ -121,26 +124,28 @@ public final class ODEIntegrator {
         context = Context(system)
         self.stepper = stepper
         gslSystem = .allocate(capacity: 1)
-        gslSystem.initialize(to: gsl_odeiv2_system(
-            function: { _, y, dydt, params in
-                let context = Unmanaged<Context>.fromOpaque(params!).takeUnretainedValue()
-                let n = context.system.dimension
-                for i in 0..<n { context.y[i] = y![i] }
-                guard context.system.derivative(context.y, &context.out) else { return Int32(GSL_EBADFUNC) }
-                for i in 0..<n { dydt![i] = context.out[i] }
-                return Int32(GSL_SUCCESS)
-            },
-            jacobian: { _, y, dfdy, dfdt, params in
-                let context = Unmanaged<Context>.fromOpaque(params!).takeUnretainedValue()
-                let n = context.system.dimension
-                for i in 0..<n { context.y[i] = y![i] }
-                guard context.system.jacobian(context.y, &context.jacobian) else { return Int32(GSL_EBADFUNC) }
-                for i in 0..<(n * n) { dfdy![i] = context.jacobian[i] }
-                for i in 0..<n { dfdt![i] = 0 }
-                return Int32(GSL_SUCCESS)
-            },
-            dimension: system.dimension, params: Unmanaged.passUnretained(context).toOpaque()))
-        driver = gsl_odeiv2_driver_alloc_y_new(gslSystem, stepper.gslType, initialStep, absoluteTolerance, relativeTolerance)
+        gslSystem.initialize(
+            to: gsl_odeiv2_system(
+                function: { _, y, dydt, params in
+                    let context = Unmanaged<Context>.fromOpaque(params!).takeUnretainedValue()
+                    let n = context.system.dimension
+                    for i in 0..<n { context.y[i] = y![i] }
+                    guard context.system.derivative(context.y, &context.out) else { return Int32(GSL_EBADFUNC) }
+                    for i in 0..<n { dydt![i] = context.out[i] }
+                    return Int32(GSL_SUCCESS)
+                },
+                jacobian: { _, y, dfdy, dfdt, params in
+                    let context = Unmanaged<Context>.fromOpaque(params!).takeUnretainedValue()
+                    let n = context.system.dimension
+                    for i in 0..<n { context.y[i] = y![i] }
+                    guard context.system.jacobian(context.y, &context.jacobian) else { return Int32(GSL_EBADFUNC) }
+                    for i in 0..<(n * n) { dfdy![i] = context.jacobian[i] }
+                    for i in 0..<n { dfdt![i] = 0 }
+                    return Int32(GSL_SUCCESS)
+                },
+                dimension: system.dimension, params: Unmanaged.passUnretained(context).toOpaque()))
+        driver = gsl_odeiv2_driver_alloc_y_new(
+            gslSystem, stepper.gslType, initialStep, absoluteTolerance, relativeTolerance)
         gsl_odeiv2_driver_set_nmax(driver, UInt(maxSteps))
     }
 

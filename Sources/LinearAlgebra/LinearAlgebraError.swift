@@ -12,7 +12,8 @@ public enum LinearAlgebraError: Error, CustomStringConvertible, Equatable, Senda
     public var description: String {
         switch self {
         case let .eigenvalueIterationFailed(routine, info):
-            return "\(routine): the eigenvalue iteration did not converge (info \(info)); check the matrix for extreme scales"
+            return
+                "\(routine): the eigenvalue iteration did not converge (info \(info)); check the matrix for extreme scales"
         case let .singular(routine, info):
             return "\(routine): the matrix is singular (zero pivot at \(info))"
         case let .illegalArgument(routine, info):

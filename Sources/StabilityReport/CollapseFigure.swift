@@ -9,11 +9,17 @@ public enum CollapseFigure {
             title: "\(name): mode collapse against kernel coupling φ", xLabel: "kernel ratio φ = g₂/g₁",
             yLabel: study.rowPath ?? "")
         let lnK = log(Double(study.modeCount))
-        plot.caption = "colour: seed-mean ln K + Σ p ln p, from 0 (all \(study.modeCount) modes covered, dark) to ln K = \(Format.number(lnK, digits: 4)) (collapsed, yellow); ● marks φ_c"
+        plot.caption =
+            "colour: seed-mean ln K + Σ p ln p, from 0 (all \(study.modeCount) modes covered, dark) to ln K = \(Format.number(lnK, digits: 4)) (collapsed, yellow); ● marks φ_c"
         let ratios = study.ratios
         let edges = ratios.indices.map { k -> (Double, Double) in
-            let left = k == 0 ? ratios[0] - (ratios.count > 1 ? (ratios[1] - ratios[0]) / 2 : 0.5) : (ratios[k - 1] + ratios[k]) / 2
-            let right = k == ratios.count - 1 ? ratios[k] + (ratios.count > 1 ? (ratios[k] - ratios[k - 1]) / 2 : 0.5) : (ratios[k] + ratios[k + 1]) / 2
+            let left =
+                k == 0
+                ? ratios[0] - (ratios.count > 1 ? (ratios[1] - ratios[0]) / 2 : 0.5) : (ratios[k - 1] + ratios[k]) / 2
+            let right =
+                k == ratios.count - 1
+                ? ratios[k] + (ratios.count > 1 ? (ratios[k] - ratios[k - 1]) / 2 : 0.5)
+                : (ratios[k] + ratios[k + 1]) / 2
             return (left, right)
         }
         for (r, row) in rows.enumerated() {
@@ -21,11 +27,13 @@ public enum CollapseFigure {
                 plot.cells.append(
                     SVGPlot.Cell(
                         x: edges[k], y: (Double(r) - 0.5, Double(r) + 0.5), color: Palette.ramp(mean / lnK),
-                        tooltip: "\(row.label), φ = \(Format.number(ratios[k])): metric \(Format.number(mean, digits: 4))"))
+                        tooltip:
+                            "\(row.label), φ = \(Format.number(ratios[k])): metric \(Format.number(mean, digits: 4))"))
             }
             if let φc = row.transition {
                 plot.series.append(
-                    SVGPlot.Series(name: "φ_c", points: [(φc, Double(r))], style: .markers, color: Palette.red, inLegend: r == 0))
+                    SVGPlot.Series(
+                        name: "φ_c", points: [(φc, Double(r))], style: .markers, color: Palette.red, inLegend: r == 0))
             }
         }
         plot.yCategories = rows.map { row in row.label.components(separatedBy: " = ").last ?? row.label }

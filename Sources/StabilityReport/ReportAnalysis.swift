@@ -32,8 +32,11 @@ public struct ReportAnalysis: Sendable {
         let overdamped = optimum.scan.points.first { $0.value >= 10 * γStar && $0.spectrum.regime == .overdamped }
         let overdampedGamma = overdamped?.value ?? optimum.scan.points.last!.value
         self.overdampedGamma = overdampedGamma
-        spectra = try [("γ = 0", 0.0), ("γ* = \(Format.number(γStar))", γStar), ("γ = \(Format.number(overdampedGamma)) (overdamped side)", overdampedGamma)]
-            .map { ($0.0, try StabilityAnalysis(model: model.with(gamma: $0.1))) }
+        spectra = try [
+            ("γ = 0", 0.0), ("γ* = \(Format.number(γStar))", γStar),
+            ("γ = \(Format.number(overdampedGamma)) (overdamped side)", overdampedGamma),
+        ]
+        .map { ($0.0, try StabilityAnalysis(model: model.with(gamma: $0.1))) }
         branches = optimum.scan.branches()
         let atOptimum = model.with(gamma: γStar)
         stepLimits = try [
@@ -63,7 +66,9 @@ public struct ReportAnalysis: Sendable {
                 : (optimum.criticalPoints.first { $0.value > points[k - 1].value && $0.value <= points[k].value }?.value
                     ?? points[k].value)
             let relation = k == points.count ? "≤" : "<"
-            pieces.append("\(points[k - 1].spectrum.regime.rawValue) for \(Format.number(lower)) ≤ γ \(relation) \(Format.number(upper))")
+            pieces.append(
+                "\(points[k - 1].spectrum.regime.rawValue) for \(Format.number(lower)) ≤ γ \(relation) \(Format.number(upper))"
+            )
             lower = upper
         }
         return pieces.joined(separator: "; ") + " (at γ = 0: \(spectra[0].analysis.spectrum.regime.rawValue))."

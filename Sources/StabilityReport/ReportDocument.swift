@@ -12,7 +12,9 @@ extension ReportAnalysis {
         var md = "# Stability report: \(source.name)\n\n"
         md += summary + "\n"
         md += "![Convergence rate against γ](\(figureFolder)/rate.svg)\n\n"
-        md += modelSection + "\n" + spectraSection + "\n" + sweepSection + "\n" + stepsSection + "\n" + crossCheckSection + "\n"
+        md +=
+            modelSection + "\n" + spectraSection + "\n" + sweepSection + "\n" + stepsSection + "\n" + crossCheckSection
+            + "\n"
         md += "## Figures\n\n"
         md += "![Eigenvalue branches](\(figureFolder)/branches.svg)\n\n"
         md += "![Relaxation against the linear envelope](\(figureFolder)/relaxation.svg)\n\n"
@@ -22,7 +24,9 @@ extension ReportAnalysis {
     }
 
     var summary: String {
-        let critical = optimum.criticalPoints.map { "γ_c = \(Format.number($0.value, digits: 9)) (\($0.below.rawValue) → \($0.above.rawValue), \($0.mechanism.rawValue))" }
+        let critical = optimum.criticalPoints.map {
+            "γ_c = \(Format.number($0.value, digits: 9)) (\($0.below.rawValue) → \($0.above.rawValue), \($0.mechanism.rawValue))"
+        }
         return """
             > **Summary.** The fastest convergence is at **γ\\* = \(Format.number(optimum.gamma, digits: 9))** with rate \
             **r(γ\\*) = \(Format.number(optimum.rate, digits: 9))** (dominant λ = \(optimum.dominant.map { Format.complex($0.eigenvalue) } ?? "—")); \
@@ -44,11 +48,14 @@ extension ReportAnalysis {
 
     var modelSection: String {
         var rows: [(String, String)] = [
-            ("targets M", "\(model.targetCount) in dimension d = \(model.dimension)"), ("particles N", "\(model.particleCount)"),
+            ("targets M", "\(model.targetCount) in dimension d = \(model.dimension)"),
+            ("particles N", "\(model.particleCount)"),
         ]
         switch model.kernel {
         case let .universal(diagonal, offDiagonal, _):
-            rows.append(("kernel", "universal: K_ii = \(Format.number(diagonal)), φ = \(Format.number(offDiagonal / diagonal))"))
+            rows.append(
+                ("kernel", "universal: K_ii = \(Format.number(diagonal)), φ = \(Format.number(offDiagonal / diagonal))")
+            )
         case .dense:
             rows.append(("kernel", "explicit \(model.particleCount) × \(model.particleCount)"))
         }
@@ -56,10 +63,17 @@ extension ReportAnalysis {
         case let .linear(outputBias, _):
             rows.append(("discriminator", "linear\(outputBias ? ", with output bias" : ", no output bias")"))
         case let .mlp(activation, training, weights, _, outputBias, _):
-            rows.append(("discriminator", "MLP, \(activation.rawValue), width \(weights.count), train \(training.rawValue)\(outputBias ? ", output bias" : "")"))
+            rows.append(
+                (
+                    "discriminator",
+                    "MLP, \(activation.rawValue), width \(weights.count), train \(training.rawValue)\(outputBias ? ", output bias" : "")"
+                ))
         }
         rows += [
-            ("trained parameters P", model.discriminator.parameterBlocks.map { "\($0.name) \($0.count)" }.joined(separator: ", ")),
+            (
+                "trained parameters P",
+                model.discriminator.parameterBlocks.map { "\($0.name) \($0.count)" }.joined(separator: ", ")
+            ),
             ("state dimension N·d + P", "\(model.stateDimension)"), ("loss", model.loss.rawValue),
             ("regulariser", "\(model.regularizer.rawValue) (γ swept)"), ("η_D", Format.number(model.etaD)),
             ("weight decay μ", Format.number(model.weightDecay)),
@@ -75,16 +89,23 @@ extension ReportAnalysis {
         for (label, analysis) in spectra {
             let s = analysis.spectrum
             md += "### \(label)\n\n"
-            md += "Regime **\(s.regime.rawValue)**, rate r = \(Format.number(s.rate)), dominant λ = \(s.dominantMode.map { Format.complex($0.eigenvalue) } ?? "—"); "
-            md += "\(s.count(of: .neutral)) neutral, \(s.count(of: .oscillatory)) oscillatory, \(s.count(of: .real)) real modes.\n\n"
+            md +=
+                "Regime **\(s.regime.rawValue)**, rate r = \(Format.number(s.rate)), dominant λ = \(s.dominantMode.map { Format.complex($0.eigenvalue) } ?? "—"); "
+            md +=
+                "\(s.count(of: .neutral)) neutral, \(s.count(of: .oscillatory)) oscillatory, \(s.count(of: .real)) real modes.\n\n"
             let modes = s.activeModesByRate.filter { $0.eigenvalue.imaginary >= 0 }
             let shown = modes.prefix(8)
             md += Markdown.table(
                 header: ["λ", "rate", "frequency", "ζ", "kind"],
                 rows: shown.map {
-                    [Format.complex($0.eigenvalue), Format.number($0.rate), Format.number($0.frequency), Format.number($0.dampingRatio, digits: 4), $0.kind.rawValue]
+                    [
+                        Format.complex($0.eigenvalue), Format.number($0.rate), Format.number($0.frequency),
+                        Format.number($0.dampingRatio, digits: 4), $0.kind.rawValue,
+                    ]
                 })
-            if modes.count > shown.count { md += "\n(\(modes.count - shown.count) faster modes not shown; one row per conjugate pair.)\n" }
+            if modes.count > shown.count {
+                md += "\n(\(modes.count - shown.count) faster modes not shown; one row per conjugate pair.)\n"
+            }
             md += "\n"
         }
         return md
@@ -93,28 +114,40 @@ extension ReportAnalysis {
     var sweepSection: String {
         let points = optimum.scan.points
         let stride = max(1, points.count / 20)
-        let thinned = points.enumerated().filter { $0.offset % stride == 0 || $0.offset == points.count - 1 }.map(\.element)
-        return "## Sweep of γ\n\n\(points.count) log-spaced points from \(Format.number(points.first!.value)) to \(Format.number(points.last!.value)); every \(stride)th shown.\n\n"
+        let thinned = points.enumerated().filter { $0.offset % stride == 0 || $0.offset == points.count - 1 }.map(
+            \.element)
+        return
+            "## Sweep of γ\n\n\(points.count) log-spaced points from \(Format.number(points.first!.value)) to \(Format.number(points.last!.value)); every \(stride)th shown.\n\n"
             + Markdown.table(
                 header: ["γ", "regime", "rate r", "dominant λ"],
                 rows: thinned.map {
-                    [Format.number($0.value), $0.spectrum.regime.rawValue, Format.number($0.spectrum.rate), $0.spectrum.dominantMode.map { Format.complex($0.eigenvalue) } ?? "—"]
+                    [
+                        Format.number($0.value), $0.spectrum.regime.rawValue, Format.number($0.spectrum.rate),
+                        $0.spectrum.dominantMode.map { Format.complex($0.eigenvalue) } ?? "—",
+                    ]
                 })
     }
 
     var stepsSection: String {
         "## Discrete training at γ*\n\nLargest stable learning rate h (spec §7, bisection to relative 1e-6):\n\n"
-            + Markdown.table(header: ["scheme", "h_max"], rows: stepLimits.map { [$0.0, $0.1 == 0 ? "none" : Format.number($0.1, digits: 9)] })
+            + Markdown.table(
+                header: ["scheme", "h_max"],
+                rows: stepLimits.map { [$0.0, $0.1 == 0 ? "none" : Format.number($0.1, digits: 9)] })
     }
 
     var crossCheckSection: String {
         "## Simulation cross-check\n\nThe equilibrium perturbed along the dominant mode, integrated with the full nonlinear flow; rate and frequency fitted on the late window (tolerance 2 %).\n\n"
             + Markdown.table(
-                header: ["γ", "regime", "rate pred.", "rate meas.", "rel. err", "freq. pred.", "freq. meas.", "rel. err", "result"],
+                header: [
+                    "γ", "regime", "rate pred.", "rate meas.", "rel. err", "freq. pred.", "freq. meas.", "rel. err",
+                    "result",
+                ],
                 rows: crossChecks.map { c in
                     [
-                        Format.number(c.gamma), c.regime.rawValue, Format.number(c.predictedRate), Format.number(c.measuredRate),
-                        String(format: "%.2e", c.rateError), Format.number(c.predictedFrequency), Format.number(c.measuredFrequency),
+                        Format.number(c.gamma), c.regime.rawValue, Format.number(c.predictedRate),
+                        Format.number(c.measuredRate),
+                        String(format: "%.2e", c.rateError), Format.number(c.predictedFrequency),
+                        Format.number(c.measuredFrequency),
                         String(format: "%.2e", c.frequencyError), c.passed ? "PASS" : "FAIL",
                     ]
                 })
@@ -124,7 +157,8 @@ extension ReportAnalysis {
         let formatter = ISO8601DateFormatter()
         let rows = [
             ["toolkit", "EffectiveGAN \(EffectiveGANVersion.current)"], ["command", "`\(command)`"],
-            ["resolved model hash (FNV-1a 64)", "`\(modelHash)`"], ["LAPACK/BLAS", LinearAlgebraLibrary.openBLASConfiguration],
+            ["resolved model hash (FNV-1a 64)", "`\(modelHash)`"],
+            ["LAPACK/BLAS", LinearAlgebraLibrary.openBLASConfiguration],
             ["GSL", GSLLibrary.version], ["date", formatter.string(from: date)],
         ]
         return "## Provenance\n\n" + Markdown.table(header: ["", ""], rows: rows)
@@ -134,7 +168,10 @@ extension ReportAnalysis {
 /// Markdown helpers.
 enum Markdown {
     static func table(header: [String], rows: [[String]]) -> String {
-        func line(_ cells: [String]) -> String { "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |" }
-        return ([line(header), "|" + header.map { _ in "---" }.joined(separator: "|") + "|"] + rows.map(line)).joined(separator: "\n") + "\n"
+        func line(_ cells: [String]) -> String {
+            "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
+        }
+        return ([line(header), "|" + header.map { _ in "---" }.joined(separator: "|") + "|"] + rows.map(line)).joined(
+            separator: "\n") + "\n"
     }
 }

@@ -5,7 +5,10 @@ import Foundation
 extension ReportAnalysis {
     /// (file name, SVG) for every figure; the positions figure only for 2-D models.
     public var figures: [(name: String, svg: String)] {
-        var list = [("rate.svg", rateFigure.render()), ("branches.svg", branchFigure.render()), ("relaxation.svg", relaxationFigure.render())]
+        var list = [
+            ("rate.svg", rateFigure.render()), ("branches.svg", branchFigure.render()),
+            ("relaxation.svg", relaxationFigure.render()),
+        ]
         if model.dimension == 2 { list.append(("positions.svg", positionsFigure.render())) }
         return list
     }
@@ -16,11 +19,18 @@ extension ReportAnalysis {
             title: "\(source.name): convergence rate against regulariser strength", xLabel: "regulariser strength γ",
             yLabel: "convergence rate r = −max Re λ", xScale: .log, yScale: .log)
         let points = optimum.scan.points
-        plot.series.append(SVGPlot.Series(name: "r(γ)", points: points.map { ($0.value, $0.spectrum.rate) }, color: Palette.blue))
+        plot.series.append(
+            SVGPlot.Series(name: "r(γ)", points: points.map { ($0.value, $0.spectrum.rate) }, color: Palette.blue))
         plot.bands = regimeBands
         plot.legendAtBottom = true
-        plot.markers = [SVGPlot.Marker(x: optimum.gamma, label: "γ* = \(Format.number(optimum.gamma))", color: Palette.red, dashed: false)]
-            + optimum.criticalPoints.map { SVGPlot.Marker(x: $0.value, label: "critical γ = \(Format.number($0.value))", color: Palette.purple) }
+        plot.markers =
+            [
+                SVGPlot.Marker(
+                    x: optimum.gamma, label: "γ* = \(Format.number(optimum.gamma))", color: Palette.red, dashed: false)
+            ]
+            + optimum.criticalPoints.map {
+                SVGPlot.Marker(x: $0.value, label: "critical γ = \(Format.number($0.value))", color: Palette.purple)
+            }
         return plot
     }
 
@@ -38,7 +48,9 @@ extension ReportAnalysis {
             if k == points.count {
                 end = points[k - 1].value
             } else {
-                end = optimum.criticalPoints.first { $0.value > points[k - 1].value && $0.value <= points[k].value }?.value
+                end =
+                    optimum.criticalPoints.first { $0.value > points[k - 1].value && $0.value <= points[k].value }?
+                    .value
                     ?? (points[k - 1].value * points[k].value).squareRoot()
             }
             let color: String
@@ -48,7 +60,8 @@ extension ReportAnalysis {
             case .unstable: color = Palette.unstable
             case .marginal, .neutral: color = Palette.marginal
             }
-            bands.append(SVGPlot.Band(from: start, to: end, color: color, label: seen.contains(regime) ? "" : regime.rawValue))
+            bands.append(
+                SVGPlot.Band(from: start, to: end, color: color, label: seen.contains(regime) ? "" : regime.rawValue))
             seen.insert(regime)
             start = end
         }
@@ -57,7 +70,8 @@ extension ReportAnalysis {
 
     /// Every tracked eigenvalue branch in the complex plane, coloured by γ (dark: small γ, light: large γ).
     public var branchFigure: SVGPlot {
-        var plot = SVGPlot(title: "\(source.name): eigenvalue branches in the complex plane", xLabel: "Re λ", yLabel: "Im λ")
+        var plot = SVGPlot(
+            title: "\(source.name): eigenvalue branches in the complex plane", xLabel: "Re λ", yLabel: "Im λ")
         let count = optimum.scan.points.count
         let colors = (0..<count).map { Palette.ramp(Double($0) / Double(max(1, count - 1))) }
         let first = Format.number(optimum.scan.points.first!.value)
@@ -66,7 +80,8 @@ extension ReportAnalysis {
         for (index, branch) in branches.enumerated() {
             plot.series.append(
                 SVGPlot.Series(
-                    name: "branch \(index + 1)", points: branch.eigenvalues.map { ($0.real, $0.imaginary) }, style: .markers,
+                    name: "branch \(index + 1)", points: branch.eigenvalues.map { ($0.real, $0.imaginary) },
+                    style: .markers,
                     color: Palette.grey, pointColors: colors, inLegend: false))
         }
         return plot
@@ -82,7 +97,9 @@ extension ReportAnalysis {
         if let anchor = pairs.last(where: { $0.1 > 0 }) {
             let envelope = relaxation.times.map { t in (t, anchor.1 * exp(-optimum.rate * (t - anchor.0))) }
             plot.series.append(
-                SVGPlot.Series(name: "linear envelope ∝ e^(−r t), r = \(Format.number(optimum.rate))", points: envelope, color: Palette.red, dashed: true))
+                SVGPlot.Series(
+                    name: "linear envelope ∝ e^(−r t), r = \(Format.number(optimum.rate))", points: envelope,
+                    color: Palette.red, dashed: true))
         }
         return plot
     }
@@ -93,8 +110,12 @@ extension ReportAnalysis {
             title: "\(source.name): particles from generator.init at γ*", xLabel: "x₁", yLabel: "x₂")
         plot.caption = "t = 0 → \(Format.number(fromInit.times.last ?? 0)) (10/r), γ* = \(Format.number(optimum.gamma))"
         let targets = source.resolved.targets.map { ($0[0], $0[1]) }
-        let start = stride(from: 0, to: model.particleBlockLength, by: 2).map { (fromInit.states.first![$0], fromInit.states.first![$0 + 1]) }
-        let end = stride(from: 0, to: model.particleBlockLength, by: 2).map { (fromInit.finalState[$0], fromInit.finalState[$0 + 1]) }
+        let start = stride(from: 0, to: model.particleBlockLength, by: 2).map {
+            (fromInit.states.first![$0], fromInit.states.first![$0 + 1])
+        }
+        let end = stride(from: 0, to: model.particleBlockLength, by: 2).map {
+            (fromInit.finalState[$0], fromInit.finalState[$0 + 1])
+        }
         plot.series = [
             SVGPlot.Series(name: "targets", points: targets, style: .markers, color: Palette.grey),
             SVGPlot.Series(name: "particles at t = 0", points: start, style: .markers, color: Palette.blue),

@@ -5,7 +5,9 @@ import Foundation
 public enum ReportWriter {
     /// Writes the report for `analysis` to `path` (e.g. `reports/default.md`); returns the files written.
     @discardableResult
-    public static func write(_ analysis: ReportAnalysis, to path: String, command: String, date: Date = Date()) throws -> [String] {
+    public static func write(_ analysis: ReportAnalysis, to path: String, command: String, date: Date = Date()) throws
+        -> [String]
+    {
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         // Paths stay as the user wrote them (relative stays relative).
         let parent = (path as NSString).deletingLastPathComponent

@@ -15,23 +15,28 @@ extension SVGPlot {
 
             """
         if !caption.isEmpty {
-            svg += "<text x=\"\(f(width / 2))\" y=\"40\" text-anchor=\"middle\" font-size=\"12\" fill=\"#444\">\(escape(caption))</text>\n"
+            svg +=
+                "<text x=\"\(f(width / 2))\" y=\"40\" text-anchor=\"middle\" font-size=\"12\" fill=\"#444\">\(escape(caption))</text>\n"
         }
-        svg += "<clipPath id=\"plot-area\"><rect x=\"\(f(plotLeft))\" y=\"\(f(plotTop))\" width=\"\(f(plotRight - plotLeft))\" height=\"\(f(plotBottom - plotTop))\"/></clipPath>\n"
+        svg +=
+            "<clipPath id=\"plot-area\"><rect x=\"\(f(plotLeft))\" y=\"\(f(plotTop))\" width=\"\(f(plotRight - plotLeft))\" height=\"\(f(plotBottom - plotTop))\"/></clipPath>\n"
         for band in bands {
             let x0 = max(plotLeft, min(plotRight, pixelX(band.from)))
             let x1 = max(plotLeft, min(plotRight, pixelX(band.to)))
-            svg += "<rect data-band=\"\(escape(band.label))\" x=\"\(f(x0))\" y=\"\(f(plotTop))\" width=\"\(f(max(0, x1 - x0)))\" height=\"\(f(plotBottom - plotTop))\" fill=\"\(band.color)\" fill-opacity=\"0.18\"/>\n"
+            svg +=
+                "<rect data-band=\"\(escape(band.label))\" x=\"\(f(x0))\" y=\"\(f(plotTop))\" width=\"\(f(max(0, x1 - x0)))\" height=\"\(f(plotBottom - plotTop))\" fill=\"\(band.color)\" fill-opacity=\"0.18\"/>\n"
         }
         for cell in cells {
             let x0 = pixelX(cell.x.0), x1 = pixelX(cell.x.1), y0 = pixelY(cell.y.1), y1 = pixelY(cell.y.0)
-            svg += "<rect data-cell=\"true\" x=\"\(f(x0))\" y=\"\(f(y0))\" width=\"\(f(x1 - x0))\" height=\"\(f(y1 - y0))\" fill=\"\(cell.color)\"><title>\(escape(cell.tooltip))</title></rect>\n"
+            svg +=
+                "<rect data-cell=\"true\" x=\"\(f(x0))\" y=\"\(f(y0))\" width=\"\(f(x1 - x0))\" height=\"\(f(y1 - y0))\" fill=\"\(cell.color)\"><title>\(escape(cell.tooltip))</title></rect>\n"
         }
         svg += axes(plotLeft: plotLeft, plotRight: plotRight, plotTop: plotTop, plotBottom: plotBottom)
         for marker in markers where marker.x.isFinite {
             let x = pixelX(marker.x)
             guard x >= plotLeft - 0.5, x <= plotRight + 0.5 else { continue }
-            svg += "<line data-marker=\"\(escape(marker.label))\" x1=\"\(f(x))\" y1=\"\(f(plotTop))\" x2=\"\(f(x))\" y2=\"\(f(plotBottom))\" stroke=\"\(marker.color)\" stroke-width=\"1.5\"\(marker.dashed ? " stroke-dasharray=\"6 4\"" : "")/>\n"
+            svg +=
+                "<line data-marker=\"\(escape(marker.label))\" x1=\"\(f(x))\" y1=\"\(f(plotTop))\" x2=\"\(f(x))\" y2=\"\(f(plotBottom))\" stroke=\"\(marker.color)\" stroke-width=\"1.5\"\(marker.dashed ? " stroke-dasharray=\"6 4\"" : "")/>\n"
         }
         for item in series {
             svg += draw(item)
@@ -43,12 +48,14 @@ extension SVGPlot {
 
     private func axes(plotLeft: Double, plotRight: Double, plotTop: Double, plotBottom: Double) -> String {
         var svg = "<g data-axes=\"true\" stroke=\"#222\" stroke-width=\"1\">\n"
-        svg += "<rect x=\"\(f(plotLeft))\" y=\"\(f(plotTop))\" width=\"\(f(plotRight - plotLeft))\" height=\"\(f(plotBottom - plotTop))\" fill=\"none\"/>\n"
+        svg +=
+            "<rect x=\"\(f(plotLeft))\" y=\"\(f(plotTop))\" width=\"\(f(plotRight - plotLeft))\" height=\"\(f(plotBottom - plotTop))\" fill=\"none\"/>\n"
         for tick in Self.ticks(xDomain, xScale) {
             let x = pixelX(tick)
             svg += "<line x1=\"\(f(x))\" y1=\"\(f(plotBottom))\" x2=\"\(f(x))\" y2=\"\(f(plotBottom + 5))\"/>"
             svg += "<line x1=\"\(f(x))\" y1=\"\(f(plotTop))\" x2=\"\(f(x))\" y2=\"\(f(plotBottom))\" stroke=\"#ddd\"/>"
-            svg += "<text x=\"\(f(x))\" y=\"\(f(plotBottom + 20))\" text-anchor=\"middle\" stroke=\"none\" fill=\"#222\">\(Self.tickLabel(tick, xScale))</text>\n"
+            svg +=
+                "<text x=\"\(f(x))\" y=\"\(f(plotBottom + 20))\" text-anchor=\"middle\" stroke=\"none\" fill=\"#222\">\(Self.tickLabel(tick, xScale))</text>\n"
         }
         let yTicks = yCategories.map { names in names.indices.map(Double.init) } ?? Self.ticks(yDomain, yScale)
         for tick in yTicks {
@@ -56,11 +63,14 @@ extension SVGPlot {
             let label = yCategories.map { $0[Int(tick)] } ?? Self.tickLabel(tick, yScale)
             svg += "<line x1=\"\(f(plotLeft - 5))\" y1=\"\(f(y))\" x2=\"\(f(plotLeft))\" y2=\"\(f(y))\"/>"
             svg += "<line x1=\"\(f(plotLeft))\" y1=\"\(f(y))\" x2=\"\(f(plotRight))\" y2=\"\(f(y))\" stroke=\"#ddd\"/>"
-            svg += "<text x=\"\(f(plotLeft - 8))\" y=\"\(f(y + 4))\" text-anchor=\"end\" stroke=\"none\" fill=\"#222\">\(escape(label))</text>\n"
+            svg +=
+                "<text x=\"\(f(plotLeft - 8))\" y=\"\(f(y + 4))\" text-anchor=\"end\" stroke=\"none\" fill=\"#222\">\(escape(label))</text>\n"
         }
         svg += "</g>\n"
-        svg += "<text x=\"\(f((plotLeft + plotRight) / 2))\" y=\"\(f(height - 14))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
-        svg += "<text x=\"18\" y=\"\(f((plotTop + plotBottom) / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(f((plotTop + plotBottom) / 2)))\">\(escape(yLabel))</text>\n"
+        svg +=
+            "<text x=\"\(f((plotLeft + plotRight) / 2))\" y=\"\(f(height - 14))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
+        svg +=
+            "<text x=\"18\" y=\"\(f((plotTop + plotBottom) / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(f((plotTop + plotBottom) / 2)))\">\(escape(yLabel))</text>\n"
         return svg
     }
 
@@ -73,7 +83,8 @@ extension SVGPlot {
         var svg = "<g data-series=\"\(escape(item.name))\" clip-path=\"url(#plot-area)\">\n"
         if item.style != .markers, points.count > 1 {
             let path = points.map { "\(f(pixelX($0.element.0))),\(f(pixelY($0.element.1)))" }.joined(separator: " ")
-            svg += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(item.color)\" stroke-width=\"2\"\(item.dashed ? " stroke-dasharray=\"7 5\"" : "")/>\n"
+            svg +=
+                "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(item.color)\" stroke-width=\"2\"\(item.dashed ? " stroke-dasharray=\"7 5\"" : "")/>\n"
         }
         if item.style != .line {
             for (index, point) in points {
@@ -95,17 +106,21 @@ extension SVGPlot {
         let x = plotRight - boxWidth - 8
         let boxHeight = Double(entries.count) * 18 + 8
         var y = legendAtBottom ? plotBottom - boxHeight - 8 : plotTop + 8
-        var svg = "<g data-legend=\"true\"><rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(boxWidth))\" height=\"\(f(boxHeight))\" fill=\"white\" fill-opacity=\"0.9\" stroke=\"#999\"/>\n"
+        var svg =
+            "<g data-legend=\"true\"><rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(boxWidth))\" height=\"\(f(boxHeight))\" fill=\"white\" fill-opacity=\"0.9\" stroke=\"#999\"/>\n"
         y += 17
         for (index, entry) in entries.enumerated() {
             let (name, color, dashed, markersOnly) = entry
-            let isBand = index >= series.filter(\.inLegend).count && index < series.filter(\.inLegend).count + bands.count
+            let isBand =
+                index >= series.filter(\.inLegend).count && index < series.filter(\.inLegend).count + bands.count
             if isBand {
-                svg += "<rect x=\"\(f(x + 8))\" y=\"\(f(y - 9))\" width=\"22\" height=\"10\" fill=\"\(color)\" fill-opacity=\"0.35\"/>"
+                svg +=
+                    "<rect x=\"\(f(x + 8))\" y=\"\(f(y - 9))\" width=\"22\" height=\"10\" fill=\"\(color)\" fill-opacity=\"0.35\"/>"
             } else if markersOnly {
                 svg += "<circle cx=\"\(f(x + 19))\" cy=\"\(f(y - 4))\" r=\"3.5\" fill=\"\(color)\"/>"
             } else {
-                svg += "<line x1=\"\(f(x + 8))\" y1=\"\(f(y - 4))\" x2=\"\(f(x + 30))\" y2=\"\(f(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"\(dashed ? " stroke-dasharray=\"6 4\"" : "")/>"
+                svg +=
+                    "<line x1=\"\(f(x + 8))\" y1=\"\(f(y - 4))\" x2=\"\(f(x + 30))\" y2=\"\(f(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"\(dashed ? " stroke-dasharray=\"6 4\"" : "")/>"
             }
             svg += "<text x=\"\(f(x + 36))\" y=\"\(f(y))\">\(escape(name))</text>\n"
             y += 18
@@ -137,7 +152,9 @@ public enum Palette {
 
     /// A perceptually ordered ramp (dark blue → yellow) for colouring by a parameter, t ∈ [0, 1].
     public static func ramp(_ t: Double) -> String {
-        let stops: [(Double, Double, Double)] = [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)]
+        let stops: [(Double, Double, Double)] = [
+            (68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37),
+        ]
         let x = max(0, min(1, t)) * Double(stops.count - 1)
         let i = min(Int(x), stops.count - 2)
         let u = x - Double(i)

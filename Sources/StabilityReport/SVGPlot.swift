@@ -113,10 +113,14 @@ public struct SVGPlot {
 
     /// The plotted data range (padded by 5 % on linear axes, widened to whole decades on log axes).
     public var xDomain: (Double, Double) {
-        domain(xRange, values: series.flatMap { $0.points.map(\.0) } + markers.map(\.x) + cells.flatMap { [$0.x.0, $0.x.1] }, scale: xScale)
+        domain(
+            xRange,
+            values: series.flatMap { $0.points.map(\.0) } + markers.map(\.x) + cells.flatMap { [$0.x.0, $0.x.1] },
+            scale: xScale)
     }
     public var yDomain: (Double, Double) {
-        domain(yRange, values: series.flatMap { $0.points.map(\.1) } + cells.flatMap { [$0.y.0, $0.y.1] }, scale: yScale)
+        domain(
+            yRange, values: series.flatMap { $0.points.map(\.1) } + cells.flatMap { [$0.y.0, $0.y.1] }, scale: yScale)
     }
 
     private func domain(_ fixed: (Double, Double)?, values: [Double], scale: Scale) -> (Double, Double) {
@@ -169,7 +173,9 @@ public struct SVGPlot {
             let magnitude = pow(10, floor(log10(raw)))
             let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
             let start = ceil(domain.0 / step) * step
-            return Swift.stride(from: start, through: domain.1 + step * 1e-9, by: step).map { abs($0) < step * 1e-9 ? 0 : $0 }
+            return Swift.stride(from: start, through: domain.1 + step * 1e-9, by: step).map {
+                abs($0) < step * 1e-9 ? 0 : $0
+            }
         }
     }
 

@@ -5,7 +5,9 @@ import Testing
 
 @Suite("Mode-collapse transition")
 struct CollapseTests {
-    static func study(ratios: [Double], seeds: Int = 4, rowPath: String? = nil, rowValues: [JSONValue] = []) throws -> CollapseStudy {
+    static func study(ratios: [Double], seeds: Int = 4, rowPath: String? = nil, rowValues: [JSONValue] = []) throws
+        -> CollapseStudy
+    {
         try CollapseStudy(
             source: ModelSource(preset: .ring8Collapse), ratios: ratios, seeds: seeds, rowPath: rowPath,
             rowValues: rowValues, settings: SimulationSettings(tEnd: 300, samples: 31))
@@ -16,7 +18,9 @@ struct CollapseTests {
         let study = try Self.study(ratios: [0, 1])
         let cells = try study.run(done: [])
         let lnM = log(8.0)
-        for cell in cells where cell.ratio == 0 { #expect(cell.metric < 0.05 * lnM, "seed \(cell.seed): \(cell.metric)") }
+        for cell in cells where cell.ratio == 0 {
+            #expect(cell.metric < 0.05 * lnM, "seed \(cell.seed): \(cell.metric)")
+        }
         for cell in cells where cell.ratio == 1 {
             let initial = try study.model(row: 0, ratio: 1, seed: cell.seed)
             let start = initial.observables(at: initial.initialState).collapse
@@ -27,7 +31,8 @@ struct CollapseTests {
     @Test("the seed-mean metric is non-decreasing in φ within bootstrap error, and φ_c moves with the bandwidth")
     func transition() throws {
         let study = try Self.study(
-            ratios: [0, 0.05, 0.1, 0.15, 0.2, 0.3], seeds: 4, rowPath: "discriminator.weightStd", rowValues: [.number(0.5), .number(1)])
+            ratios: [0, 0.05, 0.1, 0.15, 0.2, 0.3], seeds: 4, rowPath: "discriminator.weightStd",
+            rowValues: [.number(0.5), .number(1)])
         let rows = study.rows(try study.run(done: []))
         for row in rows {
             for k in 1..<row.meanMetric.count {
@@ -47,7 +52,8 @@ struct CollapseTests {
         let serial = try study.cellKeys.map { try study.run(row: $0.row, ratio: $0.ratio, seed: $0.seed) }
         #expect(parallel == serial)
 
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("collapse-\(UUID().uuidString).jsonl").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("collapse-\(UUID().uuidString).jsonl")
+            .path
         let first = try CollapseCheckpoint(path: path, signature: study.signature)
         _ = try study.run(done: first.done, store: { try first.store($0) })
         // A torn last line (a run killed mid-write) is ignored.
@@ -69,8 +75,12 @@ struct CollapseTests {
         #expect(throws: CollapseError.self) { try Self.study(ratios: [0, 1.5]) }
         #expect(throws: CollapseError.self) { try Self.study(ratios: [-0.1]) }
         #expect(throws: CollapseError.self) { try Self.study(ratios: [0], seeds: 0) }
-        #expect(throws: ConfigError.self) { try Self.study(ratios: [0], rowPath: "discriminator.colour", rowValues: [.number(1)]) }
-        #expect(throws: ConfigError.self) { try Self.study(ratios: [0], rowPath: "discriminator.width", rowValues: [.string("wide")]) }
+        #expect(throws: ConfigError.self) {
+            try Self.study(ratios: [0], rowPath: "discriminator.colour", rowValues: [.number(1)])
+        }
+        #expect(throws: ConfigError.self) {
+            try Self.study(ratios: [0], rowPath: "discriminator.width", rowValues: [.string("wide")])
+        }
     }
 }
 

@@ -44,9 +44,15 @@ struct ConfigValidationTests {
             (replacing("\"width\": 8", "\"width\": 0"), "discriminator.width"),
             (replacing("\"activation\": \"tanh\"", "\"activation\": \"gelu\""), "discriminator.activation"),
             (replacing("\"modes\": 4", "\"modes\": 2.5"), "target.modes"),
-            (replacing("{\"kind\": \"ring\", \"modes\": 4, \"radius\": 1}", "{\"kind\": \"points\", \"points\": []}"), "target.points"),
             (
-                replacing("{\"kind\": \"universal\", \"ratio\": 0.1}", "{\"kind\": \"explicit\", \"matrix\": [[1, 2], [0, 1]]}"),
+                replacing(
+                    "{\"kind\": \"ring\", \"modes\": 4, \"radius\": 1}", "{\"kind\": \"points\", \"points\": []}"),
+                "target.points"
+            ),
+            (
+                replacing(
+                    "{\"kind\": \"universal\", \"ratio\": 0.1}",
+                    "{\"kind\": \"explicit\", \"matrix\": [[1, 2], [0, 1]]}"),
                 "generator.kernel.matrix"
             ),
         ])
@@ -58,15 +64,17 @@ struct ConfigValidationTests {
 
     @Test("explicit kernels must be symmetric and positive semi-definite")
     func explicitKernel() throws {
-        let indefinite = try #require(Self.message(
-            Self.replacing("\"particles\": 8", "\"particles\": 4").replacingOccurrences(
-                of: "{\"kind\": \"universal\", \"ratio\": 0.1}",
-                with: "{\"kind\": \"explicit\", \"matrix\": [[1,2,0,0],[2,1,0,0],[0,0,1,0],[0,0,0,1]]}")))
+        let indefinite = try #require(
+            Self.message(
+                Self.replacing("\"particles\": 8", "\"particles\": 4").replacingOccurrences(
+                    of: "{\"kind\": \"universal\", \"ratio\": 0.1}",
+                    with: "{\"kind\": \"explicit\", \"matrix\": [[1,2,0,0],[2,1,0,0],[0,0,1,0],[0,0,0,1]]}")))
         #expect(indefinite.contains("positive semi-definite"))
-        let asymmetric = try #require(Self.message(
-            Self.replacing("\"particles\": 8", "\"particles\": 4").replacingOccurrences(
-                of: "{\"kind\": \"universal\", \"ratio\": 0.1}",
-                with: "{\"kind\": \"explicit\", \"matrix\": [[1,0.5,0,0],[0,1,0,0],[0,0,1,0],[0,0,0,1]]}")))
+        let asymmetric = try #require(
+            Self.message(
+                Self.replacing("\"particles\": 8", "\"particles\": 4").replacingOccurrences(
+                    of: "{\"kind\": \"universal\", \"ratio\": 0.1}",
+                    with: "{\"kind\": \"explicit\", \"matrix\": [[1,0.5,0,0],[0,1,0,0],[0,0,1,0],[0,0,0,1]]}")))
         #expect(asymmetric.contains("symmetric"))
     }
 

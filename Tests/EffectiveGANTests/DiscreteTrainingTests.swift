@@ -37,7 +37,8 @@ struct DiscreteTrainingTests {
         arguments: [(1, 1, 0.5), (3, 1, 0.7), (2, 2, 0.9), (4, 1, 1.2)])
     func alternatingOracle(critic: Int, generator: Int, h: Double) throws {
         let training = try DiscreteTraining(
-            model: TestModels.preset(.dirac, gamma: 0), scheme: .alternating, criticSteps: critic, generatorSteps: generator)
+            model: TestModels.preset(.dirac, gamma: 0), scheme: .alternating, criticSteps: critic,
+            generatorSteps: generator)
         let α = (Double(critic * generator)).squareRoot() * h
         let b = 1 - α * α / 2
         let expected = α <= 2 ? 1.0 : abs(b) + (b * b - 1).squareRoot()
@@ -46,7 +47,8 @@ struct DiscreteTrainingTests {
         #expect(abs(radius - expected) <= 1e-12, "α = \(α)")
     }
 
-    @Test("alternating h_max agrees with a direct power iteration of the linear map", arguments: [Preset.dirac, .line2])
+    @Test(
+        "alternating h_max agrees with a direct power iteration of the linear map", arguments: [Preset.dirac, .line2])
     func alternatingPowerIteration(preset: Preset) throws {
         let model = try TestModels.preset(preset, gamma: 0.8)
         let training = try DiscreteTraining(model: model, scheme: .alternating, criticSteps: 2)

@@ -13,7 +13,8 @@ struct GeneratorKernelTests {
     func arcCosineClosedForms() throws {
         let all = try GeneratorNetwork(depth: 1, activation: .relu).infiniteWidthKernel(latents: Self.orthogonal)
         #expect(abs(all[0, 1] / all[0, 0] - 1 / (2 * Double.pi)) <= 1e-12)
-        let readout = try GeneratorNetwork(depth: 1, activation: .relu, training: .readout).infiniteWidthKernel(latents: Self.orthogonal)
+        let readout = try GeneratorNetwork(depth: 1, activation: .relu, training: .readout).infiniteWidthKernel(
+            latents: Self.orthogonal)
         #expect(abs(readout[0, 1] / readout[0, 0] - 1 / Double.pi) <= 1e-12)
     }
 
@@ -26,7 +27,9 @@ struct GeneratorKernelTests {
         #expect(abs(slope - 1) <= 1e-5)
     }
 
-    @Test("the recursion matches the empirical NTK at width 4096 within 3 standard errors", arguments: GeneratorNetwork.Activation.allCases)
+    @Test(
+        "the recursion matches the empirical NTK at width 4096 within 3 standard errors",
+        arguments: GeneratorNetwork.Activation.allCases)
     func empiricalAgreement(activation: GeneratorNetwork.Activation) throws {
         let network = try GeneratorNetwork(depth: 1, activation: activation, biasVariance: 0.1)
         let z = try LatentDistribution.gaussian.samples(count: 4, dimension: 8, seed: 5)
@@ -38,7 +41,9 @@ struct GeneratorKernelTests {
                 let mean = values.reduce(0, +) / Double(values.count)
                 let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)
                 let standardError = (variance / Double(values.count)).squareRoot()
-                #expect(abs(mean - exact[i, j]) <= 3 * standardError + 1e-12, "\(activation) [\(i)][\(j)]: \(mean) vs \(exact[i, j]) ± \(standardError)")
+                #expect(
+                    abs(mean - exact[i, j]) <= 3 * standardError + 1e-12,
+                    "\(activation) [\(i)][\(j)]: \(mean) vs \(exact[i, j]) ± \(standardError)")
             }
         }
     }
@@ -47,7 +52,10 @@ struct GeneratorKernelTests {
     func universalityImprovesWithLatentDimension() throws {
         let network = try GeneratorNetwork(depth: 2, activation: .relu, biasVariance: 0.1)
         let residuals = try [2, 8, 32, 128, 512].map { d in
-            UniversalFit(network.infiniteWidthKernel(latents: try LatentDistribution.gaussian.samples(count: 16, dimension: d, seed: 3))).residual
+            UniversalFit(
+                network.infiniteWidthKernel(
+                    latents: try LatentDistribution.gaussian.samples(count: 16, dimension: d, seed: 3))
+            ).residual
         }
         for (a, b) in zip(residuals, residuals.dropFirst()) { #expect(b < a, "\(residuals)") }
     }
@@ -57,7 +65,8 @@ struct GeneratorKernelTests {
         #expect(throws: KernelError.self) { try GeneratorNetwork(depth: 0, activation: .relu) }
         #expect(throws: KernelError.self) { try LatentDistribution.gaussian.samples(count: 4, dimension: 0, seed: 1) }
         #expect(throws: KernelError.self) {
-            try GeneratorNetwork(depth: 1, activation: .relu).empiricalKernel(latents: Self.orthogonal, width: 0, seed: 1)
+            try GeneratorNetwork(depth: 1, activation: .relu).empiricalKernel(
+                latents: Self.orthogonal, width: 0, seed: 1)
         }
     }
 }
@@ -91,11 +100,13 @@ struct NTKConfigTests {
         #expect(modes.centre > modes.relative)
     }
 
-    @Test("bad ntk settings name the field", arguments: [
-        ("\"depth\": 2", "\"depth\": 0", "generator.kernel.depth"),
-        ("\"latentDimension\": 16", "\"latentDimension\": 0", "generator.kernel.latentDimension"),
-        ("\"activation\": \"erf\"", "\"activation\": \"gelu\"", "generator.kernel.activation"),
-    ])
+    @Test(
+        "bad ntk settings name the field",
+        arguments: [
+            ("\"depth\": 2", "\"depth\": 0", "generator.kernel.depth"),
+            ("\"latentDimension\": 16", "\"latentDimension\": 0", "generator.kernel.latentDimension"),
+            ("\"activation\": \"erf\"", "\"activation\": \"gelu\"", "generator.kernel.activation"),
+        ])
     func badSettings(old: String, new: String, field: String) throws {
         do {
             _ = try TestModels.source(Self.config.replacingOccurrences(of: old, with: new))

@@ -28,7 +28,8 @@ struct JacobianTests {
                             let error = relativeFrobeniusError(analytic, numeric)
                             #expect(
                                 error <= Tolerance.jacobianAgreement,
-                                "\(activation) \(training) \(loss) \(regularizer) μ=\(weightDecay) d=\(dimension): \(error)")
+                                "\(activation) \(training) \(loss) \(regularizer) μ=\(weightDecay) d=\(dimension): \(error)"
+                            )
                             checked += 1
                         }
                     }

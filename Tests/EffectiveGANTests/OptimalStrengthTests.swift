@@ -15,7 +15,9 @@ struct OptimalStrengthTests {
             """)
     }
 
-    @Test("Dirac GAN: γ* = 2 (wgan) or 1 (σ-losses) to 1e-6, at the critical point, r(γ*) = 1 or ½", arguments: Loss.allCases)
+    @Test(
+        "Dirac GAN: γ* = 2 (wgan) or 1 (σ-losses) to 1e-6, at the critical point, r(γ*) = 1 or ½",
+        arguments: Loss.allCases)
     func diracOptimum(loss: Loss) throws {
         let expectedGamma = loss == .wgan ? 2.0 : 1.0
         let expectedRate = loss == .wgan ? 1.0 : 0.5
@@ -71,7 +73,9 @@ struct OptimalStrengthTests {
         }
         // Sorting by (Re, Im) at each point, the naive alternative, over the whole spectrum.
         let sortedSpectra = sweep.points.map { point in
-            point.spectrum.modes.map(\.eigenvalue).sorted { $0.real != $1.real ? $0.real < $1.real : $0.imaginary < $1.imaginary }
+            point.spectrum.modes.map(\.eigenvalue).sorted {
+                $0.real != $1.real ? $0.real < $1.real : $0.imaginary < $1.imaginary
+            }
         }
         let sortedSeries = (0..<sortedSpectra[0].count).map { b in sortedSpectra.map { $0[b] } }
         #expect(tracked.count == 6)
@@ -87,7 +91,11 @@ struct OptimalStrengthTests {
         }
         func permutations(_ n: Int) -> [[Int]] {
             if n == 0 { return [[]] }
-            return permutations(n - 1).flatMap { p in (0...p.count).map { var q = p; q.insert(n - 1, at: $0); return q } }
+            return permutations(n - 1).flatMap { p in
+                (0...p.count).map {
+                    var q = p; q.insert(n - 1, at: $0); return q
+                }
+            }
         }
         for _ in 0..<20 {
             let cost = (0..<5).map { _ in (0..<5).map { _ in next() } }
@@ -110,9 +118,15 @@ struct OptimalStrengthTests {
 
     @Test("bad grids are refused")
     func badGrids() {
-        #expect(throws: SweepError.invalidRange(from: 1, to: 1)) { try SweepGrid(from: 1, to: 1, steps: 5, scale: .linear) }
-        #expect(throws: SweepError.invalidRange(from: 2, to: 1)) { try SweepGrid(from: 2, to: 1, steps: 5, scale: .linear) }
+        #expect(throws: SweepError.invalidRange(from: 1, to: 1)) {
+            try SweepGrid(from: 1, to: 1, steps: 5, scale: .linear)
+        }
+        #expect(throws: SweepError.invalidRange(from: 2, to: 1)) {
+            try SweepGrid(from: 2, to: 1, steps: 5, scale: .linear)
+        }
         #expect(throws: SweepError.tooFewSteps(1)) { try SweepGrid(from: 0, to: 1, steps: 1, scale: .linear) }
-        #expect(throws: SweepError.nonPositiveLogBound(from: 0, to: 1)) { try SweepGrid(from: 0, to: 1, steps: 5, scale: .log) }
+        #expect(throws: SweepError.nonPositiveLogBound(from: 0, to: 1)) {
+            try SweepGrid(from: 0, to: 1, steps: 5, scale: .log)
+        }
     }
 }

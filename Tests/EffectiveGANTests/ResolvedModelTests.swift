@@ -31,7 +31,11 @@ struct ResolvedModelTests {
             Issue.record("not an object")
             return
         }
-        #expect(pairs.map(\.0) == ["targets", "particles", "initialParticles", "kernel", "discriminator", "etaD", "loss", "regularizer", "gamma"])
+        #expect(
+            pairs.map(\.0) == [
+                "targets", "particles", "initialParticles", "kernel", "discriminator", "etaD", "loss", "regularizer",
+                "gamma",
+            ])
         guard case let .object(disc)? = json["discriminator"] else {
             Issue.record("no discriminator object")
             return

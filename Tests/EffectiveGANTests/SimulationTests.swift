@@ -21,7 +21,9 @@ struct SimulationTests {
                 absoluteTolerance: atol, keepStates: true))
     }
 
-    @Test("wgan Dirac GAN at γ = 2 from x = 1: x(10) = 11e⁻¹⁰ to 1e-8 (rk8pd, msbdf)", arguments: [ODEStepper.rk8pd, .msbdf])
+    @Test(
+        "wgan Dirac GAN at γ = 2 from x = 1: x(10) = 11e⁻¹⁰ to 1e-8 (rk8pd, msbdf)",
+        arguments: [ODEStepper.rk8pd, .msbdf])
     func closedForm(stepper: ODEStepper) throws {
         // The dirac preset starts at x = 1 with v = 0.
         let model = try TestModels.preset(.dirac, gamma: 2)
@@ -69,7 +71,8 @@ struct SimulationTests {
     @Test("φ = 1: every pairwise particle difference is preserved (rigid motion) to 1e-9")
     func rigidMotion() throws {
         var source = try ModelSource(preset: .ring8)
-        source = try ModelSource(json: source.document.setting(path: ["generator", "kernel", "ratio"], to: .number(1)), defaultName: "rigid")
+        source = try ModelSource(
+            json: source.document.setting(path: ["generator", "kernel", "ratio"], to: .number(1)), defaultName: "rigid")
         let model = EffectiveModel(source.resolved, gamma: 1)
         let result = try Self.run(model, .ode(.rk8pd), tEnd: 300, samples: 31, rtol: 1e-8, atol: 1e-10)
         let first = result.states[0]
@@ -85,8 +88,9 @@ struct SimulationTests {
         #expect(abs(result.finalState[0] - first[0]) > 1e-6, "the cloud must move as a whole")
     }
 
-    @Test("gradient steps: below h_max they converge, above they diverge (simultaneous and alternating)",
-          arguments: [(Preset.dirac, SteppingScheme.simultaneous), (.dirac, .alternating), (.line2, .alternating)])
+    @Test(
+        "gradient steps: below h_max they converge, above they diverge (simultaneous and alternating)",
+        arguments: [(Preset.dirac, SteppingScheme.simultaneous), (.dirac, .alternating), (.line2, .alternating)])
     func gradientSteps(preset: Preset, scheme: SteppingScheme) throws {
         let model = try TestModels.preset(preset, gamma: 1)
         let limit = try DiscreteTraining(model: model, scheme: scheme).largestStableStep()
@@ -146,7 +150,8 @@ struct SimulationTests {
     func crossCheckRing8() throws {
         for gamma in [1.0, 19.0, 100.0] {
             let check = try TestModels.preset(.ring8, gamma: gamma).crossCheck()
-            #expect(check.passed, "γ = \(gamma): rate error \(check.rateError), frequency error \(check.frequencyError)")
+            #expect(
+                check.passed, "γ = \(gamma): rate error \(check.rateError), frequency error \(check.frequencyError)")
         }
     }
 

@@ -34,7 +34,8 @@ enum TestModels {
     ) throws -> EffectiveModel {
         let rng = MersenneTwister(seed: UInt(seed))
         let points = (0..<2).map { _ in (0..<dimension).map { _ in rng.gaussian() } }
-        let pointsText = "[" + points.map { "[" + $0.map { "\($0)" }.joined(separator: ",") + "]" }.joined(separator: ",") + "]"
+        let pointsText =
+            "[" + points.map { "[" + $0.map { "\($0)" }.joined(separator: ",") + "]" }.joined(separator: ",") + "]"
         let json = """
             {"dimension": \(dimension), "target": {"kind": "points", "points": \(pointsText)},
              "generator": {"particles": 4, "learningRate": 0.8, "kernel": {"kind": "universal", "ratio": \(ratio), "self": 1.3}},

@@ -51,15 +51,42 @@ struct AnalyzeCommandTests {
     @Test(
         "bad input: one stderr line naming the field, exit code 2, nothing on stdout",
         arguments: [
-            ("{\"dimension\": 1, \"target\": {\"kind\": \"points\", \"points\": [[0]]}, \"generator\": {\"particles\": 1}, \"discriminator\": {\"kind\": \"linear\"}, \"colour\": 1}", "colour"),
-            ("{\"dimension\": 1, \"target\": {\"kind\": \"points\", \"points\": [[0]]}, \"generator\": {\"particles\": \"one\"}, \"discriminator\": {\"kind\": \"linear\"}}", "generator.particles"),
-            ("{\"dimension\": 1, \"target\": {\"kind\": \"line\", \"modes\": 2}, \"generator\": {\"particles\": 3}, \"discriminator\": {\"kind\": \"linear\"}}", "generator.particles"),
-            ("{\"dimension\": 1, \"target\": {\"kind\": \"points\", \"points\": []}, \"generator\": {\"particles\": 1}, \"discriminator\": {\"kind\": \"linear\"}}", "target.points"),
-            ("{\"dimension\": 1, \"target\": {\"kind\": \"points\", \"points\": [[0]]}, \"generator\": {\"particles\": 1}, \"discriminator\": {\"kind\": \"linear\", \"learningRate\": -2}}", "discriminator.learningRate"),
-            ("{\"dimension\": 1, \"target\": {\"kind\": \"points\", \"points\": [[0]]}, \"generator\": {\"particles\": 2, \"kernel\": {\"kind\": \"universal\", \"ratio\": -3}}, \"discriminator\": {\"kind\": \"linear\"}}", "generator.kernel.ratio"),
-            ("{\"dimension\": 1, \"target\": {\"kind\": \"points\", \"points\": [[0]]}, \"generator\": {\"particles\": 1}, \"discriminator\": {\"kind\": \"mlp\", \"width\": 0, \"activation\": \"relu\"}}", "discriminator.width"),
-            ("{\"dimension\": 1, \"target\": {\"kind\": \"points\", \"points\": [[0]]}, \"generator\": {\"particles\": 1}, \"discriminator\": {\"kind\": \"linear\"}, \"regularizer\": {\"kind\": \"r1\", \"strength\": -1}}", "regularizer.strength"),
-            ("{\"dimension\": 1, \"target\": {\"kind\": \"points\", \"points\": [[1e999]]}, \"generator\": {\"particles\": 1}, \"discriminator\": {\"kind\": \"linear\"}}", "target.points[0][0]"),
+            (
+                "{\"dimension\": 1, \"target\": {\"kind\": \"points\", \"points\": [[0]]}, \"generator\": {\"particles\": 1}, \"discriminator\": {\"kind\": \"linear\"}, \"colour\": 1}",
+                "colour"
+            ),
+            (
+                "{\"dimension\": 1, \"target\": {\"kind\": \"points\", \"points\": [[0]]}, \"generator\": {\"particles\": \"one\"}, \"discriminator\": {\"kind\": \"linear\"}}",
+                "generator.particles"
+            ),
+            (
+                "{\"dimension\": 1, \"target\": {\"kind\": \"line\", \"modes\": 2}, \"generator\": {\"particles\": 3}, \"discriminator\": {\"kind\": \"linear\"}}",
+                "generator.particles"
+            ),
+            (
+                "{\"dimension\": 1, \"target\": {\"kind\": \"points\", \"points\": []}, \"generator\": {\"particles\": 1}, \"discriminator\": {\"kind\": \"linear\"}}",
+                "target.points"
+            ),
+            (
+                "{\"dimension\": 1, \"target\": {\"kind\": \"points\", \"points\": [[0]]}, \"generator\": {\"particles\": 1}, \"discriminator\": {\"kind\": \"linear\", \"learningRate\": -2}}",
+                "discriminator.learningRate"
+            ),
+            (
+                "{\"dimension\": 1, \"target\": {\"kind\": \"points\", \"points\": [[0]]}, \"generator\": {\"particles\": 2, \"kernel\": {\"kind\": \"universal\", \"ratio\": -3}}, \"discriminator\": {\"kind\": \"linear\"}}",
+                "generator.kernel.ratio"
+            ),
+            (
+                "{\"dimension\": 1, \"target\": {\"kind\": \"points\", \"points\": [[0]]}, \"generator\": {\"particles\": 1}, \"discriminator\": {\"kind\": \"mlp\", \"width\": 0, \"activation\": \"relu\"}}",
+                "discriminator.width"
+            ),
+            (
+                "{\"dimension\": 1, \"target\": {\"kind\": \"points\", \"points\": [[0]]}, \"generator\": {\"particles\": 1}, \"discriminator\": {\"kind\": \"linear\"}, \"regularizer\": {\"kind\": \"r1\", \"strength\": -1}}",
+                "regularizer.strength"
+            ),
+            (
+                "{\"dimension\": 1, \"target\": {\"kind\": \"points\", \"points\": [[1e999]]}, \"generator\": {\"particles\": 1}, \"discriminator\": {\"kind\": \"linear\"}}",
+                "target.points[0][0]"
+            ),
         ])
     func badInput(config: String, field: String) throws {
         let file = try CLI.temporaryFile(config)

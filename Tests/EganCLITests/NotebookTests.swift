@@ -10,7 +10,9 @@ struct NotebookTests {
 
     static var notebooks: [String] {
         let folder = packageRoot.appendingPathComponent("notebooks-text")
-        return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".md") }.sorted()
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter {
+            $0.hasSuffix(".md")
+        }.sorted()
             .map { folder.appendingPathComponent($0).path }
     }
 

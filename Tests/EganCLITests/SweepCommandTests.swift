@@ -11,7 +11,9 @@ struct SweepCommandTests {
 
     @Test("sweep --format json has points, the critical point γ = 2 and branches")
     func sweepJSON() throws {
-        let result = try CLI.run(["sweep", "dirac", "--from", "0.5", "--to", "4", "--steps", "8", "--scale", "linear", "--format", "json"])
+        let result = try CLI.run([
+            "sweep", "dirac", "--from", "0.5", "--to", "4", "--steps", "8", "--scale", "linear", "--format", "json",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try JSONValue.parse(Data(result.stdout.utf8), source: "stdout")
         #expect(json["schema"] == .string("egan.sweep/1"))
@@ -68,8 +70,18 @@ struct SweepCommandTests {
             (["collapse", "ring8-collapse", "--ratios", "0:1.5:4", "--t-end", "10"], "outside"),
             (["collapse", "ring8-collapse", "--ratios", "0:1", "--t-end", "10"], "FROM:TO:STEPS"),
             (["collapse", "ring8-collapse", "--ratios", "0:1:3", "--seeds", "0", "--t-end", "10"], "--seeds"),
-            (["collapse", "ring8-collapse", "--ratios", "0:1:3", "--vs", "discriminator.colour=1,2", "--t-end", "10"], "colour"),
-            (["collapse", "ring8-collapse", "--ratios", "0:1:3", "--vs", "discriminator.width=wide", "--t-end", "10"], "discriminator.width"),
+            (
+                [
+                    "collapse", "ring8-collapse", "--ratios", "0:1:3", "--vs", "discriminator.colour=1,2", "--t-end",
+                    "10",
+                ], "colour"
+            ),
+            (
+                [
+                    "collapse", "ring8-collapse", "--ratios", "0:1:3", "--vs", "discriminator.width=wide", "--t-end",
+                    "10",
+                ], "discriminator.width"
+            ),
         ])
     func badInput(arguments: [String], mention: String) throws {
         let result = try CLI.run(arguments)

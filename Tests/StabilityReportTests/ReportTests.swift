@@ -22,7 +22,8 @@ struct ReportTests {
         let analysis = try ReportAnalysis(source: source, from: 0.01, to: 100)
         let folder = try Self.temporaryFolder()
         let path = folder.appendingPathComponent("dirac.md").path
-        let files = try ReportWriter.write(analysis, to: path, command: "egan report dirac", date: Date(timeIntervalSince1970: 0))
+        let files = try ReportWriter.write(
+            analysis, to: path, command: "egan report dirac", date: Date(timeIntervalSince1970: 0))
         #expect(files.count == 4)  // three figures (1-D model: no positions figure) and the report
         let markdown = try String(contentsOfFile: path, encoding: .utf8)
         let optimum = try OptimalStrength.find(source, from: 0.01, to: 100, steps: 121)
@@ -42,7 +43,9 @@ struct ReportTests {
 
     /// Converts an SVG to PNG with a real renderer (librsvg's rsvg-convert, installed by .ci/run).
     static func render(_ svg: String) throws {
-        let renderer = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let renderer = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
         guard let renderer else {
             Issue.record("rsvg-convert not found: apt-get install librsvg2-bin (the CI script does)")
             return
@@ -68,7 +71,9 @@ struct ReportTests {
         let tail = svg[group.upperBound...]
         let start = try #require(tail.range(of: "points=\""))
         let end = try #require(tail[start.upperBound...].firstIndex(of: "\""))
-        let drawn = tail[start.upperBound..<end].split(separator: " ").map { pair in pair.split(separator: ",").map { Double($0)! } }
+        let drawn = tail[start.upperBound..<end].split(separator: " ").map { pair in
+            pair.split(separator: ",").map { Double($0)! }
+        }
         let data = analysis.optimum.scan.points.map { ($0.value, $0.spectrum.rate) }
         #expect(drawn.count == data.count)
         for (pixel, point) in zip(drawn, data) {

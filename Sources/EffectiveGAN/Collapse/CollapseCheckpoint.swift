@@ -19,20 +19,29 @@ public final class CollapseCheckpoint: Sendable {
             guard let first = lines.first, let header = try? JSONValue.parse(Data(first.utf8), source: path),
                 header["study"] == .string(signature)
             else {
-                throw CollapseError.invalid("--resume \(path) belongs to a different study (other config, grid or settings); use a new file")
+                throw CollapseError.invalid(
+                    "--resume \(path) belongs to a different study (other config, grid or settings); use a new file")
             }
             for line in lines.dropFirst() {
-                if let json = try? JSONValue.parse(Data(line.utf8), source: path), let cell = CollapseStudy.Cell(json: json) {
+                if let json = try? JSONValue.parse(Data(line.utf8), source: path),
+                    let cell = CollapseStudy.Cell(json: json)
+                {
                     cells.append(cell)
                 }
             }
         } else {
-            guard FileManager.default.createFile(atPath: path, contents: Data((JSONValue.object([("study", .string(signature))]).compactText + "\n").utf8)) else {
+            guard
+                FileManager.default.createFile(
+                    atPath: path,
+                    contents: Data((JSONValue.object([("study", .string(signature))]).compactText + "\n").utf8))
+            else {
                 throw FileError.cannotWrite(path: path, reason: "cannot create the file")
             }
         }
         done = cells
-        guard let handle = FileHandle(forWritingAtPath: path) else { throw FileError.cannotWrite(path: path, reason: "cannot open for appending") }
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw FileError.cannotWrite(path: path, reason: "cannot open for appending")
+        }
         handle.seekToEndOfFile()
         self.handle = Mutex(handle)
     }
@@ -58,7 +67,8 @@ extension CollapseStudy.Cell {
             case let .number(covered)? = json["covered"], case let .string(outcomeText)? = json["outcome"],
             let outcome = CollapseStudy.Outcome(rawValue: outcomeText)
         else { return nil }
-        self.init(row: Int(row), ratio: ratio, seed: Int(seed), metric: metric, coveredModes: Int(covered), outcome: outcome)
+        self.init(
+            row: Int(row), ratio: ratio, seed: Int(seed), metric: metric, coveredModes: Int(covered), outcome: outcome)
     }
 }
 
@@ -67,7 +77,8 @@ extension CollapseStudy {
     public var signature: String {
         let parts = [
             source.document.compactText, ratios.map { "\($0)" }.joined(separator: ","), "\(seeds.count)",
-            rowPath ?? "", rowValues.map(\.compactText).joined(separator: ","), "\(settings.tEnd)", "\(settings.samples)",
+            rowPath ?? "", rowValues.map(\.compactText).joined(separator: ","), "\(settings.tEnd)",
+            "\(settings.samples)",
             "\(settings.integrator)", "\(settings.relativeTolerance)", "\(settings.absoluteTolerance)",
         ]
         return fingerprint(parts.joined(separator: "|"))

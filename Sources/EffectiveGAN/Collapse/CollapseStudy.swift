@@ -43,7 +43,8 @@ public struct CollapseStudy: Sendable {
         settings: SimulationSettings
     ) throws {
         guard let config = source.config else {
-            throw CollapseError.invalid("collapse studies change the config; give a construction config or preset, not a resolved model")
+            throw CollapseError.invalid(
+                "collapse studies change the config; give a construction config or preset, not a resolved model")
         }
         guard case .universal = config.generator.kernel else {
             throw CollapseError.invalid("'generator.kernel' must be universal: the study sweeps its ratio φ")
@@ -51,7 +52,9 @@ public struct CollapseStudy: Sendable {
         let n = config.generator.particles
         let lower = n > 1 ? -1 / Double(n - 1) : -1
         if let bad = ratios.first(where: { !($0 >= lower - 1e-15 && $0 <= 1 && $0.isFinite) }) {
-            throw CollapseError.invalid("--ratios: φ = \(bad) is outside [\(Format.number(lower)), 1], where the universal kernel with N = \(n) is valid")
+            throw CollapseError.invalid(
+                "--ratios: φ = \(bad) is outside [\(Format.number(lower)), 1], where the universal kernel with N = \(n) is valid"
+            )
         }
         guard seeds >= 1 else { throw CollapseError.invalid("--seeds must be at least 1 (got \(seeds))") }
         self.source = source
@@ -97,7 +100,9 @@ public struct CollapseStudy: Sendable {
 
     /// Runs every cell not in `done` (in parallel), calling `store` as each finishes, and returns all cells in
     /// `cellKeys` order.
-    public func run(done: [Cell], store: (@Sendable (Cell) throws -> Void)? = nil, progress: ProgressHandler? = nil) throws -> [Cell] {
+    public func run(done: [Cell], store: (@Sendable (Cell) throws -> Void)? = nil, progress: ProgressHandler? = nil)
+        throws -> [Cell]
+    {
         let keys = cellKeys
         func matches(_ c: Cell, _ k: (row: Int, ratio: Double, seed: Int)) -> Bool {
             c.row == k.row && c.ratio == k.ratio && c.seed == k.seed

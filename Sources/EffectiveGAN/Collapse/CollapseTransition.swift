@@ -21,7 +21,9 @@ extension CollapseStudy {
     public func rows(_ cells: [Cell], resamples: Int = 400) -> [CollapseRow] {
         let threshold = log(Double(modeCount)) / 2
         return rowValues.indices.map { row in
-            let table = ratios.map { ratio in seeds.map { seed in cells.first { $0.row == row && $0.ratio == ratio && $0.seed == seed }!.metric } }
+            let table = ratios.map { ratio in
+                seeds.map { seed in cells.first { $0.row == row && $0.ratio == ratio && $0.seed == seed }!.metric }
+            }
             let means = table.map { $0.reduce(0, +) / Double($0.count) }
             let errors = table.map { values -> Double in
                 guard values.count > 1 else { return 0 }

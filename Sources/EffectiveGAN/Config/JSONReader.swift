@@ -41,19 +41,24 @@ struct JSONReader {
 
     func bool(_ key: String, default value: Bool) throws -> Bool {
         guard has(key) else { return value }
-        guard case let .bool(flag) = try raw(key) else { throw ConfigError.wrongType(path: child(key), expected: "true or false") }
+        guard case let .bool(flag) = try raw(key) else {
+            throw ConfigError.wrongType(path: child(key), expected: "true or false")
+        }
         return flag
     }
 
     func string(_ key: String) throws -> String {
-        guard case let .string(text) = try raw(key) else { throw ConfigError.wrongType(path: child(key), expected: "a string") }
+        guard case let .string(text) = try raw(key) else {
+            throw ConfigError.wrongType(path: child(key), expected: "a string")
+        }
         return text
     }
 
     func string(_ key: String, default value: String) throws -> String { has(key) ? try string(key) : value }
 
     /// A string from a fixed set of choices.
-    func choice<T: RawRepresentable & CaseIterable>(_ key: String, as type: T.Type) throws -> T where T.RawValue == String {
+    func choice<T: RawRepresentable & CaseIterable>(_ key: String, as type: T.Type) throws -> T
+    where T.RawValue == String {
         let text = try string(key)
         guard let value = T(rawValue: text) else {
             let choices = T.allCases.map(\.rawValue).joined(separator: ", ")
@@ -89,7 +94,9 @@ struct JSONReader {
         case let .integer(n): number = Double(n)
         default: throw ConfigError.wrongType(path: path, expected: "a number")
         }
-        guard number.isFinite else { throw ConfigError.invalidValue(path: path, reason: "must be finite (got \(number))") }
+        guard number.isFinite else {
+            throw ConfigError.invalidValue(path: path, reason: "must be finite (got \(number))")
+        }
         return number
     }
 
@@ -102,7 +109,9 @@ struct JSONReader {
     }
 
     static func doubles(_ value: JSONValue, path: String) throws -> [Double] {
-        guard case let .array(items) = value else { throw ConfigError.wrongType(path: path, expected: "an array of numbers") }
+        guard case let .array(items) = value else {
+            throw ConfigError.wrongType(path: path, expected: "an array of numbers")
+        }
         return try items.enumerated().map { try double($1, path: "\(path)[\($0)]") }
     }
 }

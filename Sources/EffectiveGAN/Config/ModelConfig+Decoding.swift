@@ -16,7 +16,8 @@ extension ModelConfig {
         try root.rejectUnknownKeys(allowed: Self.topLevelKeys)
         name = try root.string("name", default: defaultName)
         if root.has("equilibrium"), try root.string("equilibrium") != "matched" {
-            throw ConfigError.invalidValue(path: "equilibrium", reason: "must be \"matched\" (the only equilibrium kind)")
+            throw ConfigError.invalidValue(
+                path: "equilibrium", reason: "must be \"matched\" (the only equilibrium kind)")
         }
         dimension = try root.int("dimension")
         guard dimension >= 1 else { throw ConfigError.invalidValue(path: "dimension", reason: "must be at least 1") }
@@ -24,12 +25,16 @@ extension ModelConfig {
         generator = try GeneratorSpec(root.object("generator"), dimension: dimension)
         discriminator = try DiscriminatorSpec(root.object("discriminator"))
         loss = try root.choice("loss", as: Loss.self, default: .wgan)
-        regularizer = root.has("regularizer") ? try RegularizerSpec(root.object("regularizer")) : RegularizerSpec(kind: .none, strength: 0)
+        regularizer =
+            root.has("regularizer")
+            ? try RegularizerSpec(root.object("regularizer")) : RegularizerSpec(kind: .none, strength: 0)
         let targetCount = target.count
         guard generator.particles % targetCount == 0 else {
             throw ConfigError.invalidValue(
                 path: "generator.particles",
-                reason: "is \(generator.particles) but the matched equilibrium needs a multiple of the \(targetCount) targets")
+                reason:
+                    "is \(generator.particles) but the matched equilibrium needs a multiple of the \(targetCount) targets"
+            )
         }
     }
 }
@@ -44,11 +49,13 @@ extension TargetSpec {
         case "points":
             let points = try reader.rows("points")
             guard !points.isEmpty else {
-                throw ConfigError.invalidValue(path: reader.child("points"), reason: "is empty; list at least one target point")
+                throw ConfigError.invalidValue(
+                    path: reader.child("points"), reason: "is empty; list at least one target point")
             }
             guard points[0].count == dimension else {
                 throw ConfigError.invalidValue(
-                    path: reader.child("points"), reason: "has points of length \(points[0].count), need dimension \(dimension)")
+                    path: reader.child("points"),
+                    reason: "has points of length \(points[0].count), need dimension \(dimension)")
             }
             layout = .points(points)
         case "ring":
@@ -64,7 +71,8 @@ extension TargetSpec {
             }
             layout = .grid(side: try reader.positiveInt("side"), spacing: try reader.positive("spacing", default: 2))
         default:
-            throw ConfigError.invalidValue(path: reader.child("kind"), reason: "is '\(kind)'; choose one of: points, ring, line, grid")
+            throw ConfigError.invalidValue(
+                path: reader.child("kind"), reason: "is '\(kind)'; choose one of: points, ring, line, grid")
         }
         samplesPerMode = try reader.positiveInt("samplesPerMode", default: 1)
         spread = try reader.nonNegative("spread", default: 0)
@@ -91,8 +99,11 @@ extension GeneratorSpec {
         try reader.rejectUnknownKeys(allowed: Self.keys)
         particles = try reader.positiveInt("particles")
         learningRate = try reader.positive("learningRate", default: 1)
-        kernel = reader.has("kernel") ? try KernelSpec(reader.object("kernel"), particles: particles) : .universal(ratio: 0, selfValue: 1)
-        initial = reader.has("init")
+        kernel =
+            reader.has("kernel")
+            ? try KernelSpec(reader.object("kernel"), particles: particles) : .universal(ratio: 0, selfValue: 1)
+        initial =
+            reader.has("init")
             ? try InitSpec(reader.object("init"), particles: particles, dimension: dimension)
             : .gaussian(center: Array(repeating: 0, count: dimension), std: 1, seed: 2)
     }
@@ -109,7 +120,9 @@ extension KernelSpec {
             guard ratio <= 1, ratio >= lower else {
                 throw ConfigError.invalidValue(
                     path: reader.child("ratio"),
-                    reason: "is \(ratio); the universal kernel is positive semi-definite only for \(JSONValue.format(lower)) ≤ φ ≤ 1 with N = \(particles)")
+                    reason:
+                        "is \(ratio); the universal kernel is positive semi-definite only for \(JSONValue.format(lower)) ≤ φ ≤ 1 with N = \(particles)"
+                )
             }
             self = .universal(ratio: ratio, selfValue: try reader.positive("self", default: 1))
         case "explicit":
@@ -131,13 +144,15 @@ extension KernelSpec {
                     training: try reader.choice("train", as: GeneratorNetwork.Training.self, default: .all))
                 self = .ntk(
                     network: network, latentDimension: try reader.positiveInt("latentDimension"),
-                    distribution: try reader.choice("latentDistribution", as: LatentDistribution.self, default: .gaussian),
+                    distribution: try reader.choice(
+                        "latentDistribution", as: LatentDistribution.self, default: .gaussian),
                     seed: try reader.nonNegativeInt("seed", default: 4))
             } catch let error as KernelError {
                 throw ConfigError.invalidValue(path: reader.path, reason: "\(error)")
             }
         default:
-            throw ConfigError.invalidValue(path: reader.child("kind"), reason: "is '\(kind)'; choose one of: universal, explicit, ntk")
+            throw ConfigError.invalidValue(
+                path: reader.child("kind"), reason: "is '\(kind)'; choose one of: universal, explicit, ntk")
         }
     }
 }
@@ -150,9 +165,12 @@ extension InitSpec {
             try reader.rejectUnknownKeys(allowed: ["kind", "center", "std", "seed"])
             let center = reader.has("center") ? try reader.doubles("center") : Array(repeating: 0, count: dimension)
             guard center.count == dimension else {
-                throw ConfigError.invalidValue(path: reader.child("center"), reason: "has \(center.count) entries, need dimension \(dimension)")
+                throw ConfigError.invalidValue(
+                    path: reader.child("center"), reason: "has \(center.count) entries, need dimension \(dimension)")
             }
-            self = .gaussian(center: center, std: try reader.nonNegative("std", default: 1), seed: try reader.nonNegativeInt("seed", default: 2))
+            self = .gaussian(
+                center: center, std: try reader.nonNegative("std", default: 1),
+                seed: try reader.nonNegativeInt("seed", default: 2))
         case "points":
             try reader.rejectUnknownKeys(allowed: ["kind", "points"])
             let points = try reader.rows("points")
@@ -163,9 +181,11 @@ extension InitSpec {
             self = .points(points)
         case "targets":
             try reader.rejectUnknownKeys(allowed: ["kind", "std", "seed"])
-            self = .aroundTargets(std: try reader.nonNegative("std", default: 0.1), seed: try reader.nonNegativeInt("seed", default: 2))
+            self = .aroundTargets(
+                std: try reader.nonNegative("std", default: 0.1), seed: try reader.nonNegativeInt("seed", default: 2))
         default:
-            throw ConfigError.invalidValue(path: reader.child("kind"), reason: "is '\(kind)'; choose one of: gaussian, points, targets")
+            throw ConfigError.invalidValue(
+                path: reader.child("kind"), reason: "is '\(kind)'; choose one of: gaussian, points, targets")
         }
     }
 }
@@ -185,7 +205,8 @@ extension DiscriminatorSpec {
         if kind == .linear {
             let mlpOnly = ["width", "activation", "train", "weightStd", "hiddenBias", "hiddenBiasStd", "seed"]
             if let key = mlpOnly.first(where: reader.has) {
-                throw ConfigError.invalidValue(path: reader.child(key), reason: "applies to kind 'mlp' only; remove it for 'linear'")
+                throw ConfigError.invalidValue(
+                    path: reader.child(key), reason: "applies to kind 'mlp' only; remove it for 'linear'")
             }
             width = 0
             activation = .relu
@@ -221,13 +242,15 @@ extension KernelSpec {
     /// most 1e-12 of the largest (rounding in a matrix the user computed).
     static func validateExplicit(_ rows: [[Double]], particles: Int, path: String) throws {
         guard rows.count == particles, rows.allSatisfy({ $0.count == particles }) else {
-            throw ConfigError.invalidValue(path: path, reason: "must be \(particles) × \(particles) (one row and column per particle)")
+            throw ConfigError.invalidValue(
+                path: path, reason: "must be \(particles) × \(particles) (one row and column per particle)")
         }
         let scale = rows.joined().reduce(0) { max($0, abs($1)) }
         for i in 0..<particles {
             for j in 0..<i where abs(rows[i][j] - rows[j][i]) > 1e-12 * scale {
                 throw ConfigError.invalidValue(
-                    path: path, reason: "is not symmetric: entry [\(i)][\(j)] = \(rows[i][j]) but [\(j)][\(i)] = \(rows[j][i])")
+                    path: path,
+                    reason: "is not symmetric: entry [\(i)][\(j)] = \(rows[i][j]) but [\(j)][\(i)] = \(rows[j][i])")
             }
         }
         let eigenvalues = try Matrix(rows).symmetricEigenvalues()
@@ -241,25 +264,33 @@ extension KernelSpec {
 extension JSONReader {
     func positive(_ key: String, default value: Double? = nil) throws -> Double {
         let number = try value.map { try double(key, default: $0) } ?? double(key)
-        guard number > 0 else { throw ConfigError.invalidValue(path: child(key), reason: "must be positive (got \(number))") }
+        guard number > 0 else {
+            throw ConfigError.invalidValue(path: child(key), reason: "must be positive (got \(number))")
+        }
         return number
     }
 
     func nonNegative(_ key: String, default value: Double) throws -> Double {
         let number = try double(key, default: value)
-        guard number >= 0 else { throw ConfigError.invalidValue(path: child(key), reason: "must be ≥ 0 (got \(number))") }
+        guard number >= 0 else {
+            throw ConfigError.invalidValue(path: child(key), reason: "must be ≥ 0 (got \(number))")
+        }
         return number
     }
 
     func positiveInt(_ key: String, default value: Int? = nil) throws -> Int {
         let number = try value.map { try int(key, default: $0) } ?? int(key)
-        guard number >= 1 else { throw ConfigError.invalidValue(path: child(key), reason: "must be at least 1 (got \(number))") }
+        guard number >= 1 else {
+            throw ConfigError.invalidValue(path: child(key), reason: "must be at least 1 (got \(number))")
+        }
         return number
     }
 
     func nonNegativeInt(_ key: String, default value: Int) throws -> Int {
         let number = try int(key, default: value)
-        guard number >= 0 else { throw ConfigError.invalidValue(path: child(key), reason: "must be ≥ 0 (got \(number))") }
+        guard number >= 0 else {
+            throw ConfigError.invalidValue(path: child(key), reason: "must be ≥ 0 (got \(number))")
+        }
         return number
     }
 }

@@ -12,7 +12,8 @@ extension ModelConfig {
         let n = generator.particles
         let equilibrium = (0..<n).map { targets[$0 % targets.count] }
         return ResolvedModel(
-            targets: targets, particles: equilibrium, initialParticles: generator.initial.points(equilibrium: equilibrium),
+            targets: targets, particles: equilibrium,
+            initialParticles: generator.initial.points(equilibrium: equilibrium),
             kernel: generator.kernel.matrix(particles: n, learningRate: generator.learningRate),
             discriminator: discriminator.resolve(dimension: dimension), etaD: discriminator.learningRate, loss: loss,
             regularizer: regularizer.kind, gamma: regularizer.strength)
@@ -72,7 +73,9 @@ extension KernelSpec {
             return rows.map { $0.map { learningRate * $0 } }
         case let .ntk(network, latentDimension, distribution, seed):
             // K = η_G Θ / mean(diag Θ) (spec §4). Sample generation cannot fail here: both sizes were validated.
-            let z = (try? distribution.samples(count: n, dimension: latentDimension, seed: seed)) ?? Matrix(rows: n, columns: 1)
+            let z =
+                (try? distribution.samples(count: n, dimension: latentDimension, seed: seed))
+                ?? Matrix(rows: n, columns: 1)
             let theta = network.infiniteWidthKernel(latents: z)
             let meanDiagonal = (0..<n).reduce(0.0) { $0 + theta[$1, $1] } / Double(n)
             return theta.rowArrays.map { $0.map { learningRate * $0 / meanDiagonal } }

@@ -19,7 +19,9 @@ public struct ModelSource: Sendable {
     /// - Throws: `ConfigError` (file not JSON, unknown preset, invalid field).
     public init(_ argument: String) throws {
         if FileManager.default.fileExists(atPath: argument) {
-            guard let data = FileManager.default.contents(atPath: argument) else { throw ConfigError.notFound(argument) }
+            guard let data = FileManager.default.contents(atPath: argument) else {
+                throw ConfigError.notFound(argument)
+            }
             let stem = URL(fileURLWithPath: argument).deletingPathExtension().lastPathComponent
             try self.init(json: JSONValue.parse(data, source: argument), defaultName: stem)
         } else if let preset = Preset(rawValue: argument) {

@@ -19,11 +19,14 @@ public enum Preset: String, CaseIterable, Sendable {
         case .ring8:
             return "8 modes on a ring of radius 2, 8 particles, φ = 0.1, 64 cos random features (outer), wgan + r1"
         case .ring8Near:
-            return "ring8 starting near its equilibrium (each particle 0.05 from its target): where linear theory predicts the run"
+            return
+                "ring8 starting near its equilibrium (each particle 0.05 from its target): where linear theory predicts the run"
         case .ring8Collapse:
-            return "mode-collapse study: 32 particles in a narrow cloud (std 0.05) at (0.8, 0), 8 ring modes, 64 cos features, wgan + r1 γ = 1"
+            return
+                "mode-collapse study: 32 particles in a narrow cloud (std 0.05) at (0.8, 0), 8 ring modes, 64 cos features, wgan + r1 γ = 1"
         case .line2:
-            return "2 modes at ±1 on a line, 2 particles, tanh MLP of width 16 with all weights trained, nonsaturating + r1"
+            return
+                "2 modes at ±1 on a line, 2 particles, tanh MLP of width 16 with all weights trained, nonsaturating + r1"
         }
     }
 
@@ -31,7 +34,9 @@ public enum Preset: String, CaseIterable, Sendable {
     var derivation: (base: Preset, changes: [([String], JSONValue)])? {
         switch self {
         case .ring8Near:
-            let nearTargets = JSONValue.object([("kind", .string("targets")), ("std", .number(0.05)), ("seed", .integer(2))])
+            let nearTargets = JSONValue.object([
+                ("kind", .string("targets")), ("std", .number(0.05)), ("seed", .integer(2)),
+            ])
             return (.ring8, [(["name"], .string("ring8-near")), (["generator", "init"], nearTargets)])
         default:
             return nil

@@ -35,7 +35,8 @@ public struct DiscreteTraining: Sendable {
         }
         if scheme == .simultaneous, criticSteps != 1 || generatorSteps != 1 {
             throw SweepError.invalidOption(
-                option: "--critic-steps", reason: "applies to --scheme alternating (simultaneous steps move both players at once)")
+                option: "--critic-steps",
+                reason: "applies to --scheme alternating (simultaneous steps move both players at once)")
         }
         _ = try model.verifiedEquilibriumResidual()
         self.scheme = scheme

@@ -10,7 +10,9 @@ extension GeneratorNetwork {
     public func infiniteWidthKernel(latents z: Matrix) -> Matrix {
         let n = z.rows
         var sigma = Matrix.product(z, z, transB: .transposed)
-        for k in sigma.storage.indices { sigma.storage[k] = weightVariance * sigma.storage[k] / Double(z.columns) + biasVariance }
+        for k in sigma.storage.indices {
+            sigma.storage[k] = weightVariance * sigma.storage[k] / Double(z.columns) + biasVariance
+        }
         var theta = sigma
         for _ in 0..<depth {
             var nextSigma = Matrix(rows: n, columns: n)
@@ -24,7 +26,9 @@ extension GeneratorNetwork {
                     derivative[j, i] = derivative[i, j]
                 }
             }
-            for k in theta.storage.indices { theta.storage[k] = theta.storage[k] * derivative.storage[k] + nextSigma.storage[k] }
+            for k in theta.storage.indices {
+                theta.storage[k] = theta.storage[k] * derivative.storage[k] + nextSigma.storage[k]
+            }
             sigma = nextSigma
         }
         return training == .all ? theta : sigma
@@ -39,7 +43,10 @@ extension GeneratorNetwork {
             guard norm > 0 else { return (0, 0.25) }
             let cosine = max(-1, min(1, c / norm))
             let angle = acos(cosine)
-            return (norm * (sin(angle) + (Double.pi - angle) * cosine) / (2 * Double.pi), (Double.pi - angle) / (2 * Double.pi))
+            return (
+                norm * (sin(angle) + (Double.pi - angle) * cosine) / (2 * Double.pi),
+                (Double.pi - angle) / (2 * Double.pi)
+            )
         case .erf:
             // Williams (1997): E[erf u erf v] = (2/π) asin(2c/√((1+2a)(1+2b))), and erf′ = (2/√π) e^{−h²}.
             let value = 2 / Double.pi * asin(2 * c / ((1 + 2 * a) * (1 + 2 * b)).squareRoot())

@@ -32,10 +32,17 @@ public struct GeneratorNetwork: Sendable, Equatable {
     public var biasVariance: Double
     public var training: Training
 
-    public init(depth: Int, activation: Activation, weightVariance: Double = 1, biasVariance: Double = 0, training: Training = .all) throws {
+    public init(
+        depth: Int, activation: Activation, weightVariance: Double = 1, biasVariance: Double = 0,
+        training: Training = .all
+    ) throws {
         guard depth >= 1 else { throw KernelError.invalid("depth must be at least 1 hidden layer (got \(depth))") }
-        guard weightVariance > 0, weightVariance.isFinite else { throw KernelError.invalid("weight variance must be positive (got \(weightVariance))") }
-        guard biasVariance >= 0, biasVariance.isFinite else { throw KernelError.invalid("bias variance must be ≥ 0 (got \(biasVariance))") }
+        guard weightVariance > 0, weightVariance.isFinite else {
+            throw KernelError.invalid("weight variance must be positive (got \(weightVariance))")
+        }
+        guard biasVariance >= 0, biasVariance.isFinite else {
+            throw KernelError.invalid("bias variance must be ≥ 0 (got \(biasVariance))")
+        }
         self.depth = depth
         self.activation = activation
         self.weightVariance = weightVariance
@@ -54,12 +61,15 @@ public enum LatentDistribution: String, CaseIterable, Sendable {
     /// N seeded latent samples of dimension d_z (mt19937), one per row.
     public func samples(count: Int, dimension: Int, seed: Int) throws -> Matrix {
         guard count >= 1 else { throw KernelError.invalid("the number of latent samples must be at least 1") }
-        guard dimension >= 1 else { throw KernelError.invalid("latent dimension d_z must be at least 1 (got \(dimension))") }
+        guard dimension >= 1 else {
+            throw KernelError.invalid("latent dimension d_z must be at least 1 (got \(dimension))")
+        }
         let rng = MersenneTwister(seed: UInt(seed))
         var z = Matrix(rows: count, columns: dimension)
         for i in 0..<count {
             let row = (0..<dimension).map { _ in rng.gaussian() }
-            let scale = self == .sphere ? Double(dimension).squareRoot() / row.reduce(0) { $0 + $1 * $1 }.squareRoot() : 1
+            let scale =
+                self == .sphere ? Double(dimension).squareRoot() / row.reduce(0) { $0 + $1 * $1 }.squareRoot() : 1
             for j in 0..<dimension { z[i, j] = row[j] * scale }
         }
         return z
@@ -88,7 +98,9 @@ public struct UniversalFit: Sendable, Equatable {
         let n = kernel.rows
         var diagonal = 0.0
         var offDiagonal = 0.0
-        for i in 0..<n { for j in 0..<n { if i == j { diagonal += kernel[i, j] } else { offDiagonal += kernel[i, j] } } }
+        for i in 0..<n {
+            for j in 0..<n { if i == j { diagonal += kernel[i, j] } else { offDiagonal += kernel[i, j] } }
+        }
         g1 = diagonal / Double(n)
         g2 = n > 1 ? offDiagonal / Double(n * (n - 1)) : 0
         var error = 0.0

@@ -38,7 +38,8 @@ extension MLPBatch {
         return result
     }
 
-    public func weightedPenaltyGradient(directions: Matrix, weights: [Double]
+    public func weightedPenaltyGradient(
+        directions: Matrix, weights: [Double]
     ) -> [Double] {
         var result = [Double](repeating: 0, count: parameterCount)
         for p in 0..<points.rows {
@@ -110,7 +111,8 @@ extension MLPBatch {
         return h
     }
 
-    public func addParameterHessians(weights: [Double], into hessian: inout Matrix
+    public func addParameterHessians(
+        weights: [Double], into hessian: inout Matrix
     ) {
         guard trainsInner else { return }  // ∂²_a D = 0: the readout enters linearly
         let local = dimension + 1
@@ -132,7 +134,8 @@ extension MLPBatch {
         }
     }
 
-    public func addPenaltyCurvature(directions: Matrix, weights: [Double], into hessian: inout Matrix
+    public func addPenaltyCurvature(
+        directions: Matrix, weights: [Double], into hessian: inout Matrix
     ) {
         guard trainsInner else { return }  // ψ is linear in a
         let local = dimension + 1

@@ -8,7 +8,9 @@ public struct ResolvedModel: Equatable, Sendable {
         /// D(x) = v·x + c.
         case linear(outputBias: Bool, weightDecay: Double)
         /// D(x) = H^{-1/2} Σ_k a_k φ(w_k·x + b_k) + c, with W (H rows of length d) and b as initialised.
-        case mlp(activation: Activation, training: Training, weights: [[Double]], biases: [Double], outputBias: Bool, weightDecay: Double)
+        case mlp(
+            activation: Activation, training: Training, weights: [[Double]], biases: [Double], outputBias: Bool,
+            weightDecay: Double)
 
         public var outputBias: Bool {
             switch self {
@@ -58,17 +60,21 @@ extension ResolvedModel {
         let disc: JSONValue
         switch discriminator {
         case let .linear(outputBias, weightDecay):
-            disc = .object([("kind", .string("linear")), ("outputBias", .bool(outputBias)), ("weightDecay", .number(weightDecay))])
+            disc = .object([
+                ("kind", .string("linear")), ("outputBias", .bool(outputBias)), ("weightDecay", .number(weightDecay)),
+            ])
         case let .mlp(activation, training, weights, biases, outputBias, weightDecay):
             disc = .object([
-                ("kind", .string("mlp")), ("activation", .string(activation.rawValue)), ("train", .string(training.rawValue)),
+                ("kind", .string("mlp")), ("activation", .string(activation.rawValue)),
+                ("train", .string(training.rawValue)),
                 ("W", .rows(weights)), ("b", .numbers(biases)), ("outputBias", .bool(outputBias)),
                 ("weightDecay", .number(weightDecay)),
             ])
         }
         return .object([
             ("targets", .rows(targets)), ("particles", .rows(particles)), ("initialParticles", .rows(initialParticles)),
-            ("kernel", .rows(kernel)), ("discriminator", disc), ("etaD", .number(etaD)), ("loss", .string(loss.rawValue)),
+            ("kernel", .rows(kernel)), ("discriminator", disc), ("etaD", .number(etaD)),
+            ("loss", .string(loss.rawValue)),
             ("regularizer", .string(regularizer.rawValue)), ("gamma", .number(gamma)),
         ])
     }
@@ -107,15 +113,21 @@ extension ResolvedModel {
             try reader.rejectUnknownKeys(allowed: ["kind", "outputBias", "weightDecay"])
             return .linear(outputBias: outputBias, weightDecay: weightDecay)
         case .mlp:
-            try reader.rejectUnknownKeys(allowed: ["kind", "activation", "train", "W", "b", "outputBias", "weightDecay"])
+            try reader.rejectUnknownKeys(allowed: [
+                "kind", "activation", "train", "W", "b", "outputBias", "weightDecay",
+            ])
             let weights = try reader.rows("W")
             let biases = try reader.doubles("b")
-            guard !weights.isEmpty else { throw ConfigError.invalidValue(path: reader.child("W"), reason: "is empty; width must be at least 1") }
+            guard !weights.isEmpty else {
+                throw ConfigError.invalidValue(path: reader.child("W"), reason: "is empty; width must be at least 1")
+            }
             guard weights[0].count == dimension else {
-                throw ConfigError.invalidValue(path: reader.child("W"), reason: "rows must have the target dimension \(dimension)")
+                throw ConfigError.invalidValue(
+                    path: reader.child("W"), reason: "rows must have the target dimension \(dimension)")
             }
             guard biases.count == weights.count else {
-                throw ConfigError.invalidValue(path: reader.child("b"), reason: "must have one entry per row of W (\(weights.count))")
+                throw ConfigError.invalidValue(
+                    path: reader.child("b"), reason: "must have one entry per row of W (\(weights.count))")
             }
             return .mlp(
                 activation: try reader.choice("activation", as: Activation.self),

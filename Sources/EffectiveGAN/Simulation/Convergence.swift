@@ -13,7 +13,9 @@ extension ModelSource {
     public func convergenceTimes(
         gammas: [Double], threshold: Double, settings: SimulationSettings, progress: ProgressHandler? = nil
     ) throws -> [ConvergenceRun] {
-        guard threshold > 0 else { throw SimulationError.invalidSetting("--threshold must be positive (got \(threshold))") }
+        guard threshold > 0 else {
+            throw SimulationError.invalidSetting("--threshold must be positive (got \(threshold))")
+        }
         if let bad = gammas.first(where: { !($0 >= 0 && $0.isFinite) }) {
             throw SimulationError.invalidSetting("--gammas must be finite and ≥ 0 (got \(bad))")
         }
@@ -27,7 +29,8 @@ extension ModelSource {
             } else if result.status == .completed {
                 time = 0
             }
-            return ConvergenceRun(gamma: gammas[k], time: time, finalDistance: distances.last ?? .nan, status: result.status)
+            return ConvergenceRun(
+                gamma: gammas[k], time: time, finalDistance: distances.last ?? .nan, status: result.status)
         }
     }
 }

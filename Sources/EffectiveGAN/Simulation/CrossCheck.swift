@@ -22,7 +22,8 @@ public struct CrossCheck: Sendable {
     public var rateError: Double { abs(measuredRate - predictedRate) / predictedRate }
     /// The same for the frequency, relative to the mode's |λ| (so a real mode's frequency 0 compares sensibly).
     public var frequencyError: Double {
-        abs(measuredFrequency - predictedFrequency) / (predictedRate * predictedRate + predictedFrequency * predictedFrequency).squareRoot()
+        abs(measuredFrequency - predictedFrequency)
+            / (predictedRate * predictedRate + predictedFrequency * predictedFrequency).squareRoot()
     }
     public var passed: Bool { rateError <= tolerance && frequencyError <= tolerance }
 }
@@ -45,9 +46,11 @@ extension EffectiveModel {
         let jacobian = jacobian(at: equilibriumState)
         let decomposition = try jacobian.eigenDecomposition()
         let spectrum = Spectrum(eigenvalues: decomposition.values)
-        guard let dominant = spectrum.dominantMode, spectrum.regime == .underdamped || spectrum.regime == .overdamped else {
+        guard let dominant = spectrum.dominantMode, spectrum.regime == .underdamped || spectrum.regime == .overdamped
+        else {
             throw SimulationError.invalidSetting(
-                "crosscheck needs a converging regime at γ = \(gamma) (it is \(spectrum.regime.rawValue)); choose γ > 0")
+                "crosscheck needs a converging regime at γ = \(gamma) (it is \(spectrum.regime.rawValue)); choose γ > 0"
+            )
         }
         let index = decomposition.values.firstIndex { $0 == dominant.eigenvalue }!
         let phase = 2 * Double.pi * MersenneTwister(seed: UInt(seed)).uniform()
@@ -91,7 +94,9 @@ extension EffectiveModel {
 
     /// −slope of ln|s| against time, by least squares.
     static func logLinearRate(_ signal: [Double], spacing: Double) -> Double {
-        let points = signal.enumerated().filter { $0.element != 0 }.map { (Double($0.offset) * spacing, log(abs($0.element))) }
+        let points = signal.enumerated().filter { $0.element != 0 }.map {
+            (Double($0.offset) * spacing, log(abs($0.element)))
+        }
         let n = Double(points.count)
         let meanT = points.reduce(0) { $0 + $1.0 } / n
         let meanY = points.reduce(0) { $0 + $1.1 } / n

@@ -65,7 +65,7 @@ extension EffectiveModel {
         var observed: [Observables] = []
         var states: [[Double]] = []
         var status = SimulationResult.Status.completed
-        var advance = try stepper(settings)
+        let advance = try stepper(settings)
         var time = 0.0
         for target in times {
             do {
@@ -77,7 +77,8 @@ extension EffectiveModel {
             let values = observables(at: state)
             guard values.distance.isFinite, values.distance <= settings.divergenceBound else {
                 status = .stopped(
-                    reason: "the particle distance reached \(values.distance) > \(settings.divergenceBound) at t = \(target): the run diverged",
+                    reason:
+                        "the particle distance reached \(values.distance) > \(settings.divergenceBound) at t = \(target): the run diverged",
                     time: target)
                 break
             }
@@ -85,11 +86,13 @@ extension EffectiveModel {
             observed.append(values)
             if settings.keepStates { states.append(state) }
         }
-        return SimulationResult(times: recordedTimes, observables: observed, states: states, finalState: state, status: status)
+        return SimulationResult(
+            times: recordedTimes, observables: observed, states: states, finalState: state, status: status)
     }
 
     /// A closure advancing (state, time) to a target time with the chosen integrator.
-    private func stepper(_ settings: SimulationSettings) throws -> (inout [Double], inout Double, Double) throws -> Void {
+    private func stepper(_ settings: SimulationSettings) throws -> (inout [Double], inout Double, Double) throws -> Void
+    {
         switch settings.integrator {
         case let .ode(kind):
             let integrator = ODEIntegrator(
@@ -106,7 +109,9 @@ extension EffectiveModel {
                 while rounds < goal {
                     state = self.gradientRound(state, step: h, scheme: scheme, criticSteps: criticSteps)
                     rounds += 1
-                    guard state.allSatisfy(\.isFinite) else { throw ODEFailure(reason: .nonFinite, time: Double(rounds) * h) }
+                    guard state.allSatisfy(\.isFinite) else {
+                        throw ODEFailure(reason: .nonFinite, time: Double(rounds) * h)
+                    }
                 }
                 time = target
             }

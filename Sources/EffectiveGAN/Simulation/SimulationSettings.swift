@@ -47,13 +47,19 @@ public struct SimulationSettings: Sendable {
 
     /// - Throws: `SimulationError.invalidSetting` naming the option.
     func validate() throws {
-        guard tEnd > 0, tEnd.isFinite else { throw SimulationError.invalidSetting("--t-end must be a positive finite time (got \(tEnd))") }
-        guard samples >= 2 else { throw SimulationError.invalidSetting("--samples must be at least 2 (got \(samples))") }
+        guard tEnd > 0, tEnd.isFinite else {
+            throw SimulationError.invalidSetting("--t-end must be a positive finite time (got \(tEnd))")
+        }
+        guard samples >= 2 else {
+            throw SimulationError.invalidSetting("--samples must be at least 2 (got \(samples))")
+        }
         guard relativeTolerance > 0, absoluteTolerance > 0 else {
             throw SimulationError.invalidSetting("--rtol and --atol must be positive")
         }
         if case let .gradientSteps(step, _, criticSteps) = integrator {
-            guard step > 0, step.isFinite else { throw SimulationError.invalidSetting("--lr must be a positive step size (got \(step))") }
+            guard step > 0, step.isFinite else {
+                throw SimulationError.invalidSetting("--lr must be a positive step size (got \(step))")
+            }
             guard criticSteps >= 1 else { throw SimulationError.invalidSetting("--critic-steps must be at least 1") }
         }
         if case let .perturbedEquilibrium(epsilon, _) = start, !(epsilon > 0 && epsilon.isFinite) {

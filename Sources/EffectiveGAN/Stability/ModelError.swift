@@ -6,7 +6,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String {
         switch self {
         case let .notAnEquilibrium(residual, block, advice):
-            return "the matched state is not an equilibrium: ‖F(z*)‖ = \(residual) > 1e-12, mostly in \(block); \(advice)"
+            return
+                "the matched state is not an equilibrium: ‖F(z*)‖ = \(residual) > 1e-12, mostly in \(block); \(advice)"
         }
     }
 }

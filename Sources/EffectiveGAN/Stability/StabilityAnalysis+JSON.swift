@@ -3,7 +3,8 @@ extension Mode {
     public var json: JSONValue {
         .object([
             ("re", .number(eigenvalue.real)), ("im", .number(eigenvalue.imaginary)), ("rate", .number(rate)),
-            ("frequency", .number(frequency)), ("dampingRatio", .number(dampingRatio)), ("kind", .string(kind.rawValue)),
+            ("frequency", .number(frequency)), ("dampingRatio", .number(dampingRatio)),
+            ("kind", .string(kind.rawValue)),
         ])
     }
 }
@@ -12,7 +13,9 @@ extension Spectrum {
     /// Counts per class.
     public var countsJSON: JSONValue {
         .object(
-            ModeKind.allCases.map { ($0.rawValue, JSONValue.integer(count(of: $0))) } + [("unstable", .integer(unstableCount))])
+            ModeKind.allCases.map { ($0.rawValue, JSONValue.integer(count(of: $0))) } + [
+                ("unstable", .integer(unstableCount))
+            ])
     }
 }
 
@@ -37,7 +40,8 @@ extension StabilityAnalysis {
             ("particles", .integer(model.particleCount)), ("targets", .integer(model.targetCount)),
             ("dimension", .integer(model.dimension)), ("parameters", .integer(model.parameterCount)),
             ("stateDimension", .integer(stateDimension)), ("equilibriumResidual", .number(equilibriumResidual)),
-            ("kernelEigenvalues", kernelJSON), ("counts", spectrum.countsJSON), ("regime", .string(spectrum.regime.rawValue)),
+            ("kernelEigenvalues", kernelJSON), ("counts", spectrum.countsJSON),
+            ("regime", .string(spectrum.regime.rawValue)),
             ("rate", .number(spectrum.rate)), ("dominant", spectrum.dominantMode?.json ?? .null),
             ("modes", .array(spectrum.activeModesByRate.map(\.json))),
         ])

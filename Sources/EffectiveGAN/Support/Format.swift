@@ -17,4 +17,3 @@ public enum Format {
         return "\(number(z.real, digits: digits)) \(im < 0 ? "−" : "+") \(number(abs(im), digits: digits))i"
     }
 }
-

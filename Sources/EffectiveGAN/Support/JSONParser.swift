@@ -100,7 +100,8 @@ struct JSONParser {
                 case UInt8(ascii: "r"): scalars.append("\r")
                 case UInt8(ascii: "t"): scalars.append("\t")
                 case UInt8(ascii: "u"):
-                    guard index + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[index..<(index + 4)], as: UTF8.self), radix: 16)
+                    guard index + 4 <= bytes.count,
+                        let code = UInt32(String(decoding: bytes[index..<(index + 4)], as: UTF8.self), radix: 16)
                     else { throw failure("bad \\u escape") }
                     index += 4
                     scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")

@@ -45,7 +45,11 @@ extension Sweep {
                 let middle = (lower + upper) / 2
                 let spectrum = try Sweep.spectrum(source, parameter: parameter, value: middle)
                 if spectrum.regime == .underdamped { oscillatorySide = spectrum }
-                if (spectrum.regime == .underdamped) == (left == .underdamped) { lower = middle } else { upper = middle }
+                if (spectrum.regime == .underdamped) == (left == .underdamped) {
+                    lower = middle
+                } else {
+                    upper = middle
+                }
             }
             let ζ = oscillatorySide.dominantMode?.dampingRatio ?? 1
             found.append(
@@ -74,7 +78,10 @@ extension Sweep {
                     let t = (middle - points[k - 1].value) / (points[k].value - points[k - 1].value)
                     let guess = a * Complex(1 - t, 0) + b * Complex(t, 0)
                     let spectrum = try Sweep.spectrum(source, parameter: parameter, value: middle)
-                    guard let nearest = spectrum.modes.min(by: { ($0.eigenvalue - guess).length < ($1.eigenvalue - guess).length })
+                    guard
+                        let nearest = spectrum.modes.min(by: {
+                            ($0.eigenvalue - guess).length < ($1.eigenvalue - guess).length
+                        })
                     else { break }
                     meeting = nearest.eigenvalue.real
                     if (nearest.kind == .oscillatory) == oscillatoryA { lower = middle } else { upper = middle }

@@ -15,10 +15,15 @@ public struct ParameterPath: Sendable, Equatable, CustomStringConvertible {
     /// it at its default) and re-reading the config: a typo fails here with the config's "unknown key" error.
     public init(_ path: String, for source: ModelSource) throws {
         self.path = path
-        if path == ParameterPath.strength.path || (source.config == nil && path == "discriminator.learningRate") { return }
+        if path == ParameterPath.strength.path || (source.config == nil && path == "discriminator.learningRate") {
+            return
+        }
         guard source.config != nil else {
             throw SweepError.unknownParameter(
-                path: path, reason: "a resolved model can sweep only regularizer.strength and discriminator.learningRate; give the construction config")
+                path: path,
+                reason:
+                    "a resolved model can sweep only regularizer.strength and discriminator.learningRate; give the construction config"
+            )
         }
         let keys = path.split(separator: ".").map(String.init)
         let current = keys.reduce(Optional(source.document)) { $0?[$1] }
@@ -43,7 +48,8 @@ public struct ParameterPath: Sendable, Equatable, CustomStringConvertible {
             resolved.etaD = value
             return EffectiveModel(resolved)
         }
-        let document = try source.document.setting(path: path.split(separator: ".").map(String.init), to: .number(value))
+        let document = try source.document.setting(
+            path: path.split(separator: ".").map(String.init), to: .number(value))
         return EffectiveModel(try ModelSource(json: document, defaultName: source.name).resolved)
     }
 }
@@ -55,7 +61,8 @@ extension JSONValue {
     func setting(path: [String], to value: JSONValue) throws -> JSONValue {
         guard let key = path.first else { return value }
         guard case var .object(pairs) = self else {
-            throw SweepError.unknownParameter(path: path.joined(separator: "."), reason: "it does not lead through JSON objects")
+            throw SweepError.unknownParameter(
+                path: path.joined(separator: "."), reason: "it does not lead through JSON objects")
         }
         if let index = pairs.firstIndex(where: { $0.0 == key }) {
             pairs[index].1 = try pairs[index].1.setting(path: Array(path.dropFirst()), to: value)

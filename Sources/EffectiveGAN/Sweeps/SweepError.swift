@@ -18,7 +18,8 @@ public enum SweepError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .tooFewSteps(steps):
             return "--steps is \(steps); a sweep needs at least 2 points"
         case let .nonPositiveLogBound(from, to):
-            return "a log-scale sweep needs positive bounds (got --from \(from) --to \(to)); use --scale linear or a positive --from"
+            return
+                "a log-scale sweep needs positive bounds (got --from \(from) --to \(to)); use --scale linear or a positive --from"
         case let .unknownParameter(path, reason):
             return "cannot sweep '\(path)': \(reason)"
         case let .invalidOption(option, reason):
