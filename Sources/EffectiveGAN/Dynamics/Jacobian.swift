@@ -22,7 +22,7 @@ extension EffectiveModel {
         let invM = 1 / Double(targetCount)
 
         let fake = discriminator.batch(at: x, parameters: θ)
-        let real = discriminator.batch(at: targets, parameters: θ)
+        let real = targetBatch(θ)
         let valuesX = fake.values
         let gradientsX = fake.gradients
         let qX = fake.parameterGradients()

@@ -8,7 +8,7 @@ extension EffectiveModel {
     public func field(at z: [Double]) -> [Double] {
         let θ = parameters(in: z)
         let fake = discriminator.batch(at: particles(in: z), parameters: θ)
-        let real = discriminator.batch(at: targets, parameters: θ)
+        let real = targetBatch(θ)
         var push = [Double](repeating: 0, count: particleBlockLength)
         for i in 0..<particleCount {
             let slope = loss.gPrime(fake.values[i])

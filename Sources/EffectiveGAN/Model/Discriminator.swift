@@ -20,6 +20,14 @@ public protocol Discriminator: Sendable {
 
     /// D evaluated on a batch of points (one per row); the batch caches what its derivatives share.
     func batch(at points: Matrix, parameters: [Double]) -> any DiscriminatorBatch
+    /// Batches at fixed points (the targets) for any θ; an implementation may cache what does not depend on θ.
+    func batchFactory(for points: Matrix) -> @Sendable ([Double]) -> any DiscriminatorBatch
+}
+
+extension Discriminator {
+    public func batchFactory(for points: Matrix) -> @Sendable ([Double]) -> any DiscriminatorBatch {
+        { self.batch(at: points, parameters: $0) }
+    }
 }
 
 /// A discriminator evaluated at a batch of points x_p for one θ.

@@ -23,6 +23,8 @@ public struct EffectiveModel: Sendable {
     public let etaD: Double
     /// Fixed weight decay μ.
     public let weightDecay: Double
+    /// The discriminator at the targets for a given θ (cached parts shared across calls).
+    let targetBatch: @Sendable ([Double]) -> any DiscriminatorBatch
 
     /// Builds the model; `gamma` overrides the resolved model's strength.
     public init(_ resolved: ResolvedModel, gamma: Double? = nil) {
@@ -37,6 +39,7 @@ public struct EffectiveModel: Sendable {
         self.gamma = gamma ?? resolved.gamma
         etaD = resolved.etaD
         weightDecay = resolved.discriminator.weightDecay
+        targetBatch = discriminator.batchFactory(for: targets)
     }
 
     /// The same model at another regulariser strength γ.

@@ -81,6 +81,13 @@ public struct MLPDiscriminator: Discriminator {
         MLPBatch(mlp: self, points: points, parameters: parameters)
     }
 
+    /// With outer training W and b are frozen, so φ(w_k·x + b_k) at fixed points never changes: compute it once.
+    public func batchFactory(for points: Matrix) -> @Sendable ([Double]) -> any DiscriminatorBatch {
+        guard !trainsInner else { return { self.batch(at: points, parameters: $0) } }
+        let cached = responses(at: points, equilibriumParameters)
+        return { MLPBatch(mlp: self, points: points, parameters: $0, responses: cached) }
+    }
+
     /// φ and its derivatives at every (point, unit), index p·H + k.
     struct UnitResponses {
         var φ0: [Double]
@@ -130,11 +137,11 @@ struct MLPBatch: DiscriminatorBatch {
     private(set) var values: [Double] = []
     private(set) var gradients = Matrix(rows: 0, columns: 0)
 
-    init(mlp: MLPDiscriminator, points: Matrix, parameters: [Double]) {
+    init(mlp: MLPDiscriminator, points: Matrix, parameters: [Double], responses: MLPDiscriminator.UnitResponses? = nil) {
         self.mlp = mlp
         self.points = points
         self.θ = parameters
-        self.r = mlp.responses(at: points, parameters)
+        self.r = responses ?? mlp.responses(at: points, parameters)
         values = computeValues()
         gradients = computeGradients()
     }
