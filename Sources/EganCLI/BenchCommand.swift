@@ -55,6 +55,27 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
     case optimizeRing8 = "optimize-ring8"
     /// 256 particles, 512 cos features (outer), t = 200 with rk8pd (rtol 1e-8), 11 samples.
     case simulate256 = "simulate-256"
+    /// Jacobian assembly at z* of a 64-particle, 256-unit all-trained tanh model (1 153 dimensions).
+    case jacobian1153 = "jacobian-1153"
+    /// One full analysis (equilibrium check, Jacobian, dgeev, classification) of the same model.
+    case analyze1153 = "analyze-1153"
+    /// A 101-point γ sweep of the same model.
+    case sweep1153 = "sweep-1153"
+    /// A 21 × 4-seed collapse study on ring8-collapse (t = 300).
+    case collapse21x4 = "collapse-21x4"
+
+    /// The model of the 1 153-dimensional workloads: 8 ring modes × 8 samples (M = N = 64), tanh width 256, all trained.
+    static let largeAllModel = """
+        {"name": "bench-1153", "dimension": 2,
+         "target": {"kind": "ring", "modes": 8, "radius": 2.0, "samplesPerMode": 8, "spread": 0.1, "seed": 1},
+         "generator": {"particles": 64, "kernel": {"kind": "universal", "ratio": 0.1}},
+         "discriminator": {"kind": "mlp", "width": 256, "activation": "tanh", "train": "all", "seed": 3},
+         "loss": "wgan", "regularizer": {"kind": "r1", "strength": 1.0}}
+        """
+
+    static func source(_ text: String) throws -> ModelSource {
+        try ModelSource(json: JSONValue.parse(Data(text.utf8), source: "bench"), defaultName: "bench")
+    }
 
     /// The model of `simulate-256`: 8 ring modes with 32 samples each (M = N = 256).
     static let largeOuterModel = """
@@ -67,23 +88,38 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
         """
 
     func run() throws -> Int {
-        if self == .simulate256 {
-            let source = try ModelSource(
-                json: JSONValue.parse(Data(Self.largeOuterModel.utf8), source: "bench"), defaultName: "bench")
-            let model = EffectiveModel(source.resolved)
-            _ = try model.simulate(SimulationSettings(integrator: .ode(.rk8pd), tEnd: 200, samples: 11))
-            return model.stateDimension
-        }
-        let source = try ModelSource(preset: .ring8)
         switch self {
         case .sweepRing8:
-            let grid = try SweepGrid(from: 1e-2, to: 1e3, steps: 201, scale: .log)
-            _ = try Sweep.run(source, values: grid.values)
+            let source = try ModelSource(preset: .ring8)
+            _ = try Sweep.run(source, values: try SweepGrid(from: 1e-2, to: 1e3, steps: 201, scale: .log).values)
+            return EffectiveModel(source.resolved).stateDimension
         case .optimizeRing8:
+            let source = try ModelSource(preset: .ring8)
             _ = try OptimalStrength.find(source, from: 1e-3, to: 1e3)
+            return EffectiveModel(source.resolved).stateDimension
         case .simulate256:
-            break
+            let model = EffectiveModel(try Self.source(Self.largeOuterModel).resolved)
+            _ = try model.simulate(SimulationSettings(integrator: .ode(.rk8pd), tEnd: 200, samples: 11))
+            return model.stateDimension
+        case .jacobian1153:
+            let model = EffectiveModel(try Self.source(Self.largeAllModel).resolved)
+            _ = model.jacobian(at: model.equilibriumState)
+            return model.stateDimension
+        case .analyze1153:
+            let model = EffectiveModel(try Self.source(Self.largeAllModel).resolved)
+            _ = try StabilityAnalysis(model: model)
+            return model.stateDimension
+        case .sweep1153:
+            let source = try Self.source(Self.largeAllModel)
+            _ = try Sweep.run(source, values: try SweepGrid(from: 1e-2, to: 1e2, steps: 101, scale: .log).values)
+            return EffectiveModel(source.resolved).stateDimension
+        case .collapse21x4:
+            let study = try CollapseStudy(
+                source: ModelSource(preset: .ring8Collapse),
+                ratios: try SweepGrid(from: 0, to: 1, steps: 21, scale: .linear).values, seeds: 4, rowPath: nil,
+                rowValues: [], settings: SimulationSettings(tEnd: 300, samples: 31))
+            _ = try study.run(done: [])
+            return EffectiveModel(study.source.resolved).stateDimension
         }
-        return EffectiveModel(source.resolved).stateDimension
     }
 }
