@@ -110,4 +110,3 @@ extension LinearAlgebraLibrary {
         return try body()
     }
 }
-

@@ -137,7 +137,8 @@ struct MLPBatch: DiscriminatorBatch {
     private(set) var values: [Double] = []
     private(set) var gradients = Matrix(rows: 0, columns: 0)
 
-    init(mlp: MLPDiscriminator, points: Matrix, parameters: [Double], responses: MLPDiscriminator.UnitResponses? = nil) {
+    init(mlp: MLPDiscriminator, points: Matrix, parameters: [Double], responses: MLPDiscriminator.UnitResponses? = nil)
+    {
         self.mlp = mlp
         self.points = points
         self.θ = parameters
