@@ -64,23 +64,11 @@ struct CrossCheckCommand: EganCommand {
 
 enum CrossCheckText {
     static func table(_ checks: [CrossCheck], name: String) -> String {
-        let rows = checks.map { c in
-            [
-                Format.number(c.gamma), c.regime.rawValue, Format.number(c.predictedRate),
-                Format.number(c.measuredRate),
-                String(format: "%.2e", c.rateError), Format.number(c.predictedFrequency),
-                Format.number(c.measuredFrequency),
-                String(format: "%.2e", c.frequencyError), c.passed ? "PASS" : "FAIL",
-            ]
-        }
         return
             "\(name): linear prediction vs nonlinear simulation (tolerance \(Format.number(checks.first?.tolerance ?? 0)))\n"
             + TextTable.render(
-                header: [
-                    "γ", "regime", "rate pred.", "rate meas.", "rel. err", "freq. pred.", "freq. meas.", "rel. err",
-                    "result",
-                ],
-                rows: rows)
+                header: CrossCheck.tableHeader,
+                rows: checks.map(\.tableCells))
     }
 }
 

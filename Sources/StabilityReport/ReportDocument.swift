@@ -138,19 +138,8 @@ extension ReportAnalysis {
     var crossCheckSection: String {
         "## Simulation cross-check\n\nThe equilibrium perturbed along the dominant mode, integrated with the full nonlinear flow; rate and frequency fitted on the late window (tolerance 2 %).\n\n"
             + Markdown.table(
-                header: [
-                    "γ", "regime", "rate pred.", "rate meas.", "rel. err", "freq. pred.", "freq. meas.", "rel. err",
-                    "result",
-                ],
-                rows: crossChecks.map { c in
-                    [
-                        Format.number(c.gamma), c.regime.rawValue, Format.number(c.predictedRate),
-                        Format.number(c.measuredRate),
-                        String(format: "%.2e", c.rateError), Format.number(c.predictedFrequency),
-                        Format.number(c.measuredFrequency),
-                        String(format: "%.2e", c.frequencyError), c.passed ? "PASS" : "FAIL",
-                    ]
-                })
+                header: CrossCheck.tableHeader,
+                rows: crossChecks.map(\.tableCells))
     }
 
     func provenance(command: String, date: Date) -> String {
