@@ -70,7 +70,7 @@ public struct Matrix: Equatable, Sendable {
 
     /// The Frobenius norm √(Σ a_ij²).
     public var frobeniusNorm: Double {
-        storage.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        euclideanNorm(storage)
     }
 
     /// The largest |a_ij|.

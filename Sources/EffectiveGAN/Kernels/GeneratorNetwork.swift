@@ -69,7 +69,7 @@ public enum LatentDistribution: String, CaseIterable, Sendable {
         for i in 0..<count {
             let row = (0..<dimension).map { _ in rng.gaussian() }
             let scale =
-                self == .sphere ? Double(dimension).squareRoot() / row.reduce(0) { $0 + $1 * $1 }.squareRoot() : 1
+                self == .sphere ? Double(dimension).squareRoot() / euclideanNorm(row) : 1
             for j in 0..<dimension { z[i, j] = row[j] * scale }
         }
         return z

@@ -55,10 +55,10 @@ extension EffectiveModel {
         let index = decomposition.values.firstIndex { $0 == dominant.eigenvalue }!
         let phase = 2 * Double.pi * MersenneTwister(seed: UInt(seed)).uniform()
         let rotated = decomposition.vectors[index].map { ($0 * Complex(cos(phase), sin(phase))).real }
-        let norm = rotated.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let norm = euclideanNorm(rotated)
         let displacement = rotated.map { epsilon * $0 / norm }
 
-        let particleShare = displacement[..<particleBlockLength].reduce(0) { $0 + $1 * $1 }.squareRoot() / epsilon
+        let particleShare = euclideanNorm(displacement[..<particleBlockLength]) / epsilon
         let probe = particleShare >= 1e-3 ? particleBlockLength : stateDimension
         let direction = Array(displacement[..<probe])
 

@@ -34,7 +34,7 @@ extension EffectiveModel {
         let x = particles(in: z)
         let θ = parameters(in: z)
         let θStar = discriminator.equilibriumParameters
-        let thetaNorm = zip(θ, θStar).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+        let thetaNorm = euclideanDistance(θ, θStar)
         let gradients = discriminator.batch(at: x, parameters: θ).gradients
         let gradientNorm = (gradients.storage.reduce(0) { $0 + $1 * $1 } / Double(particleCount)).squareRoot()
         let w2 = squaredWasserstein(x)

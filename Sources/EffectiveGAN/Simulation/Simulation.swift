@@ -27,7 +27,7 @@ extension EffectiveModel {
         case let .perturbedEquilibrium(epsilon, seed):
             let rng = MersenneTwister(seed: UInt(seed))
             let direction = (0..<stateDimension).map { _ in rng.gaussian() }
-            let norm = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            let norm = euclideanNorm(direction)
             return zip(equilibriumState, direction).map { $0 + epsilon * $1 / norm }
         }
     }

@@ -26,7 +26,7 @@ extension EffectiveModel {
     /// ‖F(z*)‖₂ at the matched state, or an error naming the block that moves and why.
     public func verifiedEquilibriumResidual() throws -> Double {
         let f = field(at: equilibriumState)
-        let residual = f.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let residual = euclideanNorm(f)
         guard residual <= Tolerance.equilibriumResidual, residual.isFinite else {
             var blocks = [("the particles", Array(f[..<particleBlockLength]))]
             var offset = particleBlockLength
@@ -34,7 +34,7 @@ extension EffectiveModel {
                 blocks.append(("θ.\(block.name)", Array(f[offset..<(offset + block.count)])))
                 offset += block.count
             }
-            let largest = blocks.max { norm($0.1) < norm($1.1) }!.0
+            let largest = blocks.max { euclideanNorm($0.1) < euclideanNorm($1.1) }!.0
             let decays = weightDecay > 0 || (regularizer == .l2 && gamma > 0)
             let advice =
                 decays
@@ -45,5 +45,3 @@ extension EffectiveModel {
         return residual
     }
 }
-
-private func norm(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
