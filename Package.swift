@@ -4,6 +4,7 @@
 // Data path (each arrow a module boundary):
 //   CLAPACKE / CGSL (C, system libraries via pkg-config)
 //     → LinearAlgebra (Matrix, eigenvalues, BLAS-3)   GSLBridge (RNG, ODE, root finding)
+//   CVectorMath (C: glibc libmvec sin/cos/tanh over arrays, for the vector field's hot loop)
 //     → EffectiveGAN (config → model → field & Jacobian → spectrum → sweeps → simulation)
 //     → StabilityReport (Markdown reports, SVG figures)
 //     → EganCLI (swift-argument-parser commands, text notebooks) → egan (the executable)
@@ -30,9 +31,11 @@ let package = Package(
             name: "LinearAlgebra",
             dependencies: ["CLAPACKE", .product(name: "Numerics", package: "swift-numerics")]),
         .target(name: "GSLBridge", dependencies: ["CGSL"]),
+        .target(name: "CVectorMath", linkerSettings: [.linkedLibrary("mvec"), .linkedLibrary("m")]),
         .target(
             name: "EffectiveGAN",
-            dependencies: ["LinearAlgebra", "GSLBridge", .product(name: "Numerics", package: "swift-numerics")]),
+            dependencies: [
+                "LinearAlgebra", "GSLBridge", "CVectorMath", .product(name: "Numerics", package: "swift-numerics")]),
         .target(name: "StabilityReport", dependencies: ["EffectiveGAN", "LinearAlgebra", "GSLBridge"]),
         .target(
             name: "EganCLI",

@@ -4,8 +4,10 @@ import Foundation
 /// `output` block holding what the command printed.
 ///
 /// Outputs are compared number by number: text must match exactly, and numbers to a relative tolerance stated in
-/// the notebook by a line `<!-- egan-notebook: tolerance 1e-6 -->` (default 1e-6; numbers below 1e-12 in magnitude
-/// count as equal, since rounding noise at zero differs between BLAS kernels).
+/// the notebook by a line `<!-- egan-notebook: tolerance 1e-6 -->` (default 1e-6), or within an absolute
+/// tolerance, default 1e-12 (rounding noise at zero differs between BLAS kernels). A notebook that prints
+/// quantities made of rounding noise (the fit errors of a cross-check) states a larger one:
+/// `<!-- egan-notebook: tolerance 1e-5 absolute 1e-7 -->`.
 struct Notebook {
     enum Block {
         case text(String)
@@ -16,9 +18,11 @@ struct Notebook {
     var blocks: [Block]
     /// Relative tolerance for numbers.
     var tolerance: Double
+    /// Absolute tolerance for numbers.
+    var absoluteTolerance: Double
 
     static let defaultTolerance = 1e-6
-    static let absoluteFloor = 1e-12
+    static let defaultAbsoluteTolerance = 1e-12
 
     init(parsing text: String) {
         var blocks: [Block] = []
@@ -62,14 +66,15 @@ struct Notebook {
         }
         if !prose.isEmpty { blocks.append(.text(prose.joined(separator: "\n"))) }
         self.blocks = blocks
-        let pattern = #"<!--\s*egan-notebook:\s*tolerance\s+([0-9.eE+-]+)\s*-->"#
-        if let range = text.range(of: pattern, options: .regularExpression),
-            let value = Double(text[range].replacingOccurrences(of: pattern, with: "$1", options: .regularExpression))
-        {
-            tolerance = value
-        } else {
-            tolerance = Self.defaultTolerance
-        }
+        tolerance = Self.directive("tolerance", in: text) ?? Self.defaultTolerance
+        absoluteTolerance = Self.directive("absolute", in: text) ?? Self.defaultAbsoluteTolerance
+    }
+
+    /// The number after `key` in the notebook's `<!-- egan-notebook: … -->` line.
+    static func directive(_ key: String, in text: String) -> Double? {
+        let pattern = #"<!--\s*egan-notebook:[^>]*\b"# + key + #"\s+([0-9.eE+-]+)[^>]*-->"#
+        guard let range = text.range(of: pattern, options: .regularExpression) else { return nil }
+        return Double(text[range].replacingOccurrences(of: pattern, with: "$1", options: .regularExpression))
     }
 
     /// The Markdown text, every cell followed by its output block.
@@ -98,9 +103,11 @@ struct Notebook {
     }
 
     /// Whether two outputs agree: identical text between numbers, numbers within the tolerance.
-    static func agree(_ stored: String, _ fresh: String, tolerance: Double) -> [(
-        line: Int, stored: String, fresh: String
-    )] {
+    static func agree(_ stored: String, _ fresh: String, tolerance: Double, absolute: Double = defaultAbsoluteTolerance)
+        -> [(
+            line: Int, stored: String, fresh: String
+        )]
+    {
         let a = stored.components(separatedBy: "\n")
         let b = fresh.components(separatedBy: "\n")
         var differences: [(Int, String, String)] = []
@@ -113,7 +120,7 @@ struct Notebook {
             let same =
                 skeletonA == skeletonB && numbersA.count == numbersB.count
                 && zip(numbersA, numbersB).allSatisfy { x, y in
-                    abs(x - y) <= tolerance * max(abs(x), abs(y)) || max(abs(x), abs(y)) <= absoluteFloor
+                    abs(x - y) <= max(absolute, tolerance * max(abs(x), abs(y)))
                 }
             if !same { differences.append((k + 1, left, right)) }
         }

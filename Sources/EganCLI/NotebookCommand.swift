@@ -86,7 +86,9 @@ struct NotebookCheck: ParsableCommand {
                     )
                     continue
                 }
-                for d in Notebook.agree(oldOutput, new.output ?? "", tolerance: stored.tolerance) {
+                for d in Notebook.agree(
+                    oldOutput, new.output ?? "", tolerance: stored.tolerance, absolute: stored.absoluteTolerance)
+                {
                     differences.append(
                         "cell \(cellIndex + 1) (\(old.commands.joined(separator: "; "))), line \(d.line):\n  - \(d.stored)\n  + \(d.fresh)"
                     )

@@ -30,20 +30,18 @@ public enum ODEStepper: String, CaseIterable, Sendable {
     }
 }
 
-/// An autonomous ODE ẏ = f(y) with its Jacobian, in plain Swift arrays.
+/// An autonomous ODE ẏ = f(y) with its Jacobian.
 ///
-/// `derivative(y, &dydt)` and `jacobian(y, &rowMajor)` write into buffers the integrator owns and reuses, so a
-/// right-hand side that itself reuses its scratch space allocates nothing per call. Returning `false` signals a
-/// non-finite value: the integration stops with `ODEFailure.nonFinite`.
+/// `derivative(y, dydt)` and `jacobian(y, dfdy)` read and write GSL's own buffers directly (dfdy row-major
+/// n × n), so a right-hand side that keeps its scratch space allocates nothing per call. Returning `false`
+/// signals a non-finite value: the integration stops with `ODEFailure.nonFinite`.
 public struct ODESystem {
+    public typealias Function = (_ y: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>) -> Bool
     public let dimension: Int
-    public let derivative: (_ y: [Double], _ dydt: inout [Double]) -> Bool
-    public let jacobian: (_ y: [Double], _ rowMajor: inout [Double]) -> Bool
+    public let derivative: Function
+    public let jacobian: Function
 
-    public init(
-        dimension: Int, derivative: @escaping (_ y: [Double], _ dydt: inout [Double]) -> Bool,
-        jacobian: @escaping (_ y: [Double], _ rowMajor: inout [Double]) -> Bool
-    ) {
+    public init(dimension: Int, derivative: @escaping Function, jacobian: @escaping Function) {
         self.dimension = dimension
         self.derivative = derivative
         self.jacobian = jacobian
@@ -93,17 +91,10 @@ public struct ODEFailure: Error, CustomStringConvertible, Sendable {
 ///
 /// A class because it owns GSL allocations and the boxed callbacks; use one per thread.
 public final class ODEIntegrator {
+    /// What the C callbacks reach through `params`.
     private final class Context {
         let system: ODESystem
-        var y: [Double]
-        var out: [Double]
-        var jacobian: [Double]
-        init(_ system: ODESystem) {
-            self.system = system
-            y = .init(repeating: 0, count: system.dimension)
-            out = .init(repeating: 0, count: system.dimension)
-            jacobian = .init(repeating: 0, count: system.dimension * system.dimension)
-        }
+        init(_ system: ODESystem) { self.system = system }
     }
 
     private let context: Context
@@ -128,20 +119,13 @@ public final class ODEIntegrator {
             to: gsl_odeiv2_system(
                 function: { _, y, dydt, params in
                     let context = Unmanaged<Context>.fromOpaque(params!).takeUnretainedValue()
-                    let n = context.system.dimension
-                    for i in 0..<n { context.y[i] = y![i] }
-                    guard context.system.derivative(context.y, &context.out) else { return Int32(GSL_EBADFUNC) }
-                    for i in 0..<n { dydt![i] = context.out[i] }
-                    return Int32(GSL_SUCCESS)
+                    return context.system.derivative(y!, dydt!) ? Int32(GSL_SUCCESS) : Int32(GSL_EBADFUNC)
                 },
                 jacobian: { _, y, dfdy, dfdt, params in
                     let context = Unmanaged<Context>.fromOpaque(params!).takeUnretainedValue()
                     let n = context.system.dimension
-                    for i in 0..<n { context.y[i] = y![i] }
-                    guard context.system.jacobian(context.y, &context.jacobian) else { return Int32(GSL_EBADFUNC) }
-                    for i in 0..<(n * n) { dfdy![i] = context.jacobian[i] }
                     for i in 0..<n { dfdt![i] = 0 }
-                    return Int32(GSL_SUCCESS)
+                    return context.system.jacobian(y!, dfdy!) ? Int32(GSL_SUCCESS) : Int32(GSL_EBADFUNC)
                 },
                 dimension: system.dimension, params: Unmanaged.passUnretained(context).toOpaque()))
         driver = gsl_odeiv2_driver_alloc_y_new(

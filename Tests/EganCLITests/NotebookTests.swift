@@ -46,6 +46,11 @@ struct NotebookTests {
         #expect(Notebook.agree("rate 0.5000001", "rate 0.5", tolerance: 1e-6).isEmpty)
         #expect(!Notebook.agree("rate 0.50001", "rate 0.5", tolerance: 1e-6).isEmpty)
         #expect(!Notebook.agree("regime overdamped", "regime underdamped", tolerance: 1).isEmpty)
+        #expect(!Notebook.agree("error 5.57e-07", "error 5.64e-07", tolerance: 1e-5).isEmpty)
+        #expect(Notebook.agree("error 5.57e-07", "error 5.64e-07", tolerance: 1e-5, absolute: 1e-7).isEmpty)
+        let directive = Notebook(parsing: "<!-- egan-notebook: tolerance 1e-5 absolute 1e-7 -->\n")
+        #expect(directive.tolerance == 1e-5 && directive.absoluteTolerance == 1e-7)
+        #expect(Notebook(parsing: "# t\n").absoluteTolerance == Notebook.defaultAbsoluteTolerance)
     }
 
     @Test("cell lines split like a shell")

@@ -36,11 +36,6 @@ public protocol DiscriminatorBatch {
     var values: [Double] { get }
     /// ∇_x D(x_p), one row per point.
     var gradients: Matrix { get }
-    /// Σ_p w_p q_p (P numbers), without forming the q_p.
-    func weightedParameterGradient(weights: [Double]) -> [Double]
-    /// Σ_p w_p ∇_θ ψ_{r_p}(θ, x_p) = Σ_p w_p G_pᵀ r_p (P numbers); `directions` has one row r_p per point.
-    func weightedPenaltyGradient(directions: Matrix, weights: [Double]) -> [Double]
-
     /// q_p as the columns of a P × count matrix.
     func parameterGradients() -> Matrix
     /// G_p stacked: row p·d + α holds ∂_θ ∂_{x_α} D(x_p) (count·d × P).

@@ -65,7 +65,34 @@ public enum KernelOperator: Sendable {
 
     /// (K ⊗ I_d)·u for a particle-blocked vector.
     public func apply(to vector: [Double], blockSize d: Int) -> [Double] {
-        apply(toBlocks: Matrix(rows: vector.count, columns: 1, columnMajor: vector), blockSize: d).storage
+        var result = [Double](repeating: 0, count: vector.count)
+        vector.withUnsafeBufferPointer { u in
+            result.withUnsafeMutableBufferPointer { apply(to: u.baseAddress!, blockSize: d, into: $0.baseAddress!) }
+        }
+        return result
+    }
+
+    /// out = (K ⊗ I_d)·u for a particle-blocked vector of length N·d, allocating nothing (the ODE right-hand side).
+    ///
+    /// u read row-major as N × d is column-major d × N, so the dense product is out = uᵀ-layout · Kᵀ: one `dgemm`
+    /// with no regrouping.
+    public func apply(to u: UnsafePointer<Double>, blockSize d: Int, into out: UnsafeMutablePointer<Double>) {
+        switch self {
+        case let .universal(diagonal, offDiagonal, n):
+            let own = diagonal - offDiagonal
+            for α in 0..<d {
+                var total = 0.0
+                for i in 0..<n { total += u[i * d + α] }
+                for i in 0..<n { out[i * d + α] = own * u[i * d + α] + offDiagonal * total }
+            }
+        case let .dense(kernel):
+            let n = kernel.rows
+            kernel.storage.withUnsafeBufferPointer { k in
+                BLAS.gemm(
+                    .none, .transposed, m: d, n: n, k: n, alpha: 1, u, lda: d, k.baseAddress!, ldb: n, beta: 0, out,
+                    ldc: d)
+            }
+        }
     }
 
     /// The kernel's eigenvalues for relative motions (N − 1 of them) and the centre of mass, for the universal form:

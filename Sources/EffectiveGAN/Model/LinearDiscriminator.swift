@@ -41,22 +41,6 @@ struct LinearBatch: DiscriminatorBatch {
         return g
     }
 
-    func weightedParameterGradient(weights: [Double]) -> [Double] {
-        var result = [Double](repeating: 0, count: parameterCount)
-        for p in 0..<points.rows {
-            for α in 0..<dimension { result[α] += weights[p] * points[p, α] }
-            if discriminator.outputBias { result[dimension] += weights[p] }
-        }
-        return result
-    }
-
-    func weightedPenaltyGradient(directions: Matrix, weights: [Double]) -> [Double] {
-        // ψ_r = r·v, so ∇_v ψ_r = r.
-        var result = [Double](repeating: 0, count: parameterCount)
-        for p in 0..<points.rows { for α in 0..<dimension { result[α] += weights[p] * directions[p, α] } }
-        return result
-    }
-
     func parameterGradients() -> Matrix {
         var q = Matrix(rows: parameterCount, columns: points.rows)
         for p in 0..<points.rows {
@@ -80,5 +64,57 @@ struct LinearBatch: DiscriminatorBatch {
 
     func penaltyMixedDerivatives(directions: Matrix) -> Matrix {
         Matrix(rows: parameterCount, columns: points.rows * dimension)
+    }
+}
+
+/// The vector field's view of D(x) = v·x + c: ∂_θ D = (x, 1), ∇_x D = v, and ψ_r = r·v so ∇_v ψ_r = r.
+final class LinearFieldEvaluator: DiscriminatorFieldEvaluator {
+    let discriminator: LinearDiscriminator
+    let targets: EvaluatedPoints
+    let particles: EvaluatedPoints
+
+    init(_ discriminator: LinearDiscriminator, particleCount: Int, targets: Matrix) {
+        self.discriminator = discriminator
+        self.targets = EvaluatedPoints(targets)
+        particles = EvaluatedPoints(count: particleCount, dimension: discriminator.dimension)
+    }
+
+    private func set(_ set: PointSet) -> EvaluatedPoints { set == .targets ? targets : particles }
+
+    func load(particles x: UnsafePointer<Double>, parameters θ: UnsafePointer<Double>) {
+        particles.setPoints(x)
+        evaluate(targets, θ)
+        evaluate(particles, θ)
+    }
+
+    private func evaluate(_ evaluated: EvaluatedPoints, _ θ: UnsafePointer<Double>) {
+        let d = discriminator.dimension
+        let c = discriminator.outputBias ? θ[d] : 0
+        for p in 0..<evaluated.count {
+            var value = c
+            for α in 0..<d {
+                value += θ[α] * evaluated.points[p * d + α]
+                evaluated.gradients[p * d + α] = θ[α]
+            }
+            evaluated.values[p] = value
+        }
+    }
+
+    func values(_ set: PointSet) -> UnsafePointer<Double> { UnsafePointer(self.set(set).values.pointer) }
+    func gradients(_ set: PointSet) -> UnsafePointer<Double> { UnsafePointer(self.set(set).gradients.pointer) }
+
+    func addParameterGradient(_ set: PointSet, weights: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>) {
+        let evaluated = self.set(set)
+        let d = discriminator.dimension
+        for p in 0..<evaluated.count {
+            for α in 0..<d { out[α] += weights[p] * evaluated.points[p * d + α] }
+            if discriminator.outputBias { out[d] += weights[p] }
+        }
+    }
+
+    func addPenaltyGradient(_ set: PointSet, weight ω: Double, into out: UnsafeMutablePointer<Double>) {
+        let evaluated = self.set(set)
+        let d = discriminator.dimension
+        for p in 0..<evaluated.count { for α in 0..<d { out[α] += ω * evaluated.gradients[p * d + α] } }
     }
 }

@@ -1,6 +1,7 @@
 import LinearAlgebra
 
-/// First-order quantities: what the vector field needs.
+/// D and ∇_x D on the batch, as the Jacobian needs them (the vector field uses the BLAS form of
+/// `MLPFieldEvaluator`; the finite-difference Jacobian tests compare the two).
 extension MLPBatch {
     /// D(x_p) = c + s Σ_k a_k φ(h_pk).
     func computeValues() -> [Double] {
@@ -20,42 +21,6 @@ extension MLPBatch {
             }
         }
         return g
-    }
-
-    public func weightedParameterGradient(weights: [Double]) -> [Double] {
-        var result = [Double](repeating: 0, count: parameterCount)
-        for p in 0..<points.rows {
-            for k in 0..<width {
-                let i = p * width + k
-                result[k] += weights[p] * scale * r.φ0[i]
-                guard trainsInner else { continue }
-                let common = weights[p] * scale * θ[k] * r.φ1[i]
-                for β in 0..<dimension { result[weightIndex(k, β)] += common * points[p, β] }
-                result[biasIndex(k)] += common
-            }
-            if outputBias { result[outputBiasIndex] += weights[p] }
-        }
-        return result
-    }
-
-    public func weightedPenaltyGradient(
-        directions: Matrix, weights: [Double]
-    ) -> [Double] {
-        var result = [Double](repeating: 0, count: parameterCount)
-        for p in 0..<points.rows {
-            for k in 0..<width {
-                let i = p * width + k
-                let ρ = projection(directions, p, θ, k)
-                result[k] += weights[p] * scale * r.φ1[i] * ρ
-                guard trainsInner else { continue }
-                let common = weights[p] * scale * θ[k]
-                for β in 0..<dimension {
-                    result[weightIndex(k, β)] += common * (r.φ2[i] * ρ * points[p, β] + r.φ1[i] * directions[p, β])
-                }
-                result[biasIndex(k)] += common * r.φ2[i] * ρ
-            }
-        }
-        return result
     }
 }
 

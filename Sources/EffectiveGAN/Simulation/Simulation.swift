@@ -33,20 +33,27 @@ extension EffectiveModel {
     }
 
     /// An `ODESystem` for ż = F(z + offset): with `offset` = z* the unknown is the displacement from equilibrium,
-    /// which keeps GSL's relative error control meaningful for tiny perturbations.
+    /// which keeps GSL's relative error control meaningful for tiny perturbations. The right-hand side reuses one
+    /// `FieldWorkspace` and allocates nothing per call.
     public func odeSystem(offset: [Double]? = nil) -> ODESystem {
         let model = self
         let n = stateDimension
+        let workspace = makeFieldWorkspace()
+        let shifted = ScratchBuffer(offset == nil ? 0 : n)
+        let shift: (UnsafePointer<Double>) -> UnsafePointer<Double> = { y in
+            guard let offset else { return y }
+            for i in 0..<n { shifted[i] = offset[i] + y[i] }
+            return UnsafePointer(shifted.pointer)
+        }
         return ODESystem(
             dimension: n,
             derivative: { y, dydt in
-                let z = offset.map { zip($0, y).map { $0 + $1 } } ?? y
-                let f = model.field(at: z)
-                for i in 0..<n { dydt[i] = f[i] }
-                return f.allSatisfy(\.isFinite)
+                model.field(at: shift(y), into: dydt, workspace: workspace)
+                for i in 0..<n where !dydt[i].isFinite { return false }
+                return true
             },
             jacobian: { y, rowMajor in
-                let z = offset.map { zip($0, y).map { $0 + $1 } } ?? y
+                let z = Array(UnsafeBufferPointer(start: shift(y), count: n))
                 let j = model.jacobian(at: z)
                 for r in 0..<n { for c in 0..<n { rowMajor[r * n + c] = j[r, c] } }
                 return j.storage.allSatisfy(\.isFinite)

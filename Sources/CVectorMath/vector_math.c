@@ -1,0 +1,50 @@
+#include "vector_math.h"
+
+#include <immintrin.h>
+#include <math.h>
+
+// libmvec entry points under the x86-64 vector function ABI names (glibc >= 2.22 for sin/cos, 2.35 for tanh),
+// declared with the instruction set their vector arguments need.
+__attribute__((target("avx2"))) __m256d _ZGVdN4v_sin(__m256d);
+__attribute__((target("avx2"))) __m256d _ZGVdN4v_cos(__m256d);
+__attribute__((target("avx2"))) __m256d _ZGVdN4v_tanh(__m256d);
+__attribute__((target("avx512f"))) __m512d _ZGVeN8v_sin(__m512d);
+__attribute__((target("avx512f"))) __m512d _ZGVeN8v_cos(__m512d);
+__attribute__((target("avx512f"))) __m512d _ZGVeN8v_tanh(__m512d);
+
+// Detected once; every thread computes the same value, so the unsynchronised cache is benign.
+static int vector_bits = 0;
+
+int vm_vector_bits(void) {
+    if (vector_bits == 0) {
+        __builtin_cpu_init();
+        vector_bits = __builtin_cpu_supports("avx512f") ? 512 : __builtin_cpu_supports("avx2") ? 256 : 64;
+    }
+    return vector_bits;
+}
+
+// One array map per width. The tail (n not a multiple of the width) goes through scalar libm.
+#define DEFINE_MAP(name, scalar, v4, v8)                                                                    \
+    __attribute__((target("avx512f"))) static long name##_512(const double *x, double *y, long n) {     \
+        long i = 0;                                                                                         \
+        for (; i + 8 <= n; i += 8) _mm512_storeu_pd(y + i, v8(_mm512_loadu_pd(x + i)));                     \
+        return i;                                                                                           \
+    }                                                                                                       \
+    __attribute__((target("avx2"))) static long name##_256(const double *x, double *y, long n) {        \
+        long i = 0;                                                                                         \
+        for (; i + 4 <= n; i += 4) _mm256_storeu_pd(y + i, v4(_mm256_loadu_pd(x + i)));                     \
+        return i;                                                                                           \
+    }                                                                                                       \
+    void name(const double *x, double *y, long n) {                                                         \
+        long i = 0;                                                                                         \
+        switch (vm_vector_bits()) {                                                                         \
+        case 512: i = name##_512(x, y, n); break;                                                           \
+        case 256: i = name##_256(x, y, n); break;                                                           \
+        default: break;                                                                                     \
+        }                                                                                                   \
+        for (; i < n; ++i) y[i] = scalar(x[i]);                                                             \
+    }
+
+DEFINE_MAP(vm_sin, sin, _ZGVdN4v_sin, _ZGVeN8v_sin)
+DEFINE_MAP(vm_cos, cos, _ZGVdN4v_cos, _ZGVeN8v_cos)
+DEFINE_MAP(vm_tanh, tanh, _ZGVdN4v_tanh, _ZGVeN8v_tanh)

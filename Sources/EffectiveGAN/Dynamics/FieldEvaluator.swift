@@ -1,0 +1,88 @@
+import LinearAlgebra
+
+/// The two point sets a discriminator is evaluated on.
+enum PointSet {
+    /// The M target points y_m (fixed).
+    case targets
+    /// The N particles x_i (moving).
+    case particles
+}
+
+/// First-order evaluation of a discriminator, into buffers it owns and reuses: exactly what the vector field
+/// needs (D, ∇_x D, and two weighted parameter gradients) and nothing the Jacobian alone needs.
+///
+/// The vector field is called hundreds of thousands of times by ODE integrators; an evaluator allocates its
+/// buffers once (for the model's N and M), so a right-hand side call allocates nothing. Not thread-safe: each
+/// integration owns one (`EffectiveModel.makeFieldWorkspace()`).
+protocol DiscriminatorFieldEvaluator: AnyObject {
+    /// Evaluates D and ∇_x D at the particles `x` (N × d row-major) and at the targets, for parameters `θ`.
+    func load(particles x: UnsafePointer<Double>, parameters θ: UnsafePointer<Double>)
+    /// D(x_p) for the points of `set` (after `load`).
+    func values(_ set: PointSet) -> UnsafePointer<Double>
+    /// ∇_x D(x_p), row-major count × d (after `load`).
+    func gradients(_ set: PointSet) -> UnsafePointer<Double>
+    /// out += Σ_p w_p ∂_θ D(x_p) over the points of `set`.
+    func addParameterGradient(_ set: PointSet, weights: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>)
+    /// out += ω Σ_p G_pᵀ ∇_x D(x_p) = ω ∇_θ ½ Σ_p ‖∇_x D(x_p)‖² over the points of `set` (the R1/R2 gradient).
+    func addPenaltyGradient(_ set: PointSet, weight ω: Double, into out: UnsafeMutablePointer<Double>)
+}
+
+extension Discriminator {
+    /// The evaluator for this discriminator, sized for `particleCount` particles and the given targets.
+    func makeFieldEvaluator(particleCount: Int, targets: Matrix) -> any DiscriminatorFieldEvaluator {
+        if let mlp = self as? MLPDiscriminator {
+            return MLPFieldEvaluator(mlp, particleCount: particleCount, targets: targets)
+        }
+        if let linear = self as? LinearDiscriminator {
+            return LinearFieldEvaluator(linear, particleCount: particleCount, targets: targets)
+        }
+        preconditionFailure("no field evaluator for \(type(of: self))")
+    }
+}
+
+/// A fixed-size array of doubles allocated once and freed with its owner: the scratch space of the hot loops.
+final class ScratchBuffer {
+    let count: Int
+    let pointer: UnsafeMutablePointer<Double>
+
+    init(_ count: Int) {
+        self.count = count
+        pointer = .allocate(capacity: max(1, count))
+        pointer.initialize(repeating: 0, count: max(1, count))
+    }
+
+    deinit { pointer.deallocate() }
+
+    subscript(i: Int) -> Double {
+        get { pointer[i] }
+        set { pointer[i] = newValue }
+    }
+
+    func fill(_ value: Double) { pointer.update(repeating: value, count: count) }
+}
+
+/// A point set with D and ∇_x D evaluated on it: the part every field evaluator keeps per set.
+final class EvaluatedPoints {
+    let count: Int
+    let dimension: Int
+    /// The points, row-major count × d.
+    let points: ScratchBuffer
+    let values: ScratchBuffer
+    /// ∇_x D, row-major count × d.
+    let gradients: ScratchBuffer
+
+    init(count: Int, dimension: Int) {
+        self.count = count
+        self.dimension = dimension
+        points = ScratchBuffer(count * dimension)
+        values = ScratchBuffer(count)
+        gradients = ScratchBuffer(count * dimension)
+    }
+
+    convenience init(_ matrix: Matrix) {
+        self.init(count: matrix.rows, dimension: matrix.columns)
+        for p in 0..<count { for α in 0..<dimension { points[p * dimension + α] = matrix[p, α] } }
+    }
+
+    func setPoints(_ x: UnsafePointer<Double>) { points.pointer.update(from: x, count: count * dimension) }
+}

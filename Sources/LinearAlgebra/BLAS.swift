@@ -1,0 +1,46 @@
+internal import CLAPACKE
+
+/// Column-major BLAS calls on raw buffers, for hot loops that keep their own scratch space (the ODE right-hand
+/// side): no `Matrix` is created, so nothing is allocated per call.
+public enum BLAS {
+    /// C ← α·op(A)·op(B) + β·C; op(A) is m × k, op(B) is k × n, all column-major with the given leading dimensions.
+    @inlinable
+    public static func gemm(
+        _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Double,
+        _ a: UnsafePointer<Double>, lda: Int, _ b: UnsafePointer<Double>, ldb: Int, beta: Double,
+        _ c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        guard m > 0, n > 0 else { return }
+        rawGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    }
+
+    /// y ← α·op(A)·x + β·y for a column-major rows × columns matrix A.
+    @inlinable
+    public static func gemv(
+        _ trans: Transpose, rows: Int, columns: Int, alpha: Double, _ a: UnsafePointer<Double>, lda: Int,
+        _ x: UnsafePointer<Double>, beta: Double, _ y: UnsafeMutablePointer<Double>
+    ) {
+        guard rows > 0, columns > 0 else { return }
+        rawGemv(trans, rows, columns, alpha, a, lda, x, beta, y)
+    }
+
+    @usableFromInline
+    static func rawGemm(
+        _ transA: Transpose, _ transB: Transpose, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double,
+        _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int, _ beta: Double,
+        _ c: UnsafeMutablePointer<Double>, _ ldc: Int
+    ) {
+        cblas_dgemm(
+            CblasColMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k), alpha, a, Int32(max(1, lda)), b,
+            Int32(max(1, ldb)), beta, c, Int32(max(1, ldc)))
+    }
+
+    @usableFromInline
+    static func rawGemv(
+        _ trans: Transpose, _ rows: Int, _ columns: Int, _ alpha: Double, _ a: UnsafePointer<Double>, _ lda: Int,
+        _ x: UnsafePointer<Double>, _ beta: Double, _ y: UnsafeMutablePointer<Double>
+    ) {
+        cblas_dgemv(
+            CblasColMajor, trans.cblas, Int32(rows), Int32(columns), alpha, a, Int32(max(1, lda)), x, 1, beta, y, 1)
+    }
+}
