@@ -37,7 +37,12 @@ enum AnalysisText {
                 "model",
                 "\(name): N = \(model.particleCount), M = \(model.targetCount), d = \(model.dimension), P = \(model.parameterCount)"
             ),
-            ("state dimension", "\(analysis.stateDimension)"),
+            (
+                "state dimension",
+                "\(analysis.stateDimension)"
+                    + (analysis.diagonalisedDimension < analysis.stateDimension
+                        ? " (eigenproblem reduced exactly to \(analysis.diagonalisedDimension))" : "")
+            ),
             ("equilibrium", "‖F(z*)‖ = \(Format.number(analysis.equilibriumResidual))"),
             (
                 "loss / regularizer",

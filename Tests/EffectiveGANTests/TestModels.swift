@@ -27,10 +27,11 @@ enum TestModels {
         return EffectiveModel(try source(json).resolved)
     }
 
-    /// A small MLP model: M = 2 targets in dimension d, N = 4 particles, width 4.
+    /// A small MLP model: M = 2 targets in dimension d, N = 4 particles, width 4 unless given.
     static func mlp(
         activation: Activation, training: Training, loss: Loss, regularizer: RegularizerKind, weightDecay: Double = 0,
-        dimension: Int, ratio: Double = 0.3, gamma: Double = 0.7, outputBias: Bool = true, seed: Int = 5
+        dimension: Int, ratio: Double = 0.3, gamma: Double = 0.7, outputBias: Bool = true, seed: Int = 5,
+        width: Int = 4
     ) throws -> EffectiveModel {
         let rng = MersenneTwister(seed: UInt(seed))
         let points = (0..<2).map { _ in (0..<dimension).map { _ in rng.gaussian() } }
@@ -39,7 +40,7 @@ enum TestModels {
         let json = """
             {"dimension": \(dimension), "target": {"kind": "points", "points": \(pointsText)},
              "generator": {"particles": 4, "learningRate": 0.8, "kernel": {"kind": "universal", "ratio": \(ratio), "self": 1.3}},
-             "discriminator": {"kind": "mlp", "width": 4, "activation": "\(activation.rawValue)", "train": "\(training.rawValue)",
+             "discriminator": {"kind": "mlp", "width": \(width), "activation": "\(activation.rawValue)", "train": "\(training.rawValue)",
                                "weightStd": 0.9, "seed": \(seed + 1), "learningRate": 1.7, "outputBias": \(outputBias),
                                "weightDecay": \(weightDecay)},
              "loss": "\(loss.rawValue)", "regularizer": {"kind": "\(regularizer.rawValue)", "strength": \(gamma)}}

@@ -8,17 +8,22 @@ public struct StabilityAnalysis: Sendable {
     public let equilibriumResidual: Double
     /// Dimension of the state N·d + P.
     public let stateDimension: Int
+    /// Dimension of the matrix `dgeev` diagonalised: N·d + dim S + 1 after the exact reduction of MLP models
+    /// (`EquilibriumReduction`), the state dimension otherwise.
+    public let diagonalisedDimension: Int
     public let spectrum: Spectrum
 
-    /// Verifies the equilibrium, assembles the analytic Jacobian there and classifies its `dgeev` eigenvalues.
+    /// Verifies the equilibrium, assembles the analytic Jacobian there and classifies its eigenvalues (`dgeev`
+    /// on the exactly reduced problem where the model allows it).
     ///
     /// - Throws: `ModelError.notAnEquilibrium` when ‖F(z*)‖ > 1e-12; `LinearAlgebraError` if LAPACK fails.
     public init(model: EffectiveModel) throws {
-        let z = model.equilibriumState
         gamma = model.gamma
         equilibriumResidual = try model.verifiedEquilibriumResidual()
         stateDimension = model.stateDimension
-        spectrum = Spectrum(eigenvalues: try model.jacobian(at: z).eigenvalues())
+        let eigen = try model.equilibriumEigenvalues()
+        diagonalisedDimension = eigen.diagonalised
+        spectrum = Spectrum(eigenvalues: eigen.values)
     }
 }
 
