@@ -9,6 +9,9 @@ struct BenchCommand: EganCommand {
             Speed goals live here, never in unit tests. Run in release mode:
               swift run -c release egan bench
               swift run -c release egan bench sweep-ring8 --repeats 20
+              swift run -c release egan bench simulate-256 --resolved > bench-256.json   # the workload's model
+            The NumPy/SciPy comparison (benchmarks/compare.py) reads the models from --resolved and the times from
+            --json.
             """)
 
     @Argument(
@@ -18,14 +21,21 @@ struct BenchCommand: EganCommand {
     var workloads: [BenchWorkload] = []
     @Option(help: "Timed repeats per workload (after one warm-up run).")
     var repeats: Int = 5
+    @Flag(help: "Print the results as JSON (schema egan.bench/1).")
+    var json = false
+    @Flag(help: "Print the resolved model of the one workload named instead of timing it.")
+    var resolved = false
 
     func validate() throws {
         if repeats < 1 { throw ValidationError("--repeats must be at least 1") }
+        if resolved && workloads.count != 1 { throw ValidationError("--resolved needs exactly one workload") }
     }
 
     func execute() throws -> String {
+        if resolved { return try workloads[0].source().resolved.json.prettyText + "\n" }
         let selected = workloads.isEmpty ? BenchWorkload.allCases : workloads
         var rows: [[String]] = []
+        var results: [JSONValue] = []
         for workload in selected {
             let dimension = try workload.run()
             var times: [Double] = []
@@ -42,8 +52,20 @@ struct BenchCommand: EganCommand {
                 workload.rawValue, "\(dimension)", String(format: "%.4f", median), String(format: "%.4f", times[0]),
                 "\(repeats)",
             ])
+            results.append(
+                .object([
+                    ("workload", .string(workload.rawValue)), ("dimension", .integer(dimension)),
+                    ("median", .number(median)), ("min", .number(times[0])), ("repeats", .integer(repeats)),
+                ]))
+        }
+        if json {
+            return JSONValue.object([
+                ("schema", .string("egan.bench/1")), ("vectorMathBits", .integer(vectorMathBits)),
+                ("workloads", .array(results)),
+            ]).prettyText + "\n"
         }
         return TextTable.render(header: ["workload", "dimension", "median s", "min s", "repeats"], rows: rows)
+            + "vector math: \(vectorMathBits)-bit libmvec\n"
     }
 }
 
@@ -87,39 +109,38 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
          "loss": "wgan", "regularizer": {"kind": "r1", "strength": 1.0}}
         """
 
+    /// The model the workload runs on.
+    func source() throws -> ModelSource {
+        switch self {
+        case .sweepRing8, .optimizeRing8: return try ModelSource(preset: .ring8)
+        case .simulate256: return try Self.source(Self.largeOuterModel)
+        case .jacobian1153, .analyze1153, .sweep1153: return try Self.source(Self.largeAllModel)
+        case .collapse21x4: return try ModelSource(preset: .ring8Collapse)
+        }
+    }
+
     func run() throws -> Int {
+        let source = try source()
+        let model = EffectiveModel(source.resolved)
         switch self {
         case .sweepRing8:
-            let source = try ModelSource(preset: .ring8)
             _ = try Sweep.run(source, values: try SweepGrid(from: 1e-2, to: 1e3, steps: 201, scale: .log).values)
-            return EffectiveModel(source.resolved).stateDimension
         case .optimizeRing8:
-            let source = try ModelSource(preset: .ring8)
             _ = try OptimalStrength.find(source, from: 1e-3, to: 1e3)
-            return EffectiveModel(source.resolved).stateDimension
         case .simulate256:
-            let model = EffectiveModel(try Self.source(Self.largeOuterModel).resolved)
             _ = try model.simulate(SimulationSettings(integrator: .ode(.rk8pd), tEnd: 200, samples: 11))
-            return model.stateDimension
         case .jacobian1153:
-            let model = EffectiveModel(try Self.source(Self.largeAllModel).resolved)
             _ = model.jacobian(at: model.equilibriumState)
-            return model.stateDimension
         case .analyze1153:
-            let model = EffectiveModel(try Self.source(Self.largeAllModel).resolved)
             _ = try StabilityAnalysis(model: model)
-            return model.stateDimension
         case .sweep1153:
-            let source = try Self.source(Self.largeAllModel)
             _ = try Sweep.run(source, values: try SweepGrid(from: 1e-2, to: 1e2, steps: 101, scale: .log).values)
-            return EffectiveModel(source.resolved).stateDimension
         case .collapse21x4:
             let study = try CollapseStudy(
-                source: ModelSource(preset: .ring8Collapse),
-                ratios: try SweepGrid(from: 0, to: 1, steps: 21, scale: .linear).values, seeds: 4, rowPath: nil,
-                rowValues: [], settings: SimulationSettings(tEnd: 300, samples: 31))
+                source: source, ratios: try SweepGrid(from: 0, to: 1, steps: 21, scale: .linear).values, seeds: 4,
+                rowPath: nil, rowValues: [], settings: SimulationSettings(tEnd: 300, samples: 31))
             _ = try study.run(done: [])
-            return EffectiveModel(study.source.resolved).stateDimension
         }
+        return model.stateDimension
     }
 }

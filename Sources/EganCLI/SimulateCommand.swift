@@ -96,6 +96,7 @@ enum SimulationText {
         for (k, column) in columns.dropFirst().enumerated() {
             pairs.append((column, .numbers(result.observables.map { values($0)[k] })))
         }
+        pairs.append(("finalState", .numbers(result.finalState)))
         return .object(pairs)
     }
 

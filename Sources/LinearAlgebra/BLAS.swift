@@ -24,6 +24,18 @@ public enum BLAS {
         rawGemv(trans, rows, columns, alpha, a, lda, x, beta, y)
     }
 
+    /// Σ_k x_k y_k over contiguous arrays (`ddot`: vectorised, unlike a plain Swift loop, whose strict
+    /// floating-point order makes the sum one long dependency chain).
+    @inlinable
+    public static func dot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, count: Int) -> Double {
+        rawDot(x, y, count)
+    }
+
+    @usableFromInline
+    static func rawDot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ count: Int) -> Double {
+        cblas_ddot(Int32(count), x, 1, y, 1)
+    }
+
     @usableFromInline
     static func rawGemm(
         _ transA: Transpose, _ transB: Transpose, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double,

@@ -1,9 +1,12 @@
+import Dispatch
 import LinearAlgebra
 
 /// The vector field's view of the MLP in BLAS form, over all (point, unit) pairs at once. Arrays indexed p·H + k
 /// are column-major H × count matrices; row-major count × d arrays are column-major d × count. With s = H^{-1/2}:
-///   h = W Pᵀ + b 1ᵀ (one `dgemm`), then φ, φ′ (and φ″ when W, b train) element-wise, vectorised;
-///   D = c + s φᵀa (`dgemv`);  ∇_x D = s (a∘W)ᵀ φ′ (`dgemm`, d × count).
+///   h = W Pᵀ + b 1ᵀ, then φ, φ′ (and φ″ when W, b train) element-wise, vectorised (libmvec); the points are
+///   split over the cores when there are many (p, k) pairs. h is a direct loop, not `dgemm`: its inner dimension
+///   is d (2 or 3), where `dgemm`'s packing costs more than the arithmetic;
+///   D = c + s φᵀa and ∇_x D = s (a∘W)ᵀ φ′ (length-H dot products per point, in the same block);
 ///   Σ_p w_p ∂_θ D: a-part s φ w; W-part s a_k [φ′ (w∘P)]_k; b-part s a_k (φ′ w)_k.
 ///   ω Σ_p G_pᵀ r_p with r_p = ∇_x D(x_p) and ρ = W Rᵀ: a-part ω s Σ_p φ′ρ; W-part ω s a_k [(φ″∘ρ) P + φ′ R]_k;
 ///   b-part ω s a_k Σ_p φ″ρ.
@@ -36,10 +39,11 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
     let mlp: MLPDiscriminator
     let targets: Responses
     let particles: Responses
-    /// Current W (row-major H × d) and b.
+    /// Current W (row-major H × d), the same by input (column β of W contiguous, d × H), and b.
     let weights: ScratchBuffer
+    let weightsByInput: ScratchBuffer
     let biases: ScratchBuffer
-    /// a_k w_k, row-major H × d.
+    /// a_k w_k by input (d × H, column β contiguous).
     let readoutWeights: ScratchBuffer
     /// H × d and H scratch for per-unit sums.
     let unitMatrix: ScratchBuffer
@@ -56,6 +60,7 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
         particles = Responses(
             EvaluatedPoints(count: particleCount, dimension: d), width: h, needsSecond: mlp.trainsInner)
         weights = ScratchBuffer(h * d)
+        weightsByInput = ScratchBuffer(h * d)
         biases = ScratchBuffer(h)
         readoutWeights = ScratchBuffer(h * d)
         unitMatrix = ScratchBuffer(h * d)
@@ -63,7 +68,8 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
         readout = ScratchBuffer(h)
         for i in 0..<(h * d) { weights[i] = mlp.initialWeights[i] }
         for k in 0..<h { biases[k] = mlp.initialBiases[k] }
-        if !mlp.trainsInner { respond(targets) }
+        transposeWeights()
+        if !mlp.trainsInner { respond(targets, points: 0..<targets.evaluated.count) }
     }
 
     private func responses(_ set: PointSet) -> Responses { set == .targets ? targets : particles }
@@ -76,40 +82,70 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
         if mlp.trainsInner {
             weights.pointer.update(from: θ + mlp.weightIndex(0, 0), count: h * d)
             biases.pointer.update(from: θ + mlp.biasIndex(0), count: h)
+            transposeWeights()
         }
-        for k in 0..<h { for α in 0..<d { readoutWeights[k * d + α] = readout[k] * weights[k * d + α] } }
+        for β in 0..<d { for k in 0..<h { readoutWeights[β * h + k] = readout[k] * weightsByInput[β * h + k] } }
         particles.evaluated.setPoints(x)
-        respond(particles)
-        if mlp.trainsInner { respond(targets) }
-        evaluate(targets)
-        evaluate(particles)
+        process(particles, respond: true)
+        process(targets, respond: mlp.trainsInner)
     }
 
-    /// φ0 ← φ(W Pᵀ + b), φ1 ← φ′, φ2 ← φ″.
-    private func respond(_ r: Responses) {
+    private func transposeWeights() {
         let h = mlp.width
         let d = mlp.dimension
-        let count = r.evaluated.count
-        BLAS.gemm(
-            .transposed, .none, m: h, n: count, k: d, alpha: 1, weights.pointer, lda: d, r.evaluated.points.pointer,
-            ldb: d, beta: 0, r.φ0.pointer, ldc: h)
-        for p in 0..<count { for k in 0..<h { r.φ0[p * h + k] += biases[k] } }
-        mlp.activation.evaluate(inPlace: r.φ0.pointer, first: r.φ1.pointer, second: r.φ2?.pointer, count: count * h)
+        for k in 0..<h { for β in 0..<d { weightsByInput[β * h + k] = weights[k * d + β] } }
     }
 
-    /// D and ∇_x D from the current responses and readout.
-    private func evaluate(_ r: Responses) {
+    /// (point, unit) pairs below which a point set stays on one thread: the hand-off costs more than it saves.
+    static let parallelPairs = 1 << 15
+
+    /// Responses (when `respond`), then D and ∇_x D, in contiguous blocks of points — one block per core when the
+    /// set is large — so each block's responses are still in cache when its D and ∇_x D are formed.
+    private func process(_ r: Responses, respond: Bool) {
+        let count = r.evaluated.count
+        let blocks = count * mlp.width >= Self.parallelPairs ? min(count, System.coreCount) : 1
+        let shared = DisjointAccess(value: (self, r))
+        DispatchQueue.concurrentPerform(iterations: blocks) { block in
+            let (evaluator, responses) = shared.value
+            let range = (count * block / blocks)..<(count * (block + 1) / blocks)
+            if respond { evaluator.respond(responses, points: range) }
+            evaluator.evaluate(responses, points: range)
+        }
+    }
+
+    /// φ0 ← φ(W Pᵀ + b), φ1 ← φ′, φ2 ← φ″ for the points in `range`.
+    private func respond(_ r: Responses, points range: Range<Int>) {
         let h = mlp.width
         let d = mlp.dimension
-        let count = r.evaluated.count
-        let values = r.evaluated.values.pointer
-        BLAS.gemv(
-            .transposed, rows: h, columns: count, alpha: mlp.scale, r.φ0.pointer, lda: h, readout.pointer, beta: 0,
-            values)
-        for p in 0..<count { values[p] += outputBias }
-        BLAS.gemm(
-            .none, .none, m: d, n: count, k: h, alpha: mlp.scale, readoutWeights.pointer, lda: d, r.φ1.pointer, ldb: h,
-            beta: 0, r.evaluated.gradients.pointer, ldc: d)
+        let x = r.evaluated.points.pointer
+        for p in range {
+            let out = r.φ0.pointer + p * h
+            out.update(from: biases.pointer, count: h)
+            for β in 0..<d {
+                let xβ = x[p * d + β]
+                let w = weightsByInput.pointer + β * h
+                for k in 0..<h { out[k] += w[k] * xβ }
+            }
+        }
+        let start = range.lowerBound * h
+        mlp.activation.evaluate(
+            inPlace: r.φ0.pointer + start, first: r.φ1.pointer + start, second: r.φ2.map { $0.pointer + start },
+            count: range.count * h)
+    }
+
+    /// D = c + s φ·a and ∇_x D = s Σ_k a_k φ′ w_k for the points in `range` (dot products of length H).
+    private func evaluate(_ r: Responses, points range: Range<Int>) {
+        let h = mlp.width
+        let d = mlp.dimension
+        let s = mlp.scale
+        for p in range {
+            let φ0 = r.φ0.pointer + p * h
+            let φ1 = r.φ1.pointer + p * h
+            r.evaluated.values[p] = outputBias + s * BLAS.dot(φ0, readout.pointer, count: h)
+            for α in 0..<d {
+                r.evaluated.gradients[p * d + α] = s * BLAS.dot(φ1, readoutWeights.pointer + α * h, count: h)
+            }
+        }
     }
 
     func values(_ set: PointSet) -> UnsafePointer<Double> { UnsafePointer(responses(set).evaluated.values.pointer) }
@@ -142,13 +178,23 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
         let d = mlp.dimension
         let count = r.evaluated.count
         let ωs = ω * mlp.scale
-        let ρ = r.products
         let directions = r.evaluated.gradients.pointer
-        BLAS.gemm(
-            .transposed, .none, m: h, n: count, k: d, alpha: 1, weights.pointer, lda: d, directions, ldb: d, beta: 0,
-            ρ.pointer, ldc: h)
-        for p in 0..<count { for k in 0..<h { out[k] += ωs * r.φ1[p * h + k] * ρ[p * h + k] } }
+        // ρ_pk = r_p·w_k (a direct loop: the inner dimension is d), kept as φ″∘ρ when W, b train.
+        for p in 0..<count {
+            let ρ = r.products.pointer + p * h
+            let r0 = directions[p * d]
+            let w0 = weightsByInput.pointer
+            for k in 0..<h { ρ[k] = w0[k] * r0 }
+            for β in 1..<d {
+                let rβ = directions[p * d + β]
+                let w = weightsByInput.pointer + β * h
+                for k in 0..<h { ρ[k] += w[k] * rβ }
+            }
+            let φ1 = r.φ1.pointer + p * h
+            for k in 0..<h { out[k] += ωs * φ1[k] * ρ[k] }
+        }
         guard mlp.trainsInner, let φ2 = r.φ2 else { return }
+        let ρ = r.products
         for i in 0..<(count * h) { ρ[i] *= φ2[i] }
         BLAS.gemm(
             .none, .transposed, m: d, n: h, k: count, alpha: ωs, r.evaluated.points.pointer, lda: d, ρ.pointer, ldb: h,

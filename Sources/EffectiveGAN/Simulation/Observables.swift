@@ -29,14 +29,18 @@ extension EffectiveModel {
         return Matrix(distinct)
     }
 
-    /// The observables of a state.
-    public func observables(at z: [Double]) -> Observables {
+    /// The observables of a state. A simulation passes its `FieldWorkspace` so that ∇_x D at the particles is
+    /// evaluated by the same buffered code as the flow, without allocating.
+    public func observables(at z: [Double], workspace: FieldWorkspace? = nil) -> Observables {
         let x = particles(in: z)
-        let θ = parameters(in: z)
-        let θStar = discriminator.equilibriumParameters
-        let thetaNorm = euclideanDistance(θ, θStar)
-        let gradients = discriminator.batch(at: x, parameters: θ).gradients
-        let gradientNorm = (gradients.storage.reduce(0) { $0 + $1 * $1 } / Double(particleCount)).squareRoot()
+        let thetaNorm = euclideanDistance(parameters(in: z), discriminator.equilibriumParameters)
+        let evaluator = (workspace ?? makeFieldWorkspace()).discriminator
+        z.withUnsafeBufferPointer {
+            evaluator.load(particles: $0.baseAddress!, parameters: $0.baseAddress! + particleBlockLength)
+        }
+        let gradients = evaluator.gradients(.particles)
+        let squares = (0..<particleBlockLength).reduce(0.0) { $0 + gradients[$1] * gradients[$1] }
+        let gradientNorm = (squares / Double(particleCount)).squareRoot()
         let w2 = squaredWasserstein(x)
         let (collapse, covered) = collapseMetric(x)
         return Observables(

@@ -64,7 +64,14 @@ extension EffectiveModel {
     ///
     /// Divergence (NaN/Inf, or a particle distance above the bound) and integrator failures stop the run with a
     /// status saying why and when; everything computed before is returned.
+    ///
+    /// OpenBLAS runs single-threaded here: the field's products are skinny (d = 2 columns) and OpenBLAS's thread
+    /// hand-off costs more than they do (measured: 0.30 s → see README, Performance).
     public func simulate(_ settings: SimulationSettings) throws -> SimulationResult {
+        try LinearAlgebraLibrary.withSingleThreadedBLAS { try integrate(settings) }
+    }
+
+    private func integrate(_ settings: SimulationSettings) throws -> SimulationResult {
         try settings.validate()
         let times = (0..<settings.samples).map { settings.tEnd * Double($0) / Double(settings.samples - 1) }
         var state = startingState(settings.start)
@@ -73,6 +80,7 @@ extension EffectiveModel {
         var states: [[Double]] = []
         var status = SimulationResult.Status.completed
         let advance = try stepper(settings)
+        let workspace = makeFieldWorkspace()
         var time = 0.0
         for target in times {
             do {
@@ -81,7 +89,7 @@ extension EffectiveModel {
                 status = .stopped(reason: failure.description, time: failure.time)
                 break
             }
-            let values = observables(at: state)
+            let values = observables(at: state, workspace: workspace)
             guard values.distance.isFinite, values.distance <= settings.divergenceBound else {
                 status = .stopped(
                     reason:

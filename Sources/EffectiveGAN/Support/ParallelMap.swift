@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import LinearAlgebra
 import Synchronization
 
@@ -32,4 +33,16 @@ public func parallelMap<T: Sendable>(
     }
     if let (_, error) = failure.withLock({ $0 }) { throw error }
     return results.withLock { $0.map { $0! } }
+}
+
+/// Facts about the machine the parallel code adapts to.
+enum System {
+    /// Cores available to this process.
+    static let coreCount = ProcessInfo.processInfo.activeProcessorCount
+}
+
+/// Hands a non-Sendable object to parallel blocks that each write a disjoint part of it. The disjointness is the
+/// caller's promise, not the compiler's: use only where each block's index range is visibly separate.
+struct DisjointAccess<T>: @unchecked Sendable {
+    let value: T
 }
