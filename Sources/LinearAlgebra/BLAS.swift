@@ -14,14 +14,24 @@ public enum BLAS {
         rawGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
     }
 
-    /// y ← α·op(A)·x + β·y for a column-major rows × columns matrix A.
+    /// y ← α·op(A)·x + β·y for a column-major rows × columns matrix A; x is read with stride `incx`.
     @inlinable
     public static func gemv(
         _ trans: Transpose, rows: Int, columns: Int, alpha: Double, _ a: UnsafePointer<Double>, lda: Int,
-        _ x: UnsafePointer<Double>, beta: Double, _ y: UnsafeMutablePointer<Double>
+        _ x: UnsafePointer<Double>, incx: Int = 1, beta: Double, _ y: UnsafeMutablePointer<Double>
     ) {
         guard rows > 0, columns > 0 else { return }
-        rawGemv(trans, rows, columns, alpha, a, lda, x, beta, y)
+        rawGemv(trans, rows, columns, alpha, a, lda, x, incx, beta, y)
+    }
+
+    /// A ← A + α·x·yᵀ (`dger`) for a column-major rows × columns matrix A; y is read with stride `incy`.
+    @inlinable
+    public static func ger(
+        rows: Int, columns: Int, alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, incy: Int,
+        _ a: UnsafeMutablePointer<Double>, lda: Int
+    ) {
+        guard rows > 0, columns > 0 else { return }
+        rawGer(rows, columns, alpha, x, y, incy, a, lda)
     }
 
     /// Σ_k x_k y_k over contiguous arrays (`ddot`: vectorised, unlike a plain Swift loop, whose strict
@@ -50,9 +60,18 @@ public enum BLAS {
     @usableFromInline
     static func rawGemv(
         _ trans: Transpose, _ rows: Int, _ columns: Int, _ alpha: Double, _ a: UnsafePointer<Double>, _ lda: Int,
-        _ x: UnsafePointer<Double>, _ beta: Double, _ y: UnsafeMutablePointer<Double>
+        _ x: UnsafePointer<Double>, _ incx: Int, _ beta: Double, _ y: UnsafeMutablePointer<Double>
     ) {
         cblas_dgemv(
-            CblasColMajor, trans.cblas, Int32(rows), Int32(columns), alpha, a, Int32(max(1, lda)), x, 1, beta, y, 1)
+            CblasColMajor, trans.cblas, Int32(rows), Int32(columns), alpha, a, Int32(max(1, lda)), x, Int32(incx), beta,
+            y, 1)
+    }
+
+    @usableFromInline
+    static func rawGer(
+        _ rows: Int, _ columns: Int, _ alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>,
+        _ incy: Int, _ a: UnsafeMutablePointer<Double>, _ lda: Int
+    ) {
+        cblas_dger(CblasColMajor, Int32(rows), Int32(columns), alpha, x, 1, y, Int32(incy), a, Int32(max(1, lda)))
     }
 }

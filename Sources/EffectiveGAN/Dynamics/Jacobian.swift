@@ -72,8 +72,9 @@ extension EffectiveModel {
         // Discriminator rows, parameter columns.
         let valuesT = real.values
         let qT = real.parameterGradients()
-        var hθθ = Matrix.weightedGram(qT, weights: valuesT.map { loss.fSecond($0) * invM })
-        hθθ.addProduct(qX.scalingColumns(by: valuesX.map { loss.fSecond(-$0) * invN }), qX, transB: .transposed)
+        var hθθ = Matrix(rows: p, columns: p)
+        hθθ.addWeightedGram(qT, weights: valuesT.map { loss.fSecond($0) * invM })
+        hθθ.addWeightedGram(qX, weights: valuesX.map { loss.fSecond(-$0) * invN })
         real.addParameterHessians(weights: valuesT.map { loss.fPrime($0) * invM }, into: &hθθ)
         fake.addParameterHessians(weights: valuesX.map { -loss.fPrime(-$0) * invN }, into: &hθθ)
         if gamma != 0 { addPenaltyHessian(real: real, fake: fake, mixedX: mixedX, into: &hθθ) }
@@ -104,11 +105,10 @@ extension EffectiveModel {
 }
 
 extension Matrix {
-    /// Q·diag(w)·Qᵀ with one `dgemm`.
-    static func weightedGram(_ q: Matrix, weights: [Double]) -> Matrix {
-        var gram = Matrix(rows: q.rows, columns: q.rows)
-        gram.addProduct(q.scalingColumns(by: weights), q, transB: .transposed, alpha: 1, beta: 0)
-        return gram
+    /// self += Q·diag(w)·Qᵀ with one `dgemm`, skipped when every weight is zero (f″ ≡ 0 for WGAN).
+    mutating func addWeightedGram(_ q: Matrix, weights: [Double]) {
+        guard weights.contains(where: { $0 != 0 }) else { return }
+        addProduct(q.scalingColumns(by: weights), q, transB: .transposed)
     }
 
     /// Q·diag(w).

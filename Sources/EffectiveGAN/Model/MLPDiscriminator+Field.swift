@@ -117,15 +117,12 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
     private func respond(_ r: Responses, points range: Range<Int>) {
         let h = mlp.width
         let d = mlp.dimension
-        let x = r.evaluated.points.pointer
-        for p in range {
-            let out = r.φ0.pointer + p * h
-            out.update(from: biases.pointer, count: h)
-            for β in 0..<d {
-                let xβ = x[p * d + β]
-                let w = weightsByInput.pointer + β * h
-                for k in 0..<h { out[k] += w[k] * xβ }
-            }
+        let first = r.φ0.pointer + range.lowerBound * h
+        for p in 0..<range.count { (first + p * h).update(from: biases.pointer, count: h) }
+        for β in 0..<d {
+            BLAS.ger(
+                rows: h, columns: range.count, alpha: 1, weightsByInput.pointer + β * h,
+                r.evaluated.points.pointer + range.lowerBound * d + β, incy: d, first, lda: h)
         }
         let start = range.lowerBound * h
         mlp.activation.evaluate(
@@ -179,21 +176,25 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
         let count = r.evaluated.count
         let ωs = ω * mlp.scale
         let directions = r.evaluated.gradients.pointer
-        // ρ_pk = r_p·w_k (a direct loop: the inner dimension is d), kept as φ″∘ρ when W, b train.
+        // a-part: ω s Σ_k Σ_β w_kβ [φ′ g_·β]_k — d `dgemv` passes over φ′, no ρ formed.
+        for β in 0..<d {
+            BLAS.gemv(
+                .none, rows: h, columns: count, alpha: 1, r.φ1.pointer, lda: h, directions + β, incx: d, beta: 0,
+                unitVector.pointer)
+            let w = weightsByInput.pointer + β * h
+            for k in 0..<h { out[k] += ωs * w[k] * unitVector[k] }
+        }
+        guard mlp.trainsInner, let φ2 = r.φ2 else { return }
+        // ρ_pk = r_p·w_k, then φ″∘ρ, for the inner-weight parts.
         for p in 0..<count {
             let ρ = r.products.pointer + p * h
-            let r0 = directions[p * d]
-            let w0 = weightsByInput.pointer
-            for k in 0..<h { ρ[k] = w0[k] * r0 }
-            for β in 1..<d {
+            ρ.update(repeating: 0, count: h)
+            for β in 0..<d {
                 let rβ = directions[p * d + β]
                 let w = weightsByInput.pointer + β * h
                 for k in 0..<h { ρ[k] += w[k] * rβ }
             }
-            let φ1 = r.φ1.pointer + p * h
-            for k in 0..<h { out[k] += ωs * φ1[k] * ρ[k] }
         }
-        guard mlp.trainsInner, let φ2 = r.φ2 else { return }
         let ρ = r.products
         for i in 0..<(count * h) { ρ[i] *= φ2[i] }
         BLAS.gemm(
