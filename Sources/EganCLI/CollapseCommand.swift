@@ -15,13 +15,22 @@ struct CollapseCommand: EganCommand {
             bootstrap interval over seeds. Cells run on all cores; --resume keeps finished cells in a file.
               egan collapse ring8-collapse --ratios 0:1:11 --seeds 4 --t-end 400
               egan collapse ring8-collapse --ratios 0:1:11 --seeds 4 --vs discriminator.weightStd=0.5,1,2 --heatmap phase.svg
+              egan collapse notebooks-text/configs/ring8-collapse-erf.json --column generator.kernel.biasVariance \\
+                --ratios 0:0.2:11 --t-end 300
             ReLU features make the flow non-smooth (φ′ jumps), which adaptive high-order steppers resolve with very \
             small steps; use plain gradient steps (--integrator gd --lr 0.05) or rkf45 with looser tolerances.
             """)
 
     @OptionGroup var model: ModelArgument
-    @Option(help: "φ grid as FROM:TO:STEPS (linear, endpoints included).")
+    @Option(help: "Grid of the swept column as FROM:TO:STEPS (linear, endpoints included): φ by default.")
     var ratios: String
+    @Option(
+        help: ArgumentHelp(
+            "The swept column: a numeric config path that sets the kernel coupling.",
+            discussion:
+                "Default generator.kernel.ratio (the universal φ). For an exact kernel sweep one of its keys, e.g. generator.kernel.biasVariance of an ntk kernel; the output then also gives each column's universal-fit φ and φ_c in those units."
+        ))
+    var column: String = CollapseStudy.ratioPath
     @Option(help: "Number of seeds of the initial cloud (generator.init.seed = 1…S).")
     var seeds: Int = 4
     @Option(
@@ -73,7 +82,7 @@ struct CollapseCommand: EganCommand {
         if let gamma = strength.gamma { source = try source.with(gamma: gamma) }
         let (path, values) = try parseVs()
         let study = try CollapseStudy(
-            source: source, ratios: try parseRatios(), seeds: seeds, rowPath: path, rowValues: values,
+            source: source, column: column, ratios: try parseRatios(), seeds: seeds, rowPath: path, rowValues: values,
             settings: SimulationSettings(
                 integrator: try integration.resolve(), tEnd: tEnd, samples: samples,
                 relativeTolerance: integration.rtol, absoluteTolerance: integration.atol))
@@ -81,7 +90,7 @@ struct CollapseCommand: EganCommand {
         var store: (@Sendable (CollapseStudy.Cell) throws -> Void)?
         if let checkpoint { store = { try checkpoint.store($0) } }
         let cells = try study.run(done: checkpoint?.done ?? [], store: store, progress: Progress.bar("collapse"))
-        let rows = study.rows(cells)
+        let rows = try study.rows(cells)
         if let heatmap {
             try AtomicFile.write(CollapseFigure.heatmap(study, rows: rows, name: source.name).render(), to: heatmap)
         }
@@ -101,16 +110,28 @@ struct CollapseCommand: EganCommand {
 }
 
 enum CollapseText {
-    static func interval(_ row: CollapseRow) -> String {
-        "[\(row.interval.0.map { Format.number($0, digits: 4) } ?? "—"), \(row.interval.1.map { Format.number($0, digits: 4) } ?? "> grid")]"
-    }
+    static func interval(_ row: CollapseRow) -> String { CollapseRow.describe(row.interval) }
 
     static func table(_ study: CollapseStudy, rows: [CollapseRow], cells: [CollapseStudy.Cell], name: String) -> String
     {
-        let header = ["", "φ_c", "95 % interval"] + study.ratios.map { Format.number($0, digits: 3) }
-        let lines = rows.map { row in
-            [row.label, row.transition.map { Format.number($0, digits: 4) } ?? "> grid", interval(row)]
-                + row.meanMetric.map { Format.number($0, digits: 3) }
+        let exact = study.column != CollapseStudy.ratioPath
+        let header =
+            [exact ? study.column : "", exact ? "transition" : "φ_c", "95 % interval"]
+            + study.ratios.map { Format.number($0, digits: 3) }
+        var lines: [[String]] = []
+        for row in rows {
+            lines.append(
+                [row.label, row.transition.map { Format.number($0, digits: 4) } ?? "> grid", interval(row)]
+                    + row.meanMetric.map { Format.number($0, digits: 3) })
+            if exact {
+                let fittedInterval = CollapseRow.describe(row.fittedInterval)
+                lines.append(
+                    [
+                        "  universal-fit φ", row.fittedTransition.map { Format.number($0, digits: 4) } ?? "> grid",
+                        fittedInterval,
+                    ]
+                        + row.fittedRatios.map { Format.number($0, digits: 3) })
+            }
         }
         var counts: [CollapseStudy.Outcome: Int] = [:]
         for cell in cells { counts[cell.outcome, default: 0] += 1 }
@@ -126,7 +147,8 @@ enum CollapseText {
     {
         .object([
             ("schema", .string("egan.collapse/1")), ("model", .string(name)), ("modes", .integer(study.modeCount)),
-            ("ratios", .numbers(study.ratios)), ("seeds", .integer(study.seeds.count)),
+            ("column", .string(study.column)), ("ratios", .numbers(study.ratios)),
+            ("seeds", .integer(study.seeds.count)),
             ("vs", study.rowPath.map(JSONValue.string) ?? .null),
             (
                 "rows",
@@ -136,6 +158,15 @@ enum CollapseText {
                             ("value", study.rowValues[index]), ("meanMetric", .numbers(row.meanMetric)),
                             ("standardError", .numbers(row.standardError)),
                             ("transition", row.transition.map(JSONValue.number) ?? .null),
+                            ("fittedRatios", .numbers(row.fittedRatios)),
+                            ("fittedTransition", row.fittedTransition.map(JSONValue.number) ?? .null),
+                            (
+                                "fittedInterval",
+                                .array([
+                                    row.fittedInterval.0.map(JSONValue.number) ?? .null,
+                                    row.fittedInterval.1.map(JSONValue.number) ?? .null,
+                                ])
+                            ),
                             (
                                 "interval",
                                 .array([

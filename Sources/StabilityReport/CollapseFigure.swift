@@ -5,9 +5,10 @@ import Foundation
 /// metric from 0 (full coverage, dark) to ln K (total collapse, yellow); φ_c of each row marked.
 public enum CollapseFigure {
     public static func heatmap(_ study: CollapseStudy, rows: [CollapseRow], name: String) -> SVGPlot {
+        let exact = study.column != CollapseStudy.ratioPath
         var plot = SVGPlot(
-            title: "\(name): mode collapse against kernel coupling φ", xLabel: "kernel ratio φ = g₂/g₁",
-            yLabel: study.rowPath ?? "")
+            title: "\(name): mode collapse against kernel coupling \(exact ? study.column : "φ")",
+            xLabel: exact ? study.column : "kernel ratio φ = g₂/g₁", yLabel: study.rowPath ?? "")
         let lnK = log(Double(study.modeCount))
         plot.caption =
             "colour: seed-mean ln K + Σ p ln p, from 0 (all \(study.modeCount) modes covered, dark) to ln K = \(Format.number(lnK, digits: 4)) (collapsed, yellow); ● marks φ_c"

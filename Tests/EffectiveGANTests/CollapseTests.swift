@@ -33,7 +33,7 @@ struct CollapseTests {
         let study = try Self.study(
             ratios: [0, 0.05, 0.1, 0.15, 0.2, 0.3], seeds: 4, rowPath: "discriminator.weightStd",
             rowValues: [.number(0.5), .number(1)])
-        let rows = study.rows(try study.run(done: []))
+        let rows = try study.rows(try study.run(done: []))
         for row in rows {
             for k in 1..<row.meanMetric.count {
                 let slack = 2 * (row.standardError[k] + row.standardError[k - 1]) + 1e-9
@@ -85,3 +85,45 @@ struct CollapseTests {
 }
 
 import Synchronization
+
+@Suite("Mode collapse with an exact generator kernel")
+struct ExactKernelCollapseTests {
+    static let config = """
+        {"dimension": 2, "target": {"kind": "ring", "modes": 8, "radius": 2.0},
+         "generator": {"particles": 16, "learningRate": 1.0,
+                       "kernel": {"kind": "ntk", "depth": 1, "activation": "erf", "biasVariance": 0.0, "latentDimension": 256, "seed": 4},
+                       "init": {"kind": "gaussian", "center": [0.8, 0.0], "std": 0.05, "seed": 1}},
+         "discriminator": {"kind": "mlp", "width": 32, "activation": "cos", "train": "outer", "seed": 3},
+         "loss": "wgan", "regularizer": {"kind": "r1", "strength": 1.0}}
+        """
+
+    @Test("columns carry their kernel's universal-fit φ, and φ_c maps into those units by interpolation")
+    func fittedRatios() throws {
+        let source = try TestModels.source(Self.config)
+        let study = try CollapseStudy(
+            source: source, column: "generator.kernel.biasVariance", ratios: [0, 0.1, 0.2], seeds: 1, rowPath: nil,
+            rowValues: [], settings: SimulationSettings(tEnd: 1, samples: 3))
+        let fitted = try study.fittedRatios(row: 0)
+        for (value, φ) in zip(study.ratios, fitted) {
+            let model = try study.model(row: 0, ratio: value, seed: 1)
+            #expect(φ == (try model.kernel.kernelModes()).fit.ratio)
+        }
+        // Bias variance couples the latent samples: the fitted φ grows with it (erf: ≈ 0 without bias).
+        #expect(abs(fitted[0]) < 0.01 && fitted[1] > fitted[0] + 0.1 && fitted[2] > fitted[1])
+        let row = CollapseRow(
+            label: "", ratios: study.ratios, meanMetric: [0, 1, 2], transition: 0.05, interval: (0.02, nil),
+            standardError: [0, 0, 0], fittedRatios: fitted)
+        #expect(abs(row.fittedTransition! - (fitted[0] + fitted[1]) / 2) <= 1e-15)
+        #expect(abs(row.fittedInterval.0! - (0.8 * fitted[0] + 0.2 * fitted[1])) <= 1e-15)
+        #expect(row.fittedInterval.1 == nil)
+    }
+
+    @Test("sweeping φ needs a universal kernel; the error names --column")
+    func ratioNeedsUniversal() throws {
+        #expect {
+            try CollapseStudy(
+                source: TestModels.source(Self.config), ratios: [0, 0.1], seeds: 1, rowPath: nil, rowValues: [],
+                settings: SimulationSettings(tEnd: 1, samples: 3))
+        } throws: { "\($0)".contains("--column generator.kernel.biasVariance") }
+    }
+}

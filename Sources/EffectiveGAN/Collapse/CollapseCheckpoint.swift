@@ -76,7 +76,7 @@ extension CollapseStudy {
     /// Identifies the study for `--resume`: the config, the grid, the seeds and the simulation settings.
     public var signature: String {
         let parts = [
-            source.document.compactText, ratios.map { "\($0)" }.joined(separator: ","), "\(seeds.count)",
+            source.document.compactText, column, ratios.map { "\($0)" }.joined(separator: ","), "\(seeds.count)",
             rowPath ?? "", rowValues.map(\.compactText).joined(separator: ","), "\(settings.tEnd)",
             "\(settings.samples)",
             "\(settings.integrator)", "\(settings.relativeTolerance)", "\(settings.absoluteTolerance)",

@@ -1,12 +1,17 @@
 import Foundation
 import GSLBridge
 
-/// The mode-collapse phase diagram: final collapse metric against the kernel coupling φ (columns) and a second
+/// The mode-collapse phase diagram: final collapse metric against the kernel coupling (columns) and a second
 /// config value (rows), over several seeds of the initial cloud.
 ///
-/// Each cell (row, φ, seed) sets `generator.kernel.ratio` = φ, `generator.init.seed` = seed and the row's value in
-/// the config, then simulates from `generator.init`. Cells are independent and deterministic, so results do not
-/// depend on the number of threads, and a resumed study recomputes nothing it has stored.
+/// Each cell (row, column value, seed) sets the column path (default `generator.kernel.ratio` = φ),
+/// `generator.init.seed` = seed and the row's value in the config, then simulates from `generator.init`. Cells are
+/// independent and deterministic, so results do not depend on the number of threads, and a resumed study
+/// recomputes nothing it has stored.
+///
+/// The column can be any numeric path that changes the kernel, e.g. `generator.kernel.biasVariance` of an `ntk`
+/// kernel: the coupling is then that of an exact generator NTK, and every column also gets the φ of its kernel's
+/// universal fit (g₂/g₁), so the transition can be read in the same units as a universal-kernel study.
 public struct CollapseStudy: Sendable {
     /// How a run ended.
     public enum Outcome: String, Sendable, CaseIterable {
@@ -28,7 +33,13 @@ public struct CollapseStudy: Sendable {
         public let outcome: Outcome
     }
 
+    /// The path `generator.kernel.ratio`: the universal kernel's φ, the default column.
+    public static let ratioPath = "generator.kernel.ratio"
+
     public let source: ModelSource
+    /// The swept column path (dotted).
+    public let column: String
+    /// The column values (φ for the default column).
     public let ratios: [Double]
     public let seeds: [Int]
     /// The second config path (rows), or nil for a single row.
@@ -36,39 +47,53 @@ public struct CollapseStudy: Sendable {
     public let rowValues: [JSONValue]
     public let settings: SimulationSettings
 
-    /// Validates the request: φ within the universal kernel's range, seeds ≥ 1, a config (not a resolved model)
-    /// with a universal kernel, and a row path/value the config accepts.
+    /// Validates the request: seeds ≥ 1, a config (not a resolved model), and column and row values the config
+    /// accepts; for the default column a universal kernel and φ within its range.
     public init(
-        source: ModelSource, ratios: [Double], seeds: Int, rowPath: String?, rowValues: [JSONValue],
-        settings: SimulationSettings
+        source: ModelSource, column: String = ratioPath, ratios: [Double], seeds: Int, rowPath: String?,
+        rowValues: [JSONValue], settings: SimulationSettings
     ) throws {
         guard let config = source.config else {
             throw CollapseError.invalid(
                 "collapse studies change the config; give a construction config or preset, not a resolved model")
         }
-        guard case .universal = config.generator.kernel else {
-            throw CollapseError.invalid("'generator.kernel' must be universal: the study sweeps its ratio φ")
-        }
-        let n = config.generator.particles
-        let lower = n > 1 ? -1 / Double(n - 1) : -1
-        if let bad = ratios.first(where: { !($0 >= lower - 1e-15 && $0 <= 1 && $0.isFinite) }) {
-            throw CollapseError.invalid(
-                "--ratios: φ = \(bad) is outside [\(Format.number(lower)), 1], where the universal kernel with N = \(n) is valid"
-            )
+        if column == Self.ratioPath {
+            guard case .universal = config.generator.kernel else {
+                throw CollapseError.invalid(
+                    "'generator.kernel' must be universal to sweep its ratio φ; for another kernel sweep one of its own keys with --column, e.g. --column generator.kernel.biasVariance"
+                )
+            }
+            let n = config.generator.particles
+            let lower = n > 1 ? -1 / Double(n - 1) : -1
+            if let bad = ratios.first(where: { !($0 >= lower - 1e-15 && $0 <= 1 && $0.isFinite) }) {
+                throw CollapseError.invalid(
+                    "--ratios: φ = \(bad) is outside [\(Format.number(lower)), 1], where the universal kernel with N = \(n) is valid"
+                )
+            }
         }
         guard seeds >= 1 else { throw CollapseError.invalid("--seeds must be at least 1 (got \(seeds))") }
         self.source = source
+        self.column = column
         self.ratios = ratios
         self.seeds = Array(1...seeds)
         self.rowPath = rowPath
         self.rowValues = rowPath == nil ? [.null] : rowValues
         self.settings = settings
         for row in self.rowValues.indices { _ = try model(row: row, ratio: ratios[0], seed: 1) }
+        for ratio in ratios.dropFirst() { _ = try model(row: 0, ratio: ratio, seed: 1) }
+    }
+
+    /// The φ of the universal fit (g₂/g₁) of each column's kernel in `row` (the column values themselves for the
+    /// default column). The kernel does not depend on the seed of the initial cloud.
+    public func fittedRatios(row: Int) throws -> [Double] {
+        if column == Self.ratioPath { return ratios }
+        return try ratios.map { try model(row: row, ratio: $0, seed: 1).kernel.kernelModes().fit.ratio }
     }
 
     /// The model of one cell.
     func model(row: Int, ratio: Double, seed: Int) throws -> EffectiveModel {
-        var document = try source.document.setting(path: ["generator", "kernel", "ratio"], to: .number(ratio))
+        var document = try source.document.setting(
+            path: column.split(separator: ".").map(String.init), to: .number(ratio))
         document = try document.setting(path: ["generator", "init", "seed"], to: .integer(seed))
         if let rowPath {
             document = try document.setting(path: rowPath.split(separator: ".").map(String.init), to: rowValues[row])

@@ -13,14 +13,34 @@ public struct CollapseRow: Sendable {
     public let interval: (Double?, Double?)
     /// Standard error of the seed mean at each φ.
     public let standardError: [Double]
+    /// The universal-fit φ of each column's kernel (equal to `ratios` for the default column).
+    public let fittedRatios: [Double]
+
+    /// φ_c and its interval in universal-fit units: the column-space values mapped through `fittedRatios` by
+    /// linear interpolation between grid points.
+    public var fittedTransition: Double? { transition.map(fitted) }
+    public var fittedInterval: (Double?, Double?) { (interval.0.map(fitted), interval.1.map(fitted)) }
+
+    /// "[low, high]" with "—" for an unknown low end and "> grid" for a high end beyond the grid.
+    public static func describe(_ interval: (Double?, Double?)) -> String {
+        "[\(interval.0.map { Format.number($0, digits: 4) } ?? "—"), \(interval.1.map { Format.number($0, digits: 4) } ?? "> grid")]"
+    }
+
+    func fitted(_ value: Double) -> Double {
+        guard let k = ratios.indices.dropFirst().first(where: { ratios[$0] >= value }) else {
+            return fittedRatios.last ?? value
+        }
+        let t = (value - ratios[k - 1]) / (ratios[k] - ratios[k - 1])
+        return fittedRatios[k - 1] + t * (fittedRatios[k] - fittedRatios[k - 1])
+    }
 }
 
 extension CollapseStudy {
     /// Rows of the phase diagram with φ_c and its bootstrap interval (`resamples` draws of the seeds with
     /// replacement, from a fixed mt19937 stream, so the interval is reproducible).
-    public func rows(_ cells: [Cell], resamples: Int = 400) -> [CollapseRow] {
+    public func rows(_ cells: [Cell], resamples: Int = 400) throws -> [CollapseRow] {
         let threshold = log(Double(modeCount)) / 2
-        return rowValues.indices.map { row in
+        return try rowValues.indices.map { row in
             let table = ratios.map { ratio in
                 seeds.map { seed in cells.first { $0.row == row && $0.ratio == ratio && $0.seed == seed }!.metric }
             }
@@ -42,10 +62,13 @@ extension CollapseStudy {
                 let value = estimates[min(resamples - 1, Int(p * Double(resamples)))]
                 return value.isFinite ? value : nil
             }
-            let label = rowPath.map { "\($0) = \(Self.describe(rowValues[row]))" } ?? "φ"
+            let label =
+                rowPath.map { "\($0) = \(Self.describe(rowValues[row]))" }
+                ?? (column == Self.ratioPath ? "φ" : "exact kernel")
             return CollapseRow(
                 label: label, ratios: ratios, meanMetric: means, transition: Self.crossing(ratios, means, threshold),
-                interval: (percentile(0.025), percentile(0.975)), standardError: errors)
+                interval: (percentile(0.025), percentile(0.975)), standardError: errors,
+                fittedRatios: try fittedRatios(row: row))
         }
     }
 
