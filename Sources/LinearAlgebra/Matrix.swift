@@ -54,6 +54,15 @@ public struct Matrix: Equatable, Sendable {
     /// Whether the matrix is square.
     public var isSquare: Bool { rows == columns }
 
+    /// The block of rows `rowRange` and columns `columnRange`.
+    public func submatrix(rows rowRange: Range<Int>, columns columnRange: Range<Int>) -> Matrix {
+        var block = Matrix(rows: rowRange.count, columns: columnRange.count)
+        for c in columnRange {
+            for r in rowRange { block[r - rowRange.lowerBound, c - columnRange.lowerBound] = self[r, c] }
+        }
+        return block
+    }
+
     /// The transpose.
     public var transposed: Matrix {
         var result = Matrix(rows: columns, columns: rows)

@@ -28,6 +28,12 @@ extension ModelConfig {
         regularizer =
             root.has("regularizer")
             ? try RegularizerSpec(root.object("regularizer")) : RegularizerSpec(kind: .none, strength: 0)
+        if discriminator.optimal {
+            try OptimalDiscriminator.validate(
+                linearInθ: discriminator.kind == .linear || discriminator.training == .outer,
+                weightDecay: discriminator.weightDecay, regularizer: regularizer.kind,
+                path: "discriminator.learningRate")
+        }
         let targetCount = target.count
         guard generator.particles % targetCount == 0 else {
             throw ConfigError.invalidValue(
@@ -199,7 +205,8 @@ extension DiscriminatorSpec {
     init(_ reader: JSONReader) throws {
         try reader.rejectUnknownKeys(allowed: Self.keys)
         kind = try reader.choice("kind", as: Kind.self)
-        learningRate = try reader.positive("learningRate", default: 1)
+        optimal = (try? reader.string("learningRate")) == "optimal"
+        learningRate = optimal ? 1 : try reader.positive("learningRate", default: 1)
         outputBias = try reader.bool("outputBias", default: true)
         weightDecay = try reader.nonNegative("weightDecay", default: 0)
         if kind == .linear {

@@ -15,8 +15,9 @@ extension ModelConfig {
             targets: targets, particles: equilibrium,
             initialParticles: generator.initial.points(equilibrium: equilibrium),
             kernel: generator.kernel.matrix(particles: n, learningRate: generator.learningRate),
-            discriminator: discriminator.resolve(dimension: dimension), etaD: discriminator.learningRate, loss: loss,
-            regularizer: regularizer.kind, gamma: regularizer.strength)
+            discriminator: discriminator.resolve(dimension: dimension), etaD: discriminator.learningRate,
+            optimalDiscriminator: discriminator.optimal, loss: loss, regularizer: regularizer.kind,
+            gamma: regularizer.strength)
     }
 }
 

@@ -11,9 +11,16 @@ import LinearAlgebra
 /// with ∇²_θ R1 = (1/M) Σ_m (G_mᵀ G_m + ∂²_θ ψ_{g_m}), ∂_{x_i}∇_θ R2 = (1/N)(G_iᵀ H_i + ∂_x ∇_θ ψ_{g_i}).
 /// The Gram sums Σ w_p q_p q_pᵀ and Σ G_pᵀ G_p are single `dgemm` calls.
 extension EffectiveModel {
+    /// J = ∂F/∂z at a state. With an optimal discriminator the state is X and J is the Schur complement of the
+    /// full Jacobian at (X, θ*(X)) (`OptimalDiscriminator`).
     public func jacobian(at z: [Double]) -> Matrix {
+        optimalDiscriminator ? slavedJacobian(atParticles: z) : fullJacobian(at: z)
+    }
+
+    /// The Jacobian of the full flow in (X, θ) at a full state.
+    func fullJacobian(at z: [Double]) -> Matrix {
         let x = particles(in: z)
-        let θ = parameters(in: z)
+        let θ = Array(z[particleBlockLength...])
         let n = particleCount
         let d = dimension
         let nd = particleBlockLength
@@ -29,7 +36,7 @@ extension EffectiveModel {
         let mixedX = fake.mixedDerivatives()
         let hessX = fake.spatialHessians()
 
-        var jacobian = Matrix(rows: stateDimension, columns: stateDimension)
+        var jacobian = Matrix(rows: fullStateDimension, columns: fullStateDimension)
 
         // Generator rows.
         var localXX = Matrix(rows: nd, columns: nd)

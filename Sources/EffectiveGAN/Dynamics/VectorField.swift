@@ -9,6 +9,9 @@ public final class FieldWorkspace {
     let realWeights: ScratchBuffer
     /// −f′(−D(x_i))/N.
     let fakeWeights: ScratchBuffer
+    /// With an optimal discriminator: the full state (X, θ*) and its field, and θ* of the last call (Newton's
+    /// warm start).
+    var slaved: (state: [Double], field: [Double], θ: [Double])?
 
     init(_ model: EffectiveModel) {
         self.model = model
@@ -17,6 +20,13 @@ public final class FieldWorkspace {
         push = ScratchBuffer(model.particleBlockLength)
         realWeights = ScratchBuffer(model.targetCount)
         fakeWeights = ScratchBuffer(model.particleCount)
+        if model.optimalDiscriminator {
+            let full = model.fullStateDimension
+            slaved = (
+                [Double](repeating: 0, count: full), [Double](repeating: 0, count: full),
+                model.discriminator.equilibriumParameters
+            )
+        }
     }
 }
 
@@ -39,8 +49,20 @@ extension EffectiveModel {
         return out
     }
 
-    /// Writes F(z) into `out` (length `stateDimension`), allocating nothing.
+    /// Writes F(z) into `out` (length `stateDimension`), allocating nothing (an optimal discriminator's Newton
+    /// solve for θ*(X) does allocate).
     public func field(
+        at z: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, workspace: FieldWorkspace
+    ) {
+        if optimalDiscriminator {
+            slavedField(at: z, into: out, workspace: workspace)
+        } else {
+            fullField(at: z, into: out, workspace: workspace)
+        }
+    }
+
+    /// The full flow (ẋ, θ̇) at a full state (X, θ).
+    func fullField(
         at z: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, workspace: FieldWorkspace
     ) {
         let nd = particleBlockLength
@@ -75,5 +97,16 @@ extension EffectiveModel {
         case .r2: evaluator.addPenaltyGradient(.particles, weight: -gamma / Double(particleCount), into: ascent)
         }
         for p in 0..<parameterCount { ascent[p] = etaD * (ascent[p] - decay * θ[p]) }
+    }
+
+    /// The full field at a full state, as an array (Newton's gradient for θ*).
+    func fullField(at z: [Double], workspace: FieldWorkspace) -> [Double] {
+        var out = [Double](repeating: 0, count: fullStateDimension)
+        z.withUnsafeBufferPointer { zp in
+            out.withUnsafeMutableBufferPointer {
+                fullField(at: zp.baseAddress!, into: $0.baseAddress!, workspace: workspace)
+            }
+        }
+        return out
     }
 }

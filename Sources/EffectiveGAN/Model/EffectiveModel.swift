@@ -23,6 +23,8 @@ public struct EffectiveModel: Sendable {
     public let etaD: Double
     /// Fixed weight decay μ.
     public let weightDecay: Double
+    /// θ slaved to θ*(X) = argmax_θ V_D (Li et al. 2017): the state is vec X alone (`OptimalDiscriminator`).
+    public let optimalDiscriminator: Bool
     /// The discriminator at the targets for a given θ (cached parts shared across calls).
     let targetBatch: @Sendable ([Double]) -> any DiscriminatorBatch
 
@@ -39,6 +41,7 @@ public struct EffectiveModel: Sendable {
         self.gamma = gamma ?? resolved.gamma
         etaD = resolved.etaD
         weightDecay = resolved.discriminator.weightDecay
+        optimalDiscriminator = resolved.optimalDiscriminator
         targetBatch = discriminator.batchFactory(for: targets)
     }
 
@@ -51,17 +54,21 @@ public struct EffectiveModel: Sendable {
     public var parameterCount: Int { discriminator.parameterCount }
     /// Length of the particle block N·d.
     public var particleBlockLength: Int { particleCount * dimension }
-    /// Dimension of the state vector N·d + P.
-    public var stateDimension: Int { particleBlockLength + parameterCount }
+    /// Length of the discriminator block of the state: P, or 0 when θ is slaved to its optimum.
+    public var parameterBlockLength: Int { optimalDiscriminator ? 0 : parameterCount }
+    /// Dimension of the state vector N·d + P (N·d with an optimal discriminator).
+    public var stateDimension: Int { particleBlockLength + parameterBlockLength }
+    /// Dimension of the full state (X, θ) that the flow's core formulas work on.
+    var fullStateDimension: Int { particleBlockLength + parameterCount }
 
     /// z* of spec §5: particles matched to targets, readout and output bias zero.
     public var equilibriumState: [Double] {
-        resolved.particles.flatMap { $0 } + discriminator.equilibriumParameters
+        resolved.particles.flatMap { $0 } + (optimalDiscriminator ? [] : discriminator.equilibriumParameters)
     }
 
     /// Where simulations start: `generator.init` with the discriminator at its equilibrium parameters.
     public var initialState: [Double] {
-        resolved.initialParticles.flatMap { $0 } + discriminator.equilibriumParameters
+        resolved.initialParticles.flatMap { $0 } + (optimalDiscriminator ? [] : discriminator.equilibriumParameters)
     }
 
     /// The particles of a state, one per row (N × d).
@@ -71,6 +78,14 @@ public struct EffectiveModel: Sendable {
         return x
     }
 
-    /// The discriminator parameters θ of a state.
-    public func parameters(in z: [Double]) -> [Double] { Array(z[particleBlockLength...]) }
+    /// The discriminator parameters θ of a state (θ*(X) for an optimal discriminator).
+    public func parameters(in z: [Double]) -> [Double] {
+        optimalDiscriminator
+            ? optimalParameters(forParticles: Array(z[..<particleBlockLength])) : Array(z[particleBlockLength...])
+    }
+
+    /// The full state (X, θ) of a state: itself, or (X, θ*(X)) for an optimal discriminator.
+    public func fullState(_ z: [Double]) -> [Double] {
+        optimalDiscriminator ? Array(z[..<particleBlockLength]) + parameters(in: z) : z
+    }
 }

@@ -34,8 +34,10 @@ public struct ResolvedModel: Equatable, Sendable {
     /// The generator kernel K, η_G included (N × N).
     public var kernel: [[Double]]
     public var discriminator: Discriminator
-    /// Discriminator learning rate η_D.
+    /// Discriminator learning rate η_D (unused when `optimalDiscriminator`).
     public var etaD: Double
+    /// θ slaved to argmax_θ V_D(θ; X) (`"etaD": "optimal"` in JSON): the state is the particles alone.
+    public var optimalDiscriminator = false
     public var loss: Loss
     public var regularizer: RegularizerKind
     /// Regulariser strength γ.
@@ -73,7 +75,8 @@ extension ResolvedModel {
         }
         return .object([
             ("targets", .rows(targets)), ("particles", .rows(particles)), ("initialParticles", .rows(initialParticles)),
-            ("kernel", .rows(kernel)), ("discriminator", disc), ("etaD", .number(etaD)),
+            ("kernel", .rows(kernel)), ("discriminator", disc),
+            ("etaD", optimalDiscriminator ? .string("optimal") : .number(etaD)),
             ("loss", .string(loss.rawValue)),
             ("regularizer", .string(regularizer.rawValue)), ("gamma", .number(gamma)),
         ])
@@ -98,9 +101,16 @@ extension ResolvedModel {
         kernel = try root.rows("kernel")
         try KernelSpec.validateExplicit(kernel, particles: n, path: "kernel")
         discriminator = try Self.readDiscriminator(root.object("discriminator"), dimension: d)
-        etaD = try root.positive("etaD")
+        optimalDiscriminator = (try? root.string("etaD")) == "optimal"
+        etaD = optimalDiscriminator ? 1 : try root.positive("etaD")
         loss = try root.choice("loss", as: Loss.self)
         regularizer = try root.choice("regularizer", as: RegularizerKind.self)
+        if optimalDiscriminator {
+            var linearInθ = true
+            if case let .mlp(_, training, _, _, _, _) = discriminator { linearInθ = training == .outer }
+            try OptimalDiscriminator.validate(
+                linearInθ: linearInθ, weightDecay: discriminator.weightDecay, regularizer: regularizer, path: "etaD")
+        }
         gamma = try root.nonNegative("gamma", default: 0)
     }
 

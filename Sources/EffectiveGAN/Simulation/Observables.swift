@@ -33,10 +33,11 @@ extension EffectiveModel {
     /// evaluated by the same buffered code as the flow, without allocating.
     public func observables(at z: [Double], workspace: FieldWorkspace? = nil) -> Observables {
         let x = particles(in: z)
-        let thetaNorm = euclideanDistance(parameters(in: z), discriminator.equilibriumParameters)
+        let θ = parameters(in: z)
+        let thetaNorm = euclideanDistance(θ, discriminator.equilibriumParameters)
         let evaluator = (workspace ?? makeFieldWorkspace()).discriminator
-        z.withUnsafeBufferPointer {
-            evaluator.load(particles: $0.baseAddress!, parameters: $0.baseAddress! + particleBlockLength)
+        z.withUnsafeBufferPointer { zp in
+            θ.withUnsafeBufferPointer { evaluator.load(particles: zp.baseAddress!, parameters: $0.baseAddress!) }
         }
         let gradients = evaluator.gradients(.particles)
         let squares = (0..<particleBlockLength).reduce(0.0) { $0 + gradients[$1] * gradients[$1] }

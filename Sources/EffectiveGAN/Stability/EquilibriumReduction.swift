@@ -24,9 +24,10 @@ struct EquilibriumReduction {
     /// Its multiplicity n − dim V.
     let complementCount: Int
 
-    /// The reduction of `model` at its matched equilibrium, or nil for discriminators it does not apply to
-    /// (linear: nothing to reduce).
+    /// The reduction of `model` at its matched equilibrium, or nil where it does not apply (linear discriminator
+    /// or optimal discriminator: nothing to reduce).
     init?(_ model: EffectiveModel) throws {
+        guard !model.optimalDiscriminator else { return nil }  // its state is X alone: nothing to reduce
         guard case let .mlp(activation, _, weights, biases, outputBias, weightDecay) = model.resolved.discriminator
         else { return nil }
         var frozen = model.resolved
