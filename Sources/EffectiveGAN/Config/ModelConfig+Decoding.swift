@@ -199,7 +199,7 @@ extension InitSpec {
 extension DiscriminatorSpec {
     static let keys = [
         "kind", "learningRate", "outputBias", "weightDecay", "width", "activation", "train", "weightStd",
-        "hiddenBias", "hiddenBiasStd", "seed",
+        "hiddenBias", "hiddenBiasStd", "seed", "memory", "memoryWeight",
     ]
 
     init(_ reader: JSONReader) throws {
@@ -209,6 +209,12 @@ extension DiscriminatorSpec {
         learningRate = optimal ? 1 : try reader.positive("learningRate", default: 1)
         outputBias = try reader.bool("outputBias", default: true)
         weightDecay = try reader.nonNegative("weightDecay", default: 0)
+        memory = try FictitiousPlay.read(reader)
+        if memory != nil && optimal {
+            throw ConfigError.invalidValue(
+                path: reader.child("memory"),
+                reason: "needs a trained discriminator; with learningRate \"optimal\" there is no training to remember")
+        }
         if kind == .linear {
             let mlpOnly = ["width", "activation", "train", "weightStd", "hiddenBias", "hiddenBiasStd", "seed"]
             if let key = mlpOnly.first(where: reader.has) {

@@ -82,6 +82,8 @@ public struct DiscriminatorSpec: Equatable, Sendable {
     public var learningRate: Double
     /// `learningRate: "optimal"`: θ slaved to argmax_θ V_D(θ; X) at every instant (Li et al. 2017).
     public var optimal: Bool
+    /// `memory` and `memoryWeight`: fictitious play.
+    public var memory: FictitiousPlay?
     /// Whether the output bias c exists (and is trained).
     public var outputBias: Bool
     /// Fixed weight decay μ ≥ 0 (adds −μ·½‖θ‖² to V_D, not swept).

@@ -6,6 +6,8 @@ enum PointSet {
     case targets
     /// The N particles x_i (moving).
     case particles
+    /// The N memory points m_i of fictitious play (`FictitiousPlay`).
+    case memory
 }
 
 /// First-order evaluation of a discriminator, into buffers it owns and reuses: exactly what the vector field
@@ -17,6 +19,8 @@ enum PointSet {
 protocol DiscriminatorFieldEvaluator: AnyObject {
     /// Evaluates D and ∇_x D at the particles `x` (N × d row-major) and at the targets, for parameters `θ`.
     func load(particles x: UnsafePointer<Double>, parameters θ: UnsafePointer<Double>)
+    /// Evaluates D and ∇_x D at the memory points `m` (N × d row-major) for the θ of the last `load`.
+    func loadMemory(_ m: UnsafePointer<Double>)
     /// D(x_p) for the points of `set` (after `load`).
     func values(_ set: PointSet) -> UnsafePointer<Double>
     /// ∇_x D(x_p), row-major count × d (after `load`).
@@ -28,13 +32,14 @@ protocol DiscriminatorFieldEvaluator: AnyObject {
 }
 
 extension Discriminator {
-    /// The evaluator for this discriminator, sized for `particleCount` particles and the given targets.
-    func makeFieldEvaluator(particleCount: Int, targets: Matrix) -> any DiscriminatorFieldEvaluator {
+    /// The evaluator for this discriminator, sized for `particleCount` particles (and as many memory points when
+    /// `memory`) and the given targets.
+    func makeFieldEvaluator(particleCount: Int, targets: Matrix, memory: Bool) -> any DiscriminatorFieldEvaluator {
         if let mlp = self as? MLPDiscriminator {
-            return MLPFieldEvaluator(mlp, particleCount: particleCount, targets: targets)
+            return MLPFieldEvaluator(mlp, particleCount: particleCount, targets: targets, memory: memory)
         }
         if let linear = self as? LinearDiscriminator {
-            return LinearFieldEvaluator(linear, particleCount: particleCount, targets: targets)
+            return LinearFieldEvaluator(linear, particleCount: particleCount, targets: targets, memory: memory)
         }
         preconditionFailure("no field evaluator for \(type(of: self))")
     }

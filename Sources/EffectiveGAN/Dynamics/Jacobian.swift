@@ -17,10 +17,13 @@ extension EffectiveModel {
         optimalDiscriminator ? slavedJacobian(atParticles: z) : fullJacobian(at: z)
     }
 
-    /// The Jacobian of the full flow in (X, θ) at a full state.
+    /// The Jacobian of the full flow in (X, θ, memory) at a full state.
+    ///
+    /// With fictitious play the fake-data terms are shared: (1 − ω) at the particles and ω at the memory points
+    /// (same formulas, the memory's own D and derivatives); R2 stays on the particles; J_mx = I/τ, J_mm = −I/τ.
     func fullJacobian(at z: [Double]) -> Matrix {
         let x = particles(in: z)
-        let θ = Array(z[particleBlockLength...])
+        let θ = Array(z[particleBlockLength..<(particleBlockLength + parameterCount)])
         let n = particleCount
         let d = dimension
         let nd = particleBlockLength
@@ -56,22 +59,18 @@ extension EffectiveModel {
         jacobian.setBlock(kernel.apply(toBlocks: localXθ, blockSize: d), row: 0, column: nd)
 
         // Discriminator rows, particle columns.
-        let penaltyMixed: Matrix? =
-            regularizer == .r2 && gamma != 0
-            ? fake.penaltyMixedDerivatives(directions: gradientsX) : nil
-        for i in 0..<n {
-            let curvature = loss.fSecond(-valuesX[i]) * invN
-            let slope = loss.fPrime(-valuesX[i]) * invN
-            for β in 0..<d {
-                let column = i * d + β
-                for c in 0..<p {
-                    var entry = curvature * qX[c, i] * gradientsX[i, β] - slope * mixedX[column, c]
-                    if let penaltyMixed {
+        let share = fakeShares
+        addFakeDataColumns(fake, qX, mixedX, share: share.particles, column: 0, into: &jacobian)
+        if regularizer == .r2 && gamma != 0 {
+            let penaltyMixed = fake.penaltyMixedDerivatives(directions: gradientsX)
+            for i in 0..<n {
+                for β in 0..<d {
+                    let column = i * d + β
+                    for c in 0..<p {
                         var chain = penaltyMixed[c, column]
                         for α in 0..<d { chain += mixedX[i * d + α, c] * hessX[i * d + α, β] }
-                        entry -= gamma * invN * chain
+                        jacobian[nd + c, column] -= etaD * gamma * invN * chain
                     }
-                    jacobian[nd + c, column] = etaD * entry
                 }
             }
         }
@@ -81,13 +80,59 @@ extension EffectiveModel {
         let qT = real.parameterGradients()
         var hθθ = Matrix(rows: p, columns: p)
         hθθ.addWeightedGram(qT, weights: valuesT.map { loss.fSecond($0) * invM })
-        hθθ.addWeightedGram(qX, weights: valuesX.map { loss.fSecond(-$0) * invN })
         real.addParameterHessians(weights: valuesT.map { loss.fPrime($0) * invM }, into: &hθθ)
-        fake.addParameterHessians(weights: valuesX.map { -loss.fPrime(-$0) * invN }, into: &hθθ)
+        addFakeDataHessian(fake, qX, share: share.particles, into: &hθθ)
+        if let memory {
+            let offset = memoryOffset
+            var points = Matrix(rows: n, columns: d)
+            for i in 0..<n { for α in 0..<d { points[i, α] = z[offset + i * d + α] } }
+            let remembered = discriminator.batch(at: points, parameters: θ)
+            let qM = remembered.parameterGradients()
+            addFakeDataColumns(
+                remembered, qM, remembered.mixedDerivatives(), share: share.memory, column: offset, into: &jacobian)
+            addFakeDataHessian(remembered, qM, share: share.memory, into: &hθθ)
+            for i in 0..<nd {
+                jacobian[offset + i, i] = 1 / memory.tau
+                jacobian[offset + i, offset + i] = -1 / memory.tau
+            }
+        }
         if gamma != 0 { addPenaltyHessian(real: real, fake: fake, mixedX: mixedX, into: &hθθ) }
         for c in 0..<p { hθθ[c, c] -= weightDecay }
         for c in 0..<p { for r in 0..<p { jacobian[nd + r, nd + c] = etaD * hθθ[r, c] } }
         return jacobian
+    }
+
+    /// J_θ,points += η_D (share/N) Σ_i (f″(−D_i) q_i g_iᵀ − f′(−D_i) G_iᵀ): the fake-data term of θ̇ differentiated
+    /// by the fake points (particles, or memory points at `column`).
+    private func addFakeDataColumns(
+        _ batch: any DiscriminatorBatch, _ q: Matrix, _ mixed: Matrix, share: Double, column offset: Int,
+        into jacobian: inout Matrix
+    ) {
+        let d = dimension
+        let nd = particleBlockLength
+        let weight = share / Double(particleCount)
+        let values = batch.values
+        let gradients = batch.gradients
+        for i in 0..<particleCount {
+            let curvature = loss.fSecond(-values[i]) * weight
+            let slope = loss.fPrime(-values[i]) * weight
+            for β in 0..<d {
+                let column = offset + i * d + β
+                for c in 0..<parameterCount {
+                    jacobian[nd + c, column] =
+                        etaD * (curvature * q[c, i] * gradients[i, β] - slope * mixed[i * d + β, c])
+                }
+            }
+        }
+    }
+
+    /// H_θθ += (share/N) Σ_i (f″(−D_i) q_i q_iᵀ − f′(−D_i) ∂²_θ D(x_i)) over fake points.
+    private func addFakeDataHessian(
+        _ batch: any DiscriminatorBatch, _ q: Matrix, share: Double, into hessian: inout Matrix
+    ) {
+        let weight = share / Double(particleCount)
+        hessian.addWeightedGram(q, weights: batch.values.map { loss.fSecond(-$0) * weight })
+        batch.addParameterHessians(weights: batch.values.map { -loss.fPrime(-$0) * weight }, into: &hessian)
     }
 
     /// hessian −= γ ∇²_θ R.

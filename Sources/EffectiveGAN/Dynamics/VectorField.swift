@@ -16,7 +16,7 @@ public final class FieldWorkspace {
     init(_ model: EffectiveModel) {
         self.model = model
         discriminator = model.discriminator.makeFieldEvaluator(
-            particleCount: model.particleCount, targets: model.targets)
+            particleCount: model.particleCount, targets: model.targets, memory: model.memory != nil)
         push = ScratchBuffer(model.particleBlockLength)
         realWeights = ScratchBuffer(model.targetCount)
         fakeWeights = ScratchBuffer(model.particleCount)
@@ -61,7 +61,7 @@ extension EffectiveModel {
         }
     }
 
-    /// The full flow (ẋ, θ̇) at a full state (X, θ).
+    /// The full flow (ẋ, θ̇, ṁ) at a full state (X, θ, memory).
     func fullField(
         at z: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, workspace: FieldWorkspace
     ) {
@@ -84,11 +84,23 @@ extension EffectiveModel {
         ascent.update(repeating: 0, count: parameterCount)
         let realValues = evaluator.values(.targets)
         for m in 0..<targetCount { workspace.realWeights[m] = loss.fPrime(realValues[m]) / Double(targetCount) }
+        let share = fakeShares
         for i in 0..<particleCount {
-            workspace.fakeWeights[i] = -loss.fPrime(-fakeValues[i]) / Double(particleCount)
+            workspace.fakeWeights[i] = -share.particles * loss.fPrime(-fakeValues[i]) / Double(particleCount)
         }
         evaluator.addParameterGradient(.targets, weights: workspace.realWeights.pointer, into: ascent)
         evaluator.addParameterGradient(.particles, weights: workspace.fakeWeights.pointer, into: ascent)
+        if let memory {
+            // Fictitious play: the fake data are the mixture (1 − ω)·particles + ω·memory; ṁ = (x − m)/τ.
+            let m = z + memoryOffset
+            evaluator.loadMemory(m)
+            let memoryValues = evaluator.values(.memory)
+            for i in 0..<particleCount {
+                workspace.fakeWeights[i] = -share.memory * loss.fPrime(-memoryValues[i]) / Double(particleCount)
+            }
+            evaluator.addParameterGradient(.memory, weights: workspace.fakeWeights.pointer, into: ascent)
+            for i in 0..<nd { out[memoryOffset + i] = (z[i] - m[i]) / memory.tau }
+        }
         var decay = weightDecay
         switch regularizer {
         case .none: break

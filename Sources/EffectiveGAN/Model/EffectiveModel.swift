@@ -25,6 +25,8 @@ public struct EffectiveModel: Sendable {
     public let weightDecay: Double
     /// θ slaved to θ*(X) = argmax_θ V_D (Li et al. 2017): the state is vec X alone (`OptimalDiscriminator`).
     public let optimalDiscriminator: Bool
+    /// Fictitious play: memory states m_i after θ in the state (`FictitiousPlay`).
+    public let memory: FictitiousPlay?
     /// The discriminator at the targets for a given θ (cached parts shared across calls).
     let targetBatch: @Sendable ([Double]) -> any DiscriminatorBatch
 
@@ -42,6 +44,7 @@ public struct EffectiveModel: Sendable {
         etaD = resolved.etaD
         weightDecay = resolved.discriminator.weightDecay
         optimalDiscriminator = resolved.optimalDiscriminator
+        memory = resolved.memory
         targetBatch = discriminator.batchFactory(for: targets)
     }
 
@@ -56,19 +59,30 @@ public struct EffectiveModel: Sendable {
     public var particleBlockLength: Int { particleCount * dimension }
     /// Length of the discriminator block of the state: P, or 0 when θ is slaved to its optimum.
     public var parameterBlockLength: Int { optimalDiscriminator ? 0 : parameterCount }
-    /// Dimension of the state vector N·d + P (N·d with an optimal discriminator).
-    public var stateDimension: Int { particleBlockLength + parameterBlockLength }
-    /// Dimension of the full state (X, θ) that the flow's core formulas work on.
-    var fullStateDimension: Int { particleBlockLength + parameterCount }
+    /// Length of the memory block: N·d with fictitious play, else 0.
+    public var memoryBlockLength: Int { memory == nil ? 0 : particleBlockLength }
+    /// Where the memory block starts in the state.
+    public var memoryOffset: Int { particleBlockLength + parameterBlockLength }
+    /// Dimension of the state vector N·d + P (+ N·d memory; N·d alone with an optimal discriminator).
+    public var stateDimension: Int { particleBlockLength + parameterBlockLength + memoryBlockLength }
+    /// Dimension of the full state (X, θ, memory) that the flow's core formulas work on.
+    var fullStateDimension: Int { particleBlockLength + parameterCount + memoryBlockLength }
+    /// The fake data's shares: particles 1 − ω and memory ω with fictitious play, else 1 and 0.
+    var fakeShares: (particles: Double, memory: Double) {
+        memory.map { (1 - $0.weight, $0.weight) } ?? (1, 0)
+    }
 
     /// z* of spec §5: particles matched to targets, readout and output bias zero.
     public var equilibriumState: [Double] {
-        resolved.particles.flatMap { $0 } + (optimalDiscriminator ? [] : discriminator.equilibriumParameters)
+        let x = resolved.particles.flatMap { $0 }
+        return x + (optimalDiscriminator ? [] : discriminator.equilibriumParameters) + (memory == nil ? [] : x)
     }
 
     /// Where simulations start: `generator.init` with the discriminator at its equilibrium parameters.
+    /// Memory starts at the initial particles.
     public var initialState: [Double] {
-        resolved.initialParticles.flatMap { $0 } + (optimalDiscriminator ? [] : discriminator.equilibriumParameters)
+        let x = resolved.initialParticles.flatMap { $0 }
+        return x + (optimalDiscriminator ? [] : discriminator.equilibriumParameters) + (memory == nil ? [] : x)
     }
 
     /// The particles of a state, one per row (N × d).
@@ -81,7 +95,8 @@ public struct EffectiveModel: Sendable {
     /// The discriminator parameters θ of a state (θ*(X) for an optimal discriminator).
     public func parameters(in z: [Double]) -> [Double] {
         optimalDiscriminator
-            ? optimalParameters(forParticles: Array(z[..<particleBlockLength])) : Array(z[particleBlockLength...])
+            ? optimalParameters(forParticles: Array(z[..<particleBlockLength]))
+            : Array(z[particleBlockLength..<(particleBlockLength + parameterCount)])
     }
 
     /// The full state (X, θ) of a state: itself, or (X, θ*(X)) for an optimal discriminator.

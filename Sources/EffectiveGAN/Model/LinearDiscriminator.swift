@@ -72,17 +72,35 @@ final class LinearFieldEvaluator: DiscriminatorFieldEvaluator {
     let discriminator: LinearDiscriminator
     let targets: EvaluatedPoints
     let particles: EvaluatedPoints
+    let memory: EvaluatedPoints?
+    /// θ of the last `load`.
+    let parameters: ScratchBuffer
 
-    init(_ discriminator: LinearDiscriminator, particleCount: Int, targets: Matrix) {
+    init(_ discriminator: LinearDiscriminator, particleCount: Int, targets: Matrix, memory: Bool) {
         self.discriminator = discriminator
         self.targets = EvaluatedPoints(targets)
         particles = EvaluatedPoints(count: particleCount, dimension: discriminator.dimension)
+        self.memory = memory ? EvaluatedPoints(count: particleCount, dimension: discriminator.dimension) : nil
+        parameters = ScratchBuffer(discriminator.parameterCount)
     }
 
-    private func set(_ set: PointSet) -> EvaluatedPoints { set == .targets ? targets : particles }
+    private func set(_ set: PointSet) -> EvaluatedPoints {
+        switch set {
+        case .targets: return targets
+        case .particles: return particles
+        case .memory: return memory!
+        }
+    }
+
+    func loadMemory(_ m: UnsafePointer<Double>) {
+        guard let memory else { return }
+        memory.setPoints(m)
+        evaluate(memory, UnsafePointer(parameters.pointer))
+    }
 
     func load(particles x: UnsafePointer<Double>, parameters θ: UnsafePointer<Double>) {
         particles.setPoints(x)
+        parameters.pointer.update(from: θ, count: discriminator.parameterCount)
         evaluate(targets, θ)
         evaluate(particles, θ)
     }

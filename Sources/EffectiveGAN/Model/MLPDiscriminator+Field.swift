@@ -39,6 +39,7 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
     let mlp: MLPDiscriminator
     let targets: Responses
     let particles: Responses
+    let memory: Responses?
     /// Current W (row-major H × d), the same by input (column β of W contiguous, d × H), and b.
     let weights: ScratchBuffer
     let weightsByInput: ScratchBuffer
@@ -52,13 +53,17 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
     let readout: ScratchBuffer
     private var outputBias = 0.0
 
-    init(_ mlp: MLPDiscriminator, particleCount: Int, targets points: Matrix) {
+    init(_ mlp: MLPDiscriminator, particleCount: Int, targets points: Matrix, memory hasMemory: Bool) {
         self.mlp = mlp
         let h = mlp.width
         let d = mlp.dimension
         targets = Responses(EvaluatedPoints(points), width: h, needsSecond: mlp.trainsInner)
         particles = Responses(
             EvaluatedPoints(count: particleCount, dimension: d), width: h, needsSecond: mlp.trainsInner)
+        memory =
+            hasMemory
+            ? Responses(EvaluatedPoints(count: particleCount, dimension: d), width: h, needsSecond: mlp.trainsInner)
+            : nil
         weights = ScratchBuffer(h * d)
         weightsByInput = ScratchBuffer(h * d)
         biases = ScratchBuffer(h)
@@ -72,7 +77,19 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
         if !mlp.trainsInner { respond(targets, points: 0..<targets.evaluated.count) }
     }
 
-    private func responses(_ set: PointSet) -> Responses { set == .targets ? targets : particles }
+    private func responses(_ set: PointSet) -> Responses {
+        switch set {
+        case .targets: return targets
+        case .particles: return particles
+        case .memory: return memory!
+        }
+    }
+
+    func loadMemory(_ m: UnsafePointer<Double>) {
+        guard let memory else { return }
+        memory.evaluated.setPoints(m)
+        process(memory, respond: true)
+    }
 
     func load(particles x: UnsafePointer<Double>, parameters θ: UnsafePointer<Double>) {
         let h = mlp.width

@@ -38,6 +38,8 @@ public struct ResolvedModel: Equatable, Sendable {
     public var etaD: Double
     /// θ slaved to argmax_θ V_D(θ; X) (`"etaD": "optimal"` in JSON): the state is the particles alone.
     public var optimalDiscriminator = false
+    /// Fictitious play (`"memory"`, `"memoryWeight"` in the discriminator object), or nil.
+    public var memory: FictitiousPlay? = nil
     public var loss: Loss
     public var regularizer: RegularizerKind
     /// Regulariser strength γ.
@@ -62,16 +64,19 @@ extension ResolvedModel {
         let disc: JSONValue
         switch discriminator {
         case let .linear(outputBias, weightDecay):
-            disc = .object([
-                ("kind", .string("linear")), ("outputBias", .bool(outputBias)), ("weightDecay", .number(weightDecay)),
-            ])
+            disc = .object(
+                [
+                    ("kind", .string("linear")), ("outputBias", .bool(outputBias)),
+                    ("weightDecay", .number(weightDecay)),
+                ] + (memory?.jsonPairs ?? []))
         case let .mlp(activation, training, weights, biases, outputBias, weightDecay):
-            disc = .object([
-                ("kind", .string("mlp")), ("activation", .string(activation.rawValue)),
-                ("train", .string(training.rawValue)),
-                ("W", .rows(weights)), ("b", .numbers(biases)), ("outputBias", .bool(outputBias)),
-                ("weightDecay", .number(weightDecay)),
-            ])
+            disc = .object(
+                [
+                    ("kind", .string("mlp")), ("activation", .string(activation.rawValue)),
+                    ("train", .string(training.rawValue)),
+                    ("W", .rows(weights)), ("b", .numbers(biases)), ("outputBias", .bool(outputBias)),
+                    ("weightDecay", .number(weightDecay)),
+                ] + (memory?.jsonPairs ?? []))
         }
         return .object([
             ("targets", .rows(targets)), ("particles", .rows(particles)), ("initialParticles", .rows(initialParticles)),
@@ -101,6 +106,7 @@ extension ResolvedModel {
         kernel = try root.rows("kernel")
         try KernelSpec.validateExplicit(kernel, particles: n, path: "kernel")
         discriminator = try Self.readDiscriminator(root.object("discriminator"), dimension: d)
+        memory = try FictitiousPlay.read(root.object("discriminator"))
         optimalDiscriminator = (try? root.string("etaD")) == "optimal"
         etaD = optimalDiscriminator ? 1 : try root.positive("etaD")
         loss = try root.choice("loss", as: Loss.self)
@@ -120,11 +126,11 @@ extension ResolvedModel {
         let weightDecay = try reader.nonNegative("weightDecay", default: 0)
         switch kind {
         case .linear:
-            try reader.rejectUnknownKeys(allowed: ["kind", "outputBias", "weightDecay"])
+            try reader.rejectUnknownKeys(allowed: ["kind", "outputBias", "weightDecay", "memory", "memoryWeight"])
             return .linear(outputBias: outputBias, weightDecay: weightDecay)
         case .mlp:
             try reader.rejectUnknownKeys(allowed: [
-                "kind", "activation", "train", "W", "b", "outputBias", "weightDecay",
+                "kind", "activation", "train", "W", "b", "outputBias", "weightDecay", "memory", "memoryWeight",
             ])
             let weights = try reader.rows("W")
             let biases = try reader.doubles("b")
