@@ -44,6 +44,15 @@ enum AnalysisText {
                         ? " (eigenproblem reduced exactly to \(analysis.diagonalisedDimension))" : "")
             ),
             ("equilibrium", "‖F(z*)‖ = \(Format.number(analysis.equilibriumResidual))"),
+        ]
+        if let moved = analysis.movedEquilibrium {
+            rows.append(
+                (
+                    "equilibrium shift",
+                    "particles \(Format.number(moved.particleShift)), θ \(Format.number(moved.parameterShift)) from the matched state (likelihood guidance; \(moved.iterations) Newton steps)"
+                ))
+        }
+        rows += [
             (
                 "loss / regularizer",
                 "\(model.loss.rawValue) / \(model.regularizer.rawValue), γ = \(Format.number(analysis.gamma))"

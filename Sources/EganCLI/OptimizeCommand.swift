@@ -57,6 +57,7 @@ extension OptimalStrength.Relation {
         case .rateCrossing: return "at a crossing of the two slowest branches' rates"
         case .boundary: return "at the boundary of the searched interval; widen --from/--to"
         case .smoothMaximum: return "a smooth maximum of the dominant branch's rate"
+        case .plateau: return "on a plateau of r(γ): a mode γ cannot move (e.g. weight decay's −η_D μ) caps the rate"
         }
     }
 
@@ -66,6 +67,7 @@ extension OptimalStrength.Relation {
         case .rateCrossing: return "rateCrossing"
         case .boundary: return "boundary"
         case .smoothMaximum: return "smoothMaximum"
+        case .plateau: return "plateau"
         }
     }
 }

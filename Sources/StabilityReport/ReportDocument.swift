@@ -43,6 +43,7 @@ extension ReportAnalysis {
         case .rateCrossing: return "at a crossing of the two slowest branches' rates"
         case .boundary: return "at the boundary of the searched interval (widen it)"
         case .smoothMaximum: return "a smooth maximum of the dominant branch's rate"
+        case .plateau: return "on a plateau of r(γ), capped by a mode γ cannot move (e.g. weight decay)"
         }
     }
 

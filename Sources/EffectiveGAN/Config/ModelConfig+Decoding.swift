@@ -99,7 +99,7 @@ extension TargetSpec {
 }
 
 extension GeneratorSpec {
-    static let keys = ["particles", "learningRate", "kernel", "init"]
+    static let keys = ["particles", "learningRate", "kernel", "init", "likelihood"]
 
     init(_ reader: JSONReader, dimension: Int) throws {
         try reader.rejectUnknownKeys(allowed: Self.keys)
@@ -112,6 +112,7 @@ extension GeneratorSpec {
             reader.has("init")
             ? try InitSpec(reader.object("init"), particles: particles, dimension: dimension)
             : .gaussian(center: Array(repeating: 0, count: dimension), std: 1, seed: 2)
+        likelihood = reader.has("likelihood") ? try LikelihoodGuidance.read(reader.object("likelihood")) : nil
     }
 }
 
@@ -283,8 +284,8 @@ extension JSONReader {
         return number
     }
 
-    func nonNegative(_ key: String, default value: Double) throws -> Double {
-        let number = try double(key, default: value)
+    func nonNegative(_ key: String, default value: Double? = nil) throws -> Double {
+        let number = try value.map { try double(key, default: $0) } ?? double(key)
         guard number >= 0 else {
             throw ConfigError.invalidValue(path: child(key), reason: "must be ≥ 0 (got \(number))")
         }

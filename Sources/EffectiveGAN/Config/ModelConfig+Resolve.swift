@@ -16,7 +16,8 @@ extension ModelConfig {
             initialParticles: generator.initial.points(equilibrium: equilibrium),
             kernel: generator.kernel.matrix(particles: n, learningRate: generator.learningRate),
             discriminator: discriminator.resolve(dimension: dimension), etaD: discriminator.learningRate,
-            optimalDiscriminator: discriminator.optimal, memory: discriminator.memory, loss: loss,
+            optimalDiscriminator: discriminator.optimal, memory: discriminator.memory,
+            likelihood: generator.likelihood, loss: loss,
             regularizer: regularizer.kind,
             gamma: regularizer.strength)
     }

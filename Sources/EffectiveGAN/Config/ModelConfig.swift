@@ -43,6 +43,8 @@ public struct GeneratorSpec: Equatable, Sendable {
     public var learningRate: Double
     public var kernel: KernelSpec
     public var initial: InitSpec
+    /// `likelihood`: likelihood guidance toward the targets' kernel density estimate.
+    public var likelihood: LikelihoodGuidance?
 }
 
 /// The generator kernel K before η_G (spec §4).

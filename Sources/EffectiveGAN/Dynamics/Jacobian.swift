@@ -54,6 +54,10 @@ extension EffectiveModel {
                 }
                 for c in 0..<p { localXθ[row, c] = curvature * gradientsX[j, α] * qX[c, j] + slope * mixedX[row, c] }
             }
+            if let likelihood {
+                let block = likelihood.forceJacobian(at: z[(j * d)..<((j + 1) * d)], targets: targets)
+                for α in 0..<d { for β in 0..<d { localXX[j * d + α, j * d + β] += block[α, β] } }
+            }
         }
         jacobian.setBlock(kernel.apply(toBlocks: localXX, blockSize: d), row: 0, column: 0)
         jacobian.setBlock(kernel.apply(toBlocks: localXθ, blockSize: d), row: 0, column: nd)

@@ -77,6 +77,13 @@ extension EffectiveModel {
             let slope = loss.gPrime(fakeValues[i])
             for α in 0..<dimension { workspace.push[i * dimension + α] = slope * fakeGradients[i * dimension + α] }
         }
+        if let likelihood {
+            let x = Array(UnsafeBufferPointer(start: z, count: nd))
+            for i in 0..<particleCount {
+                let force = likelihood.force(at: x[(i * dimension)..<((i + 1) * dimension)], targets: targets)
+                for α in 0..<dimension { workspace.push[i * dimension + α] += force[α] }
+            }
+        }
         kernel.apply(to: workspace.push.pointer, blockSize: dimension, into: out)
 
         // Discriminator: θ̇ = η_D ∇_θ V_D.

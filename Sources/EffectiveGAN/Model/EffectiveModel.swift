@@ -27,6 +27,10 @@ public struct EffectiveModel: Sendable {
     public let optimalDiscriminator: Bool
     /// Fictitious play: memory states m_i after θ in the state (`FictitiousPlay`).
     public let memory: FictitiousPlay?
+    /// Likelihood guidance with β > 0 (`LikelihoodGuidance`); nil otherwise, so β = 0 is the plain model.
+    public let likelihood: LikelihoodGuidance?
+    /// With likelihood guidance: the moved equilibrium found by Newton's method from the matched state.
+    public private(set) var movedEquilibrium: Result<MovedEquilibrium, ModelError>?
     /// The discriminator at the targets for a given θ (cached parts shared across calls).
     let targetBatch: @Sendable ([Double]) -> any DiscriminatorBatch
 
@@ -45,7 +49,9 @@ public struct EffectiveModel: Sendable {
         weightDecay = resolved.discriminator.weightDecay
         optimalDiscriminator = resolved.optimalDiscriminator
         memory = resolved.memory
+        likelihood = resolved.likelihood.flatMap { $0.weight > 0 ? $0 : nil }
         targetBatch = discriminator.batchFactory(for: targets)
+        if likelihood != nil { movedEquilibrium = findMovedEquilibrium() }
     }
 
     /// The same model at another regulariser strength γ.
@@ -72,8 +78,15 @@ public struct EffectiveModel: Sendable {
         memory.map { (1 - $0.weight, $0.weight) } ?? (1, 0)
     }
 
-    /// z* of spec §5: particles matched to targets, readout and output bias zero.
+    /// z* of spec §5: particles matched to targets, readout and output bias zero — or, with likelihood
+    /// guidance, the moved equilibrium Newton found from there.
     public var equilibriumState: [Double] {
+        if case let .success(moved) = movedEquilibrium { return moved.state }
+        return matchedState
+    }
+
+    /// The matched state of spec §5 (memory at the particles).
+    public var matchedState: [Double] {
         let x = resolved.particles.flatMap { $0 }
         return x + (optimalDiscriminator ? [] : discriminator.equilibriumParameters) + (memory == nil ? [] : x)
     }

@@ -40,6 +40,8 @@ public struct ResolvedModel: Equatable, Sendable {
     public var optimalDiscriminator = false
     /// Fictitious play (`"memory"`, `"memoryWeight"` in the discriminator object), or nil.
     public var memory: FictitiousPlay? = nil
+    /// Likelihood guidance (top-level `"likelihood": {"weight", "bandwidth"}`), or nil.
+    public var likelihood: LikelihoodGuidance? = nil
     public var loss: Loss
     public var regularizer: RegularizerKind
     /// Regulariser strength γ.
@@ -54,6 +56,7 @@ public struct ResolvedModel: Equatable, Sendable {
 extension ResolvedModel {
     static let keys = [
         "targets", "particles", "initialParticles", "kernel", "discriminator", "etaD", "loss", "regularizer", "gamma",
+        "likelihood",
     ]
 
     /// Whether a JSON document is a resolved model rather than a construction config.
@@ -78,13 +81,15 @@ extension ResolvedModel {
                     ("weightDecay", .number(weightDecay)),
                 ] + (memory?.jsonPairs ?? []))
         }
-        return .object([
-            ("targets", .rows(targets)), ("particles", .rows(particles)), ("initialParticles", .rows(initialParticles)),
-            ("kernel", .rows(kernel)), ("discriminator", disc),
-            ("etaD", optimalDiscriminator ? .string("optimal") : .number(etaD)),
-            ("loss", .string(loss.rawValue)),
-            ("regularizer", .string(regularizer.rawValue)), ("gamma", .number(gamma)),
-        ])
+        return .object(
+            [
+                ("targets", .rows(targets)), ("particles", .rows(particles)),
+                ("initialParticles", .rows(initialParticles)),
+                ("kernel", .rows(kernel)), ("discriminator", disc),
+                ("etaD", optimalDiscriminator ? .string("optimal") : .number(etaD)),
+                ("loss", .string(loss.rawValue)),
+                ("regularizer", .string(regularizer.rawValue)), ("gamma", .number(gamma)),
+            ] + (likelihood.map { [("likelihood", $0.json)] } ?? []))
     }
 
     /// Reads and validates a resolved model.
@@ -118,6 +123,7 @@ extension ResolvedModel {
                 linearInθ: linearInθ, weightDecay: discriminator.weightDecay, regularizer: regularizer, path: "etaD")
         }
         gamma = try root.nonNegative("gamma", default: 0)
+        likelihood = root.has("likelihood") ? try LikelihoodGuidance.read(root.object("likelihood")) : nil
     }
 
     private static func readDiscriminator(_ reader: JSONReader, dimension: Int) throws -> Discriminator {

@@ -11,6 +11,8 @@ public struct StabilityAnalysis: Sendable {
     /// Dimension of the matrix `dgeev` diagonalised: N·d + dim S + 1 after the exact reduction of MLP models
     /// (`EquilibriumReduction`), the state dimension otherwise.
     public let diagonalisedDimension: Int
+    /// With likelihood guidance: where the equilibrium moved (Newton from the matched state).
+    public let movedEquilibrium: MovedEquilibrium?
     public let spectrum: Spectrum
 
     /// Verifies the equilibrium, assembles the analytic Jacobian there and classifies its eigenvalues (`dgeev`
@@ -21,6 +23,11 @@ public struct StabilityAnalysis: Sendable {
         gamma = model.gamma
         equilibriumResidual = try model.verifiedEquilibriumResidual()
         stateDimension = model.stateDimension
+        if case let .success(moved) = model.movedEquilibrium {
+            movedEquilibrium = moved
+        } else {
+            movedEquilibrium = nil
+        }
         let eigen = try model.equilibriumEigenvalues()
         diagonalisedDimension = eigen.diagonalised
         spectrum = Spectrum(eigenvalues: eigen.values)
@@ -31,6 +38,7 @@ extension EffectiveModel {
     /// ‖F(z*)‖₂ at the matched state, or an error naming the block that moves and why. The tolerance is 1e-12
     /// (spec §5) times max(1, η_D): with η_D ≫ 1 the rounding of θ̇ grows with it.
     public func verifiedEquilibriumResidual() throws -> Double {
+        if case let .failure(error) = movedEquilibrium { throw error }
         let f = field(at: equilibriumState)
         let residual = euclideanNorm(f)
         // 1e-12 at unit rates (spec §5); a fast discriminator (η_D ≫ 1) multiplies the rounding in θ̇ by η_D.

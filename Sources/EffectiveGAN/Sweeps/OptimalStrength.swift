@@ -13,6 +13,9 @@ public struct OptimalStrength: Sendable {
         case boundary
         /// A smooth interior maximum of one branch's rate.
         case smoothMaximum
+        /// The rate is flat at its maximum (to 1e-9 relative): a mode γ cannot move caps it, e.g. weight decay's
+        /// −η_D μ. γ* is the first scan point on the plateau.
+        case plateau
     }
 
     public let gamma: Double
@@ -39,7 +42,10 @@ public struct OptimalStrength: Sendable {
 
         var gamma = scan.points[best].value
         let onBoundary = best == 0 || best == rates.count - 1
-        if !onBoundary, rates[best] > rates[best - 1], rates[best] > rates[best + 1] {
+        // Ties within rounding (the scan and the refinement may run BLAS with different threading) are a plateau.
+        let margin = 1e-9 * abs(rates[best])
+        let flat = !onBoundary && (rates[best] - rates[best - 1] <= margin || rates[best] - rates[best + 1] <= margin)
+        if !onBoundary, !flat {
             var failure: (any Error)?
             gamma = try GSLMinimizer.minimize(
                 { γ in
@@ -56,6 +62,8 @@ public struct OptimalStrength: Sendable {
         let relation: Relation
         if onBoundary {
             relation = .boundary
+        } else if flat {
+            relation = .plateau
         } else if let point = critical.first(where: { abs($0.value - gamma) <= 1e-5 * gamma }) {
             relation = .criticalPoint(point.value)
         } else if spectrum.hasRateCrossing {
