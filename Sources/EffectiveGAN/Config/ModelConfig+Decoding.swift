@@ -35,6 +35,18 @@ extension ModelConfig {
                 path: "discriminator.learningRate")
         }
         let targetCount = target.count
+        if discriminator.pack > 1 {
+            let bytes = Packing.memoryEstimate(
+                particles: generator.particles, targets: targetCount, size: discriminator.pack,
+                width: discriminator.width, dimension: dimension)
+            guard bytes <= Double(Packing.memoryLimit) else {
+                throw ConfigError.invalidValue(
+                    path: "discriminator.pack",
+                    reason:
+                        "is \(discriminator.pack): \(generator.particles)^\(discriminator.pack) fake packs need about \(Format.number(bytes / 1e9, digits: 3)) GB (limit \(Packing.memoryLimit / 1_000_000_000) GB); use a smaller pack or fewer particles"
+                )
+            }
+        }
         guard generator.particles % targetCount == 0 else {
             throw ConfigError.invalidValue(
                 path: "generator.particles",
@@ -200,7 +212,7 @@ extension InitSpec {
 extension DiscriminatorSpec {
     static let keys = [
         "kind", "learningRate", "outputBias", "weightDecay", "width", "activation", "train", "weightStd",
-        "hiddenBias", "hiddenBiasStd", "seed", "memory", "memoryWeight",
+        "hiddenBias", "hiddenBiasStd", "seed", "memory", "memoryWeight", "pack",
     ]
 
     init(_ reader: JSONReader) throws {
@@ -211,6 +223,12 @@ extension DiscriminatorSpec {
         outputBias = try reader.bool("outputBias", default: true)
         weightDecay = try reader.nonNegative("weightDecay", default: 0)
         memory = try FictitiousPlay.read(reader)
+        pack = try reader.positiveInt("pack", default: 1)
+        if memory != nil && pack > 1 {
+            throw ConfigError.invalidValue(
+                path: reader.child("pack"),
+                reason: "cannot be combined with discriminator.memory (memory of packs is not defined)")
+        }
         if memory != nil && optimal {
             throw ConfigError.invalidValue(
                 path: reader.child("memory"),

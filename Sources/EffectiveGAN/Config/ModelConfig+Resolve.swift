@@ -15,9 +15,9 @@ extension ModelConfig {
             targets: targets, particles: equilibrium,
             initialParticles: generator.initial.points(equilibrium: equilibrium),
             kernel: generator.kernel.matrix(particles: n, learningRate: generator.learningRate),
-            discriminator: discriminator.resolve(dimension: dimension), etaD: discriminator.learningRate,
-            optimalDiscriminator: discriminator.optimal, memory: discriminator.memory,
-            likelihood: generator.likelihood, loss: loss,
+            discriminator: discriminator.resolve(dimension: dimension * discriminator.pack),
+            etaD: discriminator.learningRate, optimalDiscriminator: discriminator.optimal, memory: discriminator.memory,
+            pack: discriminator.pack, likelihood: generator.likelihood, loss: loss,
             regularizer: regularizer.kind,
             gamma: regularizer.strength)
     }

@@ -86,6 +86,8 @@ public struct DiscriminatorSpec: Equatable, Sendable {
     public var optimal: Bool
     /// `memory` and `memoryWeight`: fictitious play.
     public var memory: FictitiousPlay?
+    /// `pack`: packing size m (`Packing`).
+    public var pack: Int
     /// Whether the output bias c exists (and is trained).
     public var outputBias: Bool
     /// Fixed weight decay μ ≥ 0 (adds −μ·½‖θ‖² to V_D, not swept).

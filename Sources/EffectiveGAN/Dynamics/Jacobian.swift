@@ -22,16 +22,16 @@ extension EffectiveModel {
     /// With fictitious play the fake-data terms are shared: (1 − ω) at the particles and ω at the memory points
     /// (same formulas, the memory's own D and derivatives); R2 stays on the particles; J_mx = I/τ, J_mm = −I/τ.
     func fullJacobian(at z: [Double]) -> Matrix {
-        let x = particles(in: z)
         let θ = Array(z[particleBlockLength..<(particleBlockLength + parameterCount)])
-        let n = particleCount
         let d = dimension
         let nd = particleBlockLength
         let p = parameterCount
-        let invN = 1 / Double(n)
-        let invM = 1 / Double(targetCount)
+        let invM = 1 / Double(realCount)
+        // Fake points (particles, or packs of width m·d) and the scale of their pushes (N/N^m with packing).
+        let width = discriminator.dimension
+        let pushScale = packing == nil ? 1 : Double(particleCount) / Double(fakeCount)
 
-        let fake = discriminator.batch(at: x, parameters: θ)
+        let fake = discriminator.batch(at: fakePoints(in: z), parameters: θ)
         let real = targetBatch(θ)
         let valuesX = fake.values
         let gradientsX = fake.gradients
@@ -41,20 +41,26 @@ extension EffectiveModel {
 
         var jacobian = Matrix(rows: fullStateDimension, columns: fullStateDimension)
 
-        // Generator rows.
+        // Generator rows: each fake point's block, summed into the particle coordinates it reads.
         var localXX = Matrix(rows: nd, columns: nd)
         var localXθ = Matrix(rows: nd, columns: p)
-        for j in 0..<n {
-            let curvature = loss.gSecond(valuesX[j])
-            let slope = loss.gPrime(valuesX[j])
-            for α in 0..<d {
-                let row = j * d + α
-                for β in 0..<d {
-                    localXX[row, j * d + β] = curvature * gradientsX[j, α] * gradientsX[j, β] + slope * hessX[row, β]
+        for j in 0..<fakeCount {
+            let curvature = pushScale * loss.gSecond(valuesX[j])
+            let slope = pushScale * loss.gPrime(valuesX[j])
+            for α in 0..<width {
+                let row = particleCoordinate(fakePoint: j, α)
+                let fakeRow = j * width + α
+                for β in 0..<width {
+                    localXX[row, particleCoordinate(fakePoint: j, β)] +=
+                        curvature * gradientsX[j, α] * gradientsX[j, β] + slope * hessX[fakeRow, β]
                 }
-                for c in 0..<p { localXθ[row, c] = curvature * gradientsX[j, α] * qX[c, j] + slope * mixedX[row, c] }
+                for c in 0..<p {
+                    localXθ[row, c] += curvature * gradientsX[j, α] * qX[c, j] + slope * mixedX[fakeRow, c]
+                }
             }
-            if let likelihood {
+        }
+        if let likelihood {
+            for j in 0..<particleCount {
                 let block = likelihood.forceJacobian(at: z[(j * d)..<((j + 1) * d)], targets: targets)
                 for α in 0..<d { for β in 0..<d { localXX[j * d + α, j * d + β] += block[α, β] } }
             }
@@ -64,16 +70,19 @@ extension EffectiveModel {
 
         // Discriminator rows, particle columns.
         let share = fakeShares
-        addFakeDataColumns(fake, qX, mixedX, share: share.particles, column: 0, into: &jacobian)
+        addFakeDataColumns(
+            fake, qX, mixedX, share: share.particles, coordinate: { particleCoordinate(fakePoint: $0, $1) },
+            into: &jacobian)
         if regularizer == .r2 && gamma != 0 {
             let penaltyMixed = fake.penaltyMixedDerivatives(directions: gradientsX)
-            for i in 0..<n {
-                for β in 0..<d {
-                    let column = i * d + β
+            let weight = etaD * gamma / Double(fakeCount)
+            for i in 0..<fakeCount {
+                for β in 0..<width {
+                    let column = particleCoordinate(fakePoint: i, β)
                     for c in 0..<p {
-                        var chain = penaltyMixed[c, column]
-                        for α in 0..<d { chain += mixedX[i * d + α, c] * hessX[i * d + α, β] }
-                        jacobian[nd + c, column] -= etaD * gamma * invN * chain
+                        var chain = penaltyMixed[c, i * width + β]
+                        for α in 0..<width { chain += mixedX[i * width + α, c] * hessX[i * width + α, β] }
+                        jacobian[nd + c, column] -= weight * chain
                     }
                 }
             }
@@ -88,12 +97,13 @@ extension EffectiveModel {
         addFakeDataHessian(fake, qX, share: share.particles, into: &hθθ)
         if let memory {
             let offset = memoryOffset
-            var points = Matrix(rows: n, columns: d)
-            for i in 0..<n { for α in 0..<d { points[i, α] = z[offset + i * d + α] } }
+            var points = Matrix(rows: particleCount, columns: d)
+            for i in 0..<particleCount { for α in 0..<d { points[i, α] = z[offset + i * d + α] } }
             let remembered = discriminator.batch(at: points, parameters: θ)
             let qM = remembered.parameterGradients()
             addFakeDataColumns(
-                remembered, qM, remembered.mixedDerivatives(), share: share.memory, column: offset, into: &jacobian)
+                remembered, qM, remembered.mixedDerivatives(), share: share.memory,
+                coordinate: { offset + $0 * d + $1 }, into: &jacobian)
             addFakeDataHessian(remembered, qM, share: share.memory, into: &hθθ)
             for i in 0..<nd {
                 jacobian[offset + i, i] = 1 / memory.tau
@@ -106,35 +116,37 @@ extension EffectiveModel {
         return jacobian
     }
 
-    /// J_θ,points += η_D (share/N) Σ_i (f″(−D_i) q_i g_iᵀ − f′(−D_i) G_iᵀ): the fake-data term of θ̇ differentiated
-    /// by the fake points (particles, or memory points at `column`).
+    /// J_θ,points += η_D (share/N′) Σ_i (f″(−D_i) q_i g_iᵀ − f′(−D_i) G_iᵀ): the fake-data term of θ̇ differentiated by
+    /// the fake points' coordinates, summed into the state coordinates `coordinate(i, β)` they read (particles,
+    /// packs of particles, or memory points).
     private func addFakeDataColumns(
-        _ batch: any DiscriminatorBatch, _ q: Matrix, _ mixed: Matrix, share: Double, column offset: Int,
-        into jacobian: inout Matrix
+        _ batch: any DiscriminatorBatch, _ q: Matrix, _ mixed: Matrix, share: Double,
+        coordinate: (Int, Int) -> Int, into jacobian: inout Matrix
     ) {
-        let d = dimension
+        let width = batch.gradients.columns
         let nd = particleBlockLength
-        let weight = share / Double(particleCount)
+        let count = batch.values.count
+        let weight = share / Double(count)
         let values = batch.values
         let gradients = batch.gradients
-        for i in 0..<particleCount {
+        for i in 0..<count {
             let curvature = loss.fSecond(-values[i]) * weight
             let slope = loss.fPrime(-values[i]) * weight
-            for β in 0..<d {
-                let column = offset + i * d + β
+            for β in 0..<width {
+                let column = coordinate(i, β)
                 for c in 0..<parameterCount {
-                    jacobian[nd + c, column] =
-                        etaD * (curvature * q[c, i] * gradients[i, β] - slope * mixed[i * d + β, c])
+                    jacobian[nd + c, column] +=
+                        etaD * (curvature * q[c, i] * gradients[i, β] - slope * mixed[i * width + β, c])
                 }
             }
         }
     }
 
-    /// H_θθ += (share/N) Σ_i (f″(−D_i) q_i q_iᵀ − f′(−D_i) ∂²_θ D(x_i)) over fake points.
+    /// H_θθ += (share/N′) Σ_i (f″(−D_i) q_i q_iᵀ − f′(−D_i) ∂²_θ D(x_i)) over the N′ fake points of `batch`.
     private func addFakeDataHessian(
         _ batch: any DiscriminatorBatch, _ q: Matrix, share: Double, into hessian: inout Matrix
     ) {
-        let weight = share / Double(particleCount)
+        let weight = share / Double(batch.values.count)
         hessian.addWeightedGram(q, weights: batch.values.map { loss.fSecond(-$0) * weight })
         batch.addParameterHessians(weights: batch.values.map { -loss.fPrime(-$0) * weight }, into: &hessian)
     }

@@ -9,6 +9,9 @@ public final class FieldWorkspace {
     let realWeights: ScratchBuffer
     /// −f′(−D(x_i))/N.
     let fakeWeights: ScratchBuffer
+    /// With packing: the fake packs' coordinates and their pushes g′(D)∇D.
+    let packs: ScratchBuffer
+    let packPush: ScratchBuffer
     /// With an optimal discriminator: the full state (X, θ*) and its field, and θ* of the last call (Newton's
     /// warm start).
     var slaved: (state: [Double], field: [Double], θ: [Double])?
@@ -16,10 +19,13 @@ public final class FieldWorkspace {
     init(_ model: EffectiveModel) {
         self.model = model
         discriminator = model.discriminator.makeFieldEvaluator(
-            particleCount: model.particleCount, targets: model.targets, memory: model.memory != nil)
+            particleCount: model.fakeCount, targets: model.realPoints, memory: model.memory != nil)
         push = ScratchBuffer(model.particleBlockLength)
-        realWeights = ScratchBuffer(model.targetCount)
-        fakeWeights = ScratchBuffer(model.particleCount)
+        realWeights = ScratchBuffer(model.realCount)
+        fakeWeights = ScratchBuffer(model.fakeCount)
+        let packLength = model.packing.map { model.fakeCount * $0.size * model.dimension } ?? 0
+        packs = ScratchBuffer(packLength)
+        packPush = ScratchBuffer(packLength)
         if model.optimalDiscriminator {
             let full = model.fullStateDimension
             slaved = (
@@ -68,14 +74,30 @@ extension EffectiveModel {
         let nd = particleBlockLength
         let θ = z + nd
         let evaluator = workspace.discriminator
-        evaluator.load(particles: z, parameters: θ)
+        if let packing {
+            packing.gather(z, into: workspace.packs.pointer)
+            evaluator.load(particles: workspace.packs.pointer, parameters: θ)
+        } else {
+            evaluator.load(particles: z, parameters: θ)
+        }
 
         // Generator: ẋ = (K ⊗ I) u.
         let fakeValues = evaluator.values(.particles)
         let fakeGradients = evaluator.gradients(.particles)
-        for i in 0..<particleCount {
-            let slope = loss.gPrime(fakeValues[i])
-            for α in 0..<dimension { workspace.push[i * dimension + α] = slope * fakeGradients[i * dimension + α] }
+        if let packing {
+            let width = packing.size * dimension
+            for q in 0..<fakeCount {
+                let slope = loss.gPrime(fakeValues[q])
+                for r in 0..<width { workspace.packPush[q * width + r] = slope * fakeGradients[q * width + r] }
+            }
+            packing.scatter(
+                workspace.packPush.pointer, scale: Double(particleCount) / Double(fakeCount),
+                into: workspace.push.pointer)
+        } else {
+            for i in 0..<particleCount {
+                let slope = loss.gPrime(fakeValues[i])
+                for α in 0..<dimension { workspace.push[i * dimension + α] = slope * fakeGradients[i * dimension + α] }
+            }
         }
         if let likelihood {
             let x = Array(UnsafeBufferPointer(start: z, count: nd))
@@ -90,10 +112,10 @@ extension EffectiveModel {
         let ascent = out + nd
         ascent.update(repeating: 0, count: parameterCount)
         let realValues = evaluator.values(.targets)
-        for m in 0..<targetCount { workspace.realWeights[m] = loss.fPrime(realValues[m]) / Double(targetCount) }
+        for m in 0..<realCount { workspace.realWeights[m] = loss.fPrime(realValues[m]) / Double(realCount) }
         let share = fakeShares
-        for i in 0..<particleCount {
-            workspace.fakeWeights[i] = -share.particles * loss.fPrime(-fakeValues[i]) / Double(particleCount)
+        for i in 0..<fakeCount {
+            workspace.fakeWeights[i] = -share.particles * loss.fPrime(-fakeValues[i]) / Double(fakeCount)
         }
         evaluator.addParameterGradient(.targets, weights: workspace.realWeights.pointer, into: ascent)
         evaluator.addParameterGradient(.particles, weights: workspace.fakeWeights.pointer, into: ascent)
@@ -112,8 +134,8 @@ extension EffectiveModel {
         switch regularizer {
         case .none: break
         case .l2: decay += gamma
-        case .r1: evaluator.addPenaltyGradient(.targets, weight: -gamma / Double(targetCount), into: ascent)
-        case .r2: evaluator.addPenaltyGradient(.particles, weight: -gamma / Double(particleCount), into: ascent)
+        case .r1: evaluator.addPenaltyGradient(.targets, weight: -gamma / Double(realCount), into: ascent)
+        case .r2: evaluator.addPenaltyGradient(.particles, weight: -gamma / Double(fakeCount), into: ascent)
         }
         for p in 0..<parameterCount { ascent[p] = etaD * (ascent[p] - decay * θ[p]) }
     }

@@ -31,7 +31,11 @@ public struct EffectiveModel: Sendable {
     public let likelihood: LikelihoodGuidance?
     /// With likelihood guidance: the moved equilibrium found by Newton's method from the matched state.
     public private(set) var movedEquilibrium: Result<MovedEquilibrium, ModelError>?
-    /// The discriminator at the targets for a given θ (cached parts shared across calls).
+    /// Packing (`Packing`), nil for m = 1.
+    public let packing: Packing?
+    /// What D sees as real data: the targets, or the real packs.
+    public let realPoints: Matrix
+    /// The discriminator at the real points for a given θ (cached parts shared across calls).
     let targetBatch: @Sendable ([Double]) -> any DiscriminatorBatch
 
     /// Builds the model; `gamma` overrides the resolved model's strength.
@@ -41,7 +45,11 @@ public struct EffectiveModel: Sendable {
         particleCount = resolved.particles.count
         targets = Matrix(resolved.targets)
         kernel = KernelOperator(resolved.kernel)
-        discriminator = resolved.discriminator.makeFunction(dimension: resolved.dimension)
+        discriminator = resolved.discriminator.makeFunction(dimension: resolved.dimension * resolved.pack)
+        packing =
+            resolved.pack > 1
+            ? Packing(size: resolved.pack, particleCount: resolved.particles.count, targets: targets) : nil
+        realPoints = packing?.realPacks ?? targets
         loss = resolved.loss
         regularizer = resolved.regularizer
         self.gamma = gamma ?? resolved.gamma
@@ -50,7 +58,7 @@ public struct EffectiveModel: Sendable {
         optimalDiscriminator = resolved.optimalDiscriminator
         memory = resolved.memory
         likelihood = resolved.likelihood.flatMap { $0.weight > 0 ? $0 : nil }
-        targetBatch = discriminator.batchFactory(for: targets)
+        targetBatch = discriminator.batchFactory(for: realPoints)
         if likelihood != nil { movedEquilibrium = findMovedEquilibrium() }
     }
 
@@ -59,6 +67,22 @@ public struct EffectiveModel: Sendable {
 
     /// Number of targets M.
     public var targetCount: Int { targets.rows }
+    /// Number of real points D is trained on: M, or M^m packs.
+    var realCount: Int { realPoints.rows }
+    /// Number of fake points D is trained on: N, or N^m packs.
+    var fakeCount: Int { packing?.tuples.count ?? particleCount }
+    /// The particle coordinate that coordinate r of fake point q reads (identity without packing).
+    @inline(__always) func particleCoordinate(fakePoint q: Int, _ r: Int) -> Int {
+        guard let packing else { return q * dimension + r }
+        return packing.tuples[q][r / dimension] * dimension + r % dimension
+    }
+    /// The fake points D is evaluated on, one per row: the particles, or the fake packs.
+    func fakePoints(in z: [Double]) -> Matrix {
+        guard let packing else { return particles(in: z) }
+        var packs = Matrix(rows: fakeCount, columns: packing.size * dimension)
+        for q in 0..<fakeCount { for r in 0..<packs.columns { packs[q, r] = z[particleCoordinate(fakePoint: q, r)] } }
+        return packs
+    }
     /// Number of trained discriminator parameters P.
     public var parameterCount: Int { discriminator.parameterCount }
     /// Length of the particle block N·d.

@@ -40,6 +40,8 @@ public struct ResolvedModel: Equatable, Sendable {
     public var optimalDiscriminator = false
     /// Fictitious play (`"memory"`, `"memoryWeight"` in the discriminator object), or nil.
     public var memory: FictitiousPlay? = nil
+    /// Packing size m (`"pack"` in the discriminator object when m > 1; W rows then have m·d entries).
+    public var pack = 1
     /// Likelihood guidance (top-level `"likelihood": {"weight", "bandwidth"}`), or nil.
     public var likelihood: LikelihoodGuidance? = nil
     public var loss: Loss
@@ -62,6 +64,8 @@ extension ResolvedModel {
     /// Whether a JSON document is a resolved model rather than a construction config.
     public static func looksResolved(_ json: JSONValue) -> Bool { json["targets"] != nil }
 
+    private var packPairs: [(String, JSONValue)] { pack > 1 ? [("pack", .integer(pack))] : [] }
+
     /// The JSON form with the keys of spec §8 in that order.
     public var json: JSONValue {
         let disc: JSONValue
@@ -71,7 +75,7 @@ extension ResolvedModel {
                 [
                     ("kind", .string("linear")), ("outputBias", .bool(outputBias)),
                     ("weightDecay", .number(weightDecay)),
-                ] + (memory?.jsonPairs ?? []))
+                ] + (memory?.jsonPairs ?? []) + packPairs)
         case let .mlp(activation, training, weights, biases, outputBias, weightDecay):
             disc = .object(
                 [
@@ -79,7 +83,7 @@ extension ResolvedModel {
                     ("train", .string(training.rawValue)),
                     ("W", .rows(weights)), ("b", .numbers(biases)), ("outputBias", .bool(outputBias)),
                     ("weightDecay", .number(weightDecay)),
-                ] + (memory?.jsonPairs ?? []))
+                ] + (memory?.jsonPairs ?? []) + packPairs)
         }
         return .object(
             [
@@ -110,7 +114,8 @@ extension ResolvedModel {
         }
         kernel = try root.rows("kernel")
         try KernelSpec.validateExplicit(kernel, particles: n, path: "kernel")
-        discriminator = try Self.readDiscriminator(root.object("discriminator"), dimension: d)
+        pack = try root.object("discriminator").positiveInt("pack", default: 1)
+        discriminator = try Self.readDiscriminator(root.object("discriminator"), dimension: d * pack)
         memory = try FictitiousPlay.read(root.object("discriminator"))
         optimalDiscriminator = (try? root.string("etaD")) == "optimal"
         etaD = optimalDiscriminator ? 1 : try root.positive("etaD")
@@ -132,11 +137,13 @@ extension ResolvedModel {
         let weightDecay = try reader.nonNegative("weightDecay", default: 0)
         switch kind {
         case .linear:
-            try reader.rejectUnknownKeys(allowed: ["kind", "outputBias", "weightDecay", "memory", "memoryWeight"])
+            try reader.rejectUnknownKeys(allowed: [
+                "kind", "outputBias", "weightDecay", "memory", "memoryWeight", "pack",
+            ])
             return .linear(outputBias: outputBias, weightDecay: weightDecay)
         case .mlp:
             try reader.rejectUnknownKeys(allowed: [
-                "kind", "activation", "train", "W", "b", "outputBias", "weightDecay", "memory", "memoryWeight",
+                "kind", "activation", "train", "W", "b", "outputBias", "weightDecay", "memory", "memoryWeight", "pack",
             ])
             let weights = try reader.rows("W")
             let biases = try reader.doubles("b")
@@ -145,7 +152,8 @@ extension ResolvedModel {
             }
             guard weights[0].count == dimension else {
                 throw ConfigError.invalidValue(
-                    path: reader.child("W"), reason: "rows must have the target dimension \(dimension)")
+                    path: reader.child("W"),
+                    reason: "rows must have the input dimension \(dimension) (target dimension × pack)")
             }
             guard biases.count == weights.count else {
                 throw ConfigError.invalidValue(

@@ -9,7 +9,8 @@ public struct Observables: Sendable, Equatable {
     public let distance: Double
     /// ‖θ − θ*‖: how far the discriminator's parameters are from their equilibrium values.
     public let thetaNorm: Double
-    /// Root-mean-square ‖∇_x D‖ over the particles: the force the generator still feels.
+    /// Root-mean-square ‖∇_x D‖ over the particles (over the fake packs with packing): the force the generator
+    /// still feels.
     public let gradientNorm: Double
     /// ln K + Σ_k p_k ln p_k, with K distinct target points as modes and p_k the share of particles whose nearest
     /// mode is k: 0 for full coverage, ln K for total collapse onto one mode.
@@ -36,12 +37,13 @@ extension EffectiveModel {
         let θ = parameters(in: z)
         let thetaNorm = euclideanDistance(θ, discriminator.equilibriumParameters)
         let evaluator = (workspace ?? makeFieldWorkspace()).discriminator
-        z.withUnsafeBufferPointer { zp in
-            θ.withUnsafeBufferPointer { evaluator.load(particles: zp.baseAddress!, parameters: $0.baseAddress!) }
+        let fake = fakePoints(in: z).transposed.storage  // row-major: the particles, or the fake packs
+        fake.withUnsafeBufferPointer { points in
+            θ.withUnsafeBufferPointer { evaluator.load(particles: points.baseAddress!, parameters: $0.baseAddress!) }
         }
         let gradients = evaluator.gradients(.particles)
-        let squares = (0..<particleBlockLength).reduce(0.0) { $0 + gradients[$1] * gradients[$1] }
-        let gradientNorm = (squares / Double(particleCount)).squareRoot()
+        let squares = (0..<fake.count).reduce(0.0) { $0 + gradients[$1] * gradients[$1] }
+        let gradientNorm = (squares / Double(fakeCount)).squareRoot()
         let w2 = squaredWasserstein(x)
         let (collapse, covered) = collapseMetric(x)
         return Observables(

@@ -28,7 +28,8 @@ struct EquilibriumReduction {
     /// or optimal discriminator: nothing to reduce).
     init?(_ model: EffectiveModel) throws {
         guard !model.optimalDiscriminator else { return nil }  // its state is X alone: nothing to reduce
-        guard model.likelihood == nil, model.memory == nil else { return nil }  // a ≠ 0, or memory states
+        // a ≠ 0 with likelihood guidance; memory states and packs are outside the embedding below.
+        guard model.likelihood == nil, model.memory == nil, model.packing == nil else { return nil }
         guard case let .mlp(activation, _, weights, biases, outputBias, weightDecay) = model.resolved.discriminator
         else { return nil }
         var frozen = model.resolved
