@@ -177,3 +177,19 @@ struct SimulationTests {
         #expect(abs(model.observables(at: collapsed).collapse - log(8.0)) <= 1e-15)
     }
 }
+
+/// Issue #9: each training method's linear prediction matches its nonlinear simulation.
+@Suite("Training methods against simulation")
+struct TrainingMethodCrossCheckTests {
+    @Test(
+        "crosscheck passes (rate and frequency within 1e-4) for every method on ring8",
+        arguments: ["optimal", "pack2", "memory", "likelihood"])
+    func crossCheck(method: String) throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("notebooks-text/configs/ring8-\(method).json")
+        let source = try ModelSource(
+            json: JSONValue.parse(try Data(contentsOf: url), source: url.path), defaultName: method)
+        let check = try EffectiveModel(source.resolved, gamma: 5).crossCheck()
+        #expect(check.passed && check.rateError <= 1e-4 && check.frequencyError <= 1e-4, "\(method): \(check)")
+    }
+}
