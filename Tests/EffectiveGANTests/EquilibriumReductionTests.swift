@@ -20,29 +20,17 @@ struct EquilibriumReductionTests {
         arguments: Activation.allCases, Training.allCases)
     func reducedEqualsFull(activation: Activation, training: Training) throws {
         var checked = 0
-        for loss in Loss.allCases {
-            for regularizer in RegularizerKind.allCases {
-                for dimension in 1...3 {
-                    for weightDecay in [0.0, 0.25] {
-                        let model = try TestModels.mlp(
-                            activation: activation, training: training, loss: loss, regularizer: regularizer,
-                            weightDecay: weightDecay, dimension: dimension, seed: 3 + dimension, width: 16)
-                        guard (try? model.verifiedEquilibriumResidual()) != nil else { continue }
-                        let reduction = try #require(try EquilibriumReduction(model))
-                        // M = 2 targets: S has at most 2(1 + d) < 16 directions, so the problem really shrinks.
-                        #expect(reduction.reducedJacobian.rows <= model.particleBlockLength + 2 * (1 + dimension) + 1)
-                        let full = try model.jacobian(at: model.equilibriumState).eigenvalues()
-                        let reduced = try reduction.eigenvalues()
-                        #expect(reduced.count == full.count)
-                        let distance = Self.spectralDistance(reduced, full)
-                        #expect(
-                            distance <= 1e-7,
-                            "\(activation) \(training) \(loss) \(regularizer) μ=\(weightDecay) d=\(dimension): \(distance)"
-                        )
-                        checked += 1
-                    }
-                }
-            }
+        try TestModels.forEachMLP(activation: activation, training: training, width: 16) { model, label in
+            guard (try? model.verifiedEquilibriumResidual()) != nil else { return }
+            let reduction = try #require(try EquilibriumReduction(model))
+            // M = 2 targets: S has at most 2(1 + d) < 16 directions, so the problem really shrinks.
+            #expect(reduction.reducedJacobian.rows <= model.particleBlockLength + 2 * (1 + model.dimension) + 1)
+            let full = try model.jacobian(at: model.equilibriumState).eigenvalues()
+            let reduced = try reduction.eigenvalues()
+            #expect(reduced.count == full.count)
+            let distance = Self.spectralDistance(reduced, full)
+            #expect(distance <= 1e-7, "\(label): \(distance)")
+            checked += 1
         }
         #expect(checked >= 3 * 3 * 3)
     }

@@ -12,28 +12,13 @@ struct JacobianTests {
         arguments: Activation.allCases, Training.allCases)
     func agreesWithFiniteDifferences(activation: Activation, training: Training) throws {
         var checked = 0
-        for loss in Loss.allCases {
-            for regularizer in RegularizerKind.allCases {
-                for dimension in 1...3 {
-                    for weightDecay in [0.0, 0.25] {
-                        let model = try TestModels.mlp(
-                            activation: activation, training: training, loss: loss, regularizer: regularizer,
-                            weightDecay: weightDecay, dimension: dimension, seed: 3 + dimension)
-                        var states = [TestModels.randomState(near: model, seed: UInt(7 + dimension))]
-                        let hasEquilibrium = (try? model.verifiedEquilibriumResidual()) != nil
-                        if hasEquilibrium { states.append(model.equilibriumState) }
-                        for z in states {
-                            let analytic = model.jacobian(at: z)
-                            let numeric = model.finiteDifferenceJacobian(at: z)
-                            let error = relativeFrobeniusError(analytic, numeric)
-                            #expect(
-                                error <= Tolerance.jacobianAgreement,
-                                "\(activation) \(training) \(loss) \(regularizer) μ=\(weightDecay) d=\(dimension): \(error)"
-                            )
-                            checked += 1
-                        }
-                    }
-                }
+        try TestModels.forEachMLP(activation: activation, training: training) { model, label in
+            var states = [TestModels.randomState(near: model, seed: UInt(7 + model.dimension))]
+            if (try? model.verifiedEquilibriumResidual()) != nil { states.append(model.equilibriumState) }
+            for z in states {
+                let error = relativeFrobeniusError(model.jacobian(at: z), model.finiteDifferenceJacobian(at: z))
+                #expect(error <= Tolerance.jacobianAgreement, "\(label): \(error)")
+                checked += 1
             }
         }
         #expect(checked >= 3 * 4 * 3 * 2)

@@ -48,6 +48,27 @@ enum TestModels {
         return EffectiveModel(try source(json).resolved)
     }
 
+    /// Calls `body` with the small MLP model of every loss × regulariser × d ∈ {1, 2, 3} × weight decay ∈ {0, ¼}
+    /// for one activation and training mode, and a label naming the combination.
+    static func forEachMLP(
+        activation: Activation, training: Training, width: Int = 4,
+        _ body: (EffectiveModel, String) throws -> Void
+    ) throws {
+        for loss in Loss.allCases {
+            for regularizer in RegularizerKind.allCases {
+                for dimension in 1...3 {
+                    for weightDecay in [0.0, 0.25] {
+                        let model = try mlp(
+                            activation: activation, training: training, loss: loss, regularizer: regularizer,
+                            weightDecay: weightDecay, dimension: dimension, seed: 3 + dimension, width: width)
+                        try body(
+                            model, "\(activation) \(training) \(loss) \(regularizer) μ=\(weightDecay) d=\(dimension)")
+                    }
+                }
+            }
+        }
+    }
+
     /// z* plus seeded Gaussian noise of std `size` in every coordinate (so a ≠ 0 and D is not constant).
     static func randomState(near model: EffectiveModel, size: Double = 0.4, seed: UInt = 11) -> [Double] {
         let rng = MersenneTwister(seed: seed)

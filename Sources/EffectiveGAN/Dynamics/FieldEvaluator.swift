@@ -45,6 +45,21 @@ extension Discriminator {
     }
 }
 
+/// One value per point set; the memory's exists only with fictitious play.
+struct PointSets<Value> {
+    let targets: Value
+    let particles: Value
+    let memory: Value?
+
+    subscript(set: PointSet) -> Value {
+        switch set {
+        case .targets: return targets
+        case .particles: return particles
+        case .memory: return memory!
+        }
+    }
+}
+
 /// A fixed-size array of doubles allocated once and freed with its owner: the scratch space of the hot loops.
 final class ScratchBuffer {
     let count: Int

@@ -70,39 +70,32 @@ struct LinearBatch: DiscriminatorBatch {
 /// The vector field's view of D(x) = v·x + c: ∂_θ D = (x, 1), ∇_x D = v, and ψ_r = r·v so ∇_v ψ_r = r.
 final class LinearFieldEvaluator: DiscriminatorFieldEvaluator {
     let discriminator: LinearDiscriminator
-    let targets: EvaluatedPoints
-    let particles: EvaluatedPoints
-    let memory: EvaluatedPoints?
+    let sets: PointSets<EvaluatedPoints>
     /// θ of the last `load`.
     let parameters: ScratchBuffer
 
     init(_ discriminator: LinearDiscriminator, particleCount: Int, targets: Matrix, memory: Bool) {
         self.discriminator = discriminator
-        self.targets = EvaluatedPoints(targets)
-        particles = EvaluatedPoints(count: particleCount, dimension: discriminator.dimension)
-        self.memory = memory ? EvaluatedPoints(count: particleCount, dimension: discriminator.dimension) : nil
+        sets = PointSets(
+            targets: EvaluatedPoints(targets),
+            particles: EvaluatedPoints(count: particleCount, dimension: discriminator.dimension),
+            memory: memory ? EvaluatedPoints(count: particleCount, dimension: discriminator.dimension) : nil)
         parameters = ScratchBuffer(discriminator.parameterCount)
     }
 
-    private func set(_ set: PointSet) -> EvaluatedPoints {
-        switch set {
-        case .targets: return targets
-        case .particles: return particles
-        case .memory: return memory!
-        }
-    }
+    private func set(_ set: PointSet) -> EvaluatedPoints { sets[set] }
 
     func loadMemory(_ m: UnsafePointer<Double>) {
-        guard let memory else { return }
+        guard let memory = sets.memory else { return }
         memory.setPoints(m)
         evaluate(memory, UnsafePointer(parameters.pointer))
     }
 
     func load(particles x: UnsafePointer<Double>, parameters θ: UnsafePointer<Double>) {
-        particles.setPoints(x)
+        sets.particles.setPoints(x)
         parameters.pointer.update(from: θ, count: discriminator.parameterCount)
-        evaluate(targets, θ)
-        evaluate(particles, θ)
+        evaluate(sets.targets, θ)
+        evaluate(sets.particles, θ)
     }
 
     private func evaluate(_ evaluated: EvaluatedPoints, _ θ: UnsafePointer<Double>) {

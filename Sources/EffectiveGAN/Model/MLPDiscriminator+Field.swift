@@ -37,9 +37,9 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
     }
 
     let mlp: MLPDiscriminator
-    let targets: Responses
-    let particles: Responses
-    let memory: Responses?
+    let sets: PointSets<Responses>
+    var targets: Responses { sets.targets }
+    var particles: Responses { sets.particles }
     /// Current W (row-major H × d), the same by input (column β of W contiguous, d × H), and b.
     let weights: ScratchBuffer
     let weightsByInput: ScratchBuffer
@@ -57,13 +57,12 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
         self.mlp = mlp
         let h = mlp.width
         let d = mlp.dimension
-        targets = Responses(EvaluatedPoints(points), width: h, needsSecond: mlp.trainsInner)
-        particles = Responses(
-            EvaluatedPoints(count: particleCount, dimension: d), width: h, needsSecond: mlp.trainsInner)
-        memory =
-            hasMemory
-            ? Responses(EvaluatedPoints(count: particleCount, dimension: d), width: h, needsSecond: mlp.trainsInner)
-            : nil
+        let particleSet = {
+            Responses(EvaluatedPoints(count: particleCount, dimension: d), width: h, needsSecond: mlp.trainsInner)
+        }
+        sets = PointSets(
+            targets: Responses(EvaluatedPoints(points), width: h, needsSecond: mlp.trainsInner),
+            particles: particleSet(), memory: hasMemory ? particleSet() : nil)
         weights = ScratchBuffer(h * d)
         weightsByInput = ScratchBuffer(h * d)
         biases = ScratchBuffer(h)
@@ -77,16 +76,10 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
         if !mlp.trainsInner { respond(targets, points: 0..<targets.evaluated.count) }
     }
 
-    private func responses(_ set: PointSet) -> Responses {
-        switch set {
-        case .targets: return targets
-        case .particles: return particles
-        case .memory: return memory!
-        }
-    }
+    private func responses(_ set: PointSet) -> Responses { sets[set] }
 
     func loadMemory(_ m: UnsafePointer<Double>) {
-        guard let memory else { return }
+        guard let memory = sets.memory else { return }
         memory.evaluated.setPoints(m)
         process(memory, respond: true)
     }
