@@ -32,8 +32,28 @@ struct ModelCommand: EganCommand {
             ("state dimension", "\(effective.stateDimension)"),
             ("loss", effective.loss.rawValue),
             ("regularizer", "\(effective.regularizer.rawValue), γ = \(Format.number(effective.gamma))"),
-            ("η_D", Format.number(effective.etaD)),
+            (
+                "η_D",
+                effective.optimalDiscriminator ? "optimal (θ slaved to argmax V_D)" : Format.number(effective.etaD)
+            ),
+            ("training methods", methods(effective)),
         ])
+    }
+
+    /// The training methods in use (README, "Training methods").
+    private func methods(_ model: EffectiveModel) -> String {
+        var parts: [String] = []
+        if model.optimalDiscriminator { parts.append("optimal discriminator") }
+        if let packing = model.packing { parts.append("packing m = \(packing.size)") }
+        if let memory = model.memory {
+            parts.append("fictitious play τ = \(Format.number(memory.tau)), ω = \(Format.number(memory.weight))")
+        }
+        if let likelihood = model.likelihood {
+            parts.append(
+                "likelihood guidance β = \(Format.number(likelihood.weight)), h = \(Format.number(likelihood.bandwidth))"
+            )
+        }
+        return parts.isEmpty ? "none (plain model)" : parts.joined(separator: "; ")
     }
 
     private func describe(_ kernel: KernelOperator) -> String {
