@@ -12,9 +12,8 @@ public final class FieldWorkspace {
     /// With packing: the fake packs' coordinates and their pushes g′(D)∇D.
     let packs: ScratchBuffer
     let packPush: ScratchBuffer
-    /// With an optimal discriminator: the full state (X, θ*) and its field, and θ* of the last call (Newton's
-    /// warm start).
-    var slaved: (state: [Double], field: [Double], θ: [Double])?
+    /// With an optimal discriminator: θ* of the last call, Newton's warm start for the next.
+    var slavedParameters: [Double]?
 
     init(_ model: EffectiveModel) {
         self.model = model
@@ -26,13 +25,7 @@ public final class FieldWorkspace {
         let packLength = model.packing.map { model.fakeCount * $0.size * model.dimension } ?? 0
         packs = ScratchBuffer(packLength)
         packPush = ScratchBuffer(packLength)
-        if model.optimalDiscriminator {
-            let full = model.fullStateDimension
-            slaved = (
-                [Double](repeating: 0, count: full), [Double](repeating: 0, count: full),
-                model.discriminator.equilibriumParameters
-            )
-        }
+        if model.optimalDiscriminator { slavedParameters = model.discriminator.equilibriumParameters }
     }
 }
 

@@ -135,9 +135,4 @@ public struct EffectiveModel: Sendable {
             ? optimalParameters(forParticles: Array(z[..<particleBlockLength]))
             : Array(z[particleBlockLength..<(particleBlockLength + parameterCount)])
     }
-
-    /// The full state (X, θ) of a state: itself, or (X, θ*(X)) for an optimal discriminator.
-    public func fullState(_ z: [Double]) -> [Double] {
-        optimalDiscriminator ? Array(z[..<particleBlockLength]) + parameters(in: z) : z
-    }
 }

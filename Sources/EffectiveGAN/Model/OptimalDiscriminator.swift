@@ -58,8 +58,8 @@ extension EffectiveModel {
     func slavedField(at z: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, workspace: FieldWorkspace) {
         let nd = particleBlockLength
         let x = Array(UnsafeBufferPointer(start: z, count: nd))
-        let θ = optimalParameters(forParticles: x, start: workspace.slaved?.θ)
-        if θ.allSatisfy(\.isFinite) { workspace.slaved?.θ = θ }
+        let θ = optimalParameters(forParticles: x, start: workspace.slavedParameters)
+        if θ.allSatisfy(\.isFinite) { workspace.slavedParameters = θ }
         let full = fullField(at: x + θ, workspace: workspace)
         for i in 0..<nd { out[i] = full[i] }
     }

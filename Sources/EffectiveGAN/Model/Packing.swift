@@ -10,7 +10,8 @@ import LinearAlgebra
 ///   ẋ_i = Σ_j K_ij u_j,   u_j = (N/N^m) Σ_Q Σ_{ℓ: Q_ℓ = j} g′(D(Q)) ∇_ℓ D(Q),
 /// the N/N^m making u_j = N ∂/∂x_j of the generator's mean objective, as in the plain model. m = 1 is the plain
 /// model and takes its exact arithmetic path. The fake packs are a fixed linear map A of the particles, so every
-/// Jacobian block is the plain pack-level block contracted with A (`contractRows`, `contractColumns`).
+/// Jacobian block is the plain pack-level block summed into the particle coordinates each pack coordinate reads
+/// (`EffectiveModel.particleCoordinate`).
 ///
 /// Oracle (Dirac GAN, m = 2, `outputBias: false`): packs (x, x) and (0, 0); with s = v₁ + v₂,
 /// ẋ = g′ s, ṡ = −2 f′ x − γ s, (v₁ − v₂)˙ = −γ (v₁ − v₂), so λ² + γλ + 2 f′(0) g′(0) = 0 and −γ: packing doubles
@@ -72,21 +73,4 @@ public struct Packing: Sendable {
             for (ℓ, j) in tuple.enumerated() { for α in 0..<d { u[j * d + α] += scale * v[(q * size + ℓ) * d + α] } }
         }
     }
-
-    /// Aᵀ·B for a matrix with one row per pack coordinate (N^m·m·d × c): rows summed into particle coordinates.
-    func contractRows(_ b: Matrix) -> Matrix {
-        let d = dimension
-        var result = Matrix(rows: particleCount * d, columns: b.columns)
-        for column in 0..<b.columns {
-            for (q, tuple) in tuples.enumerated() {
-                for (ℓ, j) in tuple.enumerated() {
-                    for α in 0..<d { result[j * d + α, column] += b[(q * size + ℓ) * d + α, column] }
-                }
-            }
-        }
-        return result
-    }
-
-    /// B·A for a matrix with one column per pack coordinate (r × N^m·m·d): columns summed into particle coordinates.
-    func contractColumns(_ b: Matrix) -> Matrix { contractRows(b.transposed).transposed }
 }
