@@ -38,6 +38,10 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
 
     let mlp: MLPDiscriminator
     let sets: PointSets<Responses>
+    /// What `load` and `loadMemory` process, built once (no array per call): the particles (respond) and the
+    /// targets (respond only when W, b train; otherwise their responses are fixed).
+    let loadSets: [(responses: Responses, respond: Bool)]
+    let memorySets: [(responses: Responses, respond: Bool)]
     var targets: Responses { sets.targets }
     var particles: Responses { sets.particles }
     /// Current W (row-major H × d), the same by input (column β of W contiguous, d × H), and b.
@@ -63,6 +67,8 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
         sets = PointSets(
             targets: Responses(EvaluatedPoints(points), width: h, needsSecond: mlp.trainsInner),
             particles: particleSet(), memory: hasMemory ? particleSet() : nil)
+        loadSets = [(sets.particles, true), (sets.targets, mlp.trainsInner)]
+        memorySets = sets.memory.map { [($0, true)] } ?? []
         weights = ScratchBuffer(h * d)
         weightsByInput = ScratchBuffer(h * d)
         biases = ScratchBuffer(h)
@@ -81,7 +87,7 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
     func loadMemory(_ m: UnsafePointer<Double>) {
         guard let memory = sets.memory else { return }
         memory.evaluated.setPoints(m)
-        process(memory, respond: true)
+        process(memorySets)
     }
 
     func load(particles x: UnsafePointer<Double>, parameters θ: UnsafePointer<Double>) {
@@ -96,8 +102,7 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
         }
         for β in 0..<d { for k in 0..<h { readoutWeights[β * h + k] = readout[k] * weightsByInput[β * h + k] } }
         particles.evaluated.setPoints(x)
-        process(particles, respond: true)
-        process(targets, respond: mlp.trainsInner)
+        process(loadSets)
     }
 
     private func transposeWeights() {
@@ -109,18 +114,29 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
     /// (point, unit) pairs below which a point set stays on one thread: the hand-off costs more than it saves.
     static let parallelPairs = 1 << 15
 
-    /// Responses (when `respond`), then D and ∇_x D, in contiguous blocks of points — one block per core when the
-    /// set is large — so each block's responses are still in cache when its D and ∇_x D are formed.
-    private func process(_ r: Responses, respond: Bool) {
-        let count = r.evaluated.count
-        let blocks = count * mlp.width >= Self.parallelPairs ? min(count, System.coreCount) : 1
-        let shared = DisjointAccess(value: (self, r))
-        DispatchQueue.concurrentPerform(iterations: blocks) { block in
-            let (evaluator, responses) = shared.value
-            let range = (count * block / blocks)..<(count * (block + 1) / blocks)
-            if respond { evaluator.respond(responses, points: range) }
-            evaluator.evaluate(responses, points: range)
+    /// Responses (where asked), then D and ∇_x D, for each set in contiguous blocks of points — one block per core
+    /// when a set is large — so each block's responses are still in cache when its D and ∇_x D are formed. All
+    /// sets share one parallel region: waking the second core costs more than a set's dot products.
+    private func process(_ sets: [(responses: Responses, respond: Bool)]) {
+        var regions = 1
+        for set in sets { regions = max(regions, blocks(set.responses.evaluated.count)) }
+        let shared = DisjointAccess(value: (self, sets))
+        DispatchQueue.concurrentPerform(iterations: regions) { block in
+            let (evaluator, sets) = shared.value
+            for (r, respond) in sets {
+                let count = r.evaluated.count
+                let parts = evaluator.blocks(count)
+                guard block < parts else { continue }
+                let range = (count * block / parts)..<(count * (block + 1) / parts)
+                if respond { evaluator.respond(r, points: range) }
+                evaluator.evaluate(r, points: range)
+            }
         }
+    }
+
+    /// How many blocks a set of `count` points is split into: one per core above `parallelPairs` (point, unit) pairs.
+    private func blocks(_ count: Int) -> Int {
+        count * mlp.width >= Self.parallelPairs ? min(count, System.coreCount) : 1
     }
 
     /// φ0 ← φ(W Pᵀ + b), φ1 ← φ′, φ2 ← φ″ for the points in `range`.
