@@ -41,6 +41,15 @@ extension StabilityAnalysis {
             ("dimension", .integer(model.dimension)), ("parameters", .integer(model.parameterCount)),
             ("stateDimension", .integer(stateDimension)),
             ("diagonalisedDimension", .integer(diagonalisedDimension)),
+            (
+                "equilibriumShift",
+                movedEquilibrium.map {
+                    .object([
+                        ("particles", .number($0.particleShift)), ("parameters", .number($0.parameterShift)),
+                        ("newtonSteps", .integer($0.iterations)),
+                    ])
+                } ?? .null
+            ),
             ("equilibriumResidual", .number(equilibriumResidual)),
             ("kernelEigenvalues", kernelJSON), ("counts", spectrum.countsJSON),
             ("regime", .string(spectrum.regime.rawValue)),
