@@ -97,9 +97,7 @@ extension EffectiveModel {
         addFakeDataHessian(fake, qX, share: share.particles, into: &hθθ)
         if let memory {
             let offset = memoryOffset
-            var points = Matrix(rows: particleCount, columns: d)
-            for i in 0..<particleCount { for α in 0..<d { points[i, α] = z[offset + i * d + α] } }
-            let remembered = discriminator.batch(at: points, parameters: θ)
+            let remembered = discriminator.batch(at: points(in: z, from: offset), parameters: θ)
             let qM = remembered.parameterGradients()
             addFakeDataColumns(
                 remembered, qM, remembered.mixedDerivatives(), share: share.memory,

@@ -38,14 +38,8 @@ extension EffectiveModel {
 
     /// F(z), a vector of length `stateDimension` (allocates; hot loops use `field(at:into:workspace:)`).
     public func field(at z: [Double]) -> [Double] {
-        var out = [Double](repeating: 0, count: stateDimension)
         let workspace = makeFieldWorkspace()
-        z.withUnsafeBufferPointer { zp in
-            out.withUnsafeMutableBufferPointer {
-                field(at: zp.baseAddress!, into: $0.baseAddress!, workspace: workspace)
-            }
-        }
-        return out
+        return Self.arrayResult(z, count: stateDimension) { field(at: $0, into: $1, workspace: workspace) }
     }
 
     /// Writes F(z) into `out` (length `stateDimension`), allocating nothing (an optimal discriminator's Newton
@@ -77,25 +71,19 @@ extension EffectiveModel {
         // Generator: ẋ = (K ⊗ I) u.
         let fakeValues = evaluator.values(.particles)
         let fakeGradients = evaluator.gradients(.particles)
-        if let packing {
-            let width = packing.size * dimension
-            for q in 0..<fakeCount {
-                let slope = loss.gPrime(fakeValues[q])
-                for r in 0..<width { workspace.packPush[q * width + r] = slope * fakeGradients[q * width + r] }
-            }
-            packing.scatter(
-                workspace.packPush.pointer, scale: Double(particleCount) / Double(fakeCount),
-                into: workspace.push.pointer)
-        } else {
-            for i in 0..<particleCount {
-                let slope = loss.gPrime(fakeValues[i])
-                for α in 0..<dimension { workspace.push[i * dimension + α] = slope * fakeGradients[i * dimension + α] }
-            }
+        // g′(D)∇D per fake point, straight into u without packing, else per pack and then summed into u.
+        let width = discriminator.dimension
+        let pushes = packing == nil ? workspace.push.pointer : workspace.packPush.pointer
+        for q in 0..<fakeCount {
+            let slope = loss.gPrime(fakeValues[q])
+            for r in 0..<width { pushes[q * width + r] = slope * fakeGradients[q * width + r] }
         }
+        packing?.scatter(
+            pushes, scale: Double(particleCount) / Double(fakeCount), into: workspace.push.pointer)
         if let likelihood {
-            let x = Array(UnsafeBufferPointer(start: z, count: nd))
             for i in 0..<particleCount {
-                let force = likelihood.force(at: x[(i * dimension)..<((i + 1) * dimension)], targets: targets)
+                let x = UnsafeBufferPointer(start: z + i * dimension, count: dimension)
+                let force = likelihood.force(at: x, targets: targets)
                 for α in 0..<dimension { workspace.push[i * dimension + α] += force[α] }
             }
         }
@@ -135,11 +123,15 @@ extension EffectiveModel {
 
     /// The full field at a full state, as an array (Newton's gradient for θ*).
     func fullField(at z: [Double], workspace: FieldWorkspace) -> [Double] {
-        var out = [Double](repeating: 0, count: fullStateDimension)
-        z.withUnsafeBufferPointer { zp in
-            out.withUnsafeMutableBufferPointer {
-                fullField(at: zp.baseAddress!, into: $0.baseAddress!, workspace: workspace)
-            }
+        Self.arrayResult(z, count: fullStateDimension) { fullField(at: $0, into: $1, workspace: workspace) }
+    }
+
+    /// Runs a pointer-level field on an array and returns its `count` outputs as an array.
+    private static func arrayResult(
+        _ z: [Double], count: Int, _ body: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void
+    ) -> [Double] {
+        var out = [Double](repeating: 0, count: count)
+        z.withUnsafeBufferPointer { zp in out.withUnsafeMutableBufferPointer { body(zp.baseAddress!, $0.baseAddress!) }
         }
         return out
     }

@@ -123,9 +123,12 @@ public struct EffectiveModel: Sendable {
     }
 
     /// The particles of a state, one per row (N × d).
-    public func particles(in z: [Double]) -> Matrix {
+    public func particles(in z: [Double]) -> Matrix { points(in: z, from: 0) }
+
+    /// N points of dimension d stored row-major in z from `offset` (the particles, or the memory points).
+    func points(in z: [Double], from offset: Int) -> Matrix {
         var x = Matrix(rows: particleCount, columns: dimension)
-        for i in 0..<particleCount { for α in 0..<dimension { x[i, α] = z[i * dimension + α] } }
+        for i in 0..<particleCount { for α in 0..<dimension { x[i, α] = z[offset + i * dimension + α] } }
         return x
     }
 

@@ -31,29 +31,33 @@ public struct LikelihoodGuidance: Equatable, Sendable {
     var json: JSONValue { .object([("weight", .number(weight)), ("bandwidth", .number(bandwidth))]) }
 
     /// The softmax weights w_m(x) and the mean offset μ(x) = Σ w_m (y_m − x), stably (shifted exponents).
-    func kernelWeights(at x: ArraySlice<Double>, targets: Matrix) -> (weights: [Double], mean: [Double]) {
+    func kernelWeights<Point: RandomAccessCollection<Double>>(at x: Point, targets: Matrix) -> (
+        weights: [Double], mean: [Double]
+    ) {
         let d = targets.columns
         let h2 = bandwidth * bandwidth
         let exponents = (0..<targets.rows).map { m in
-            -(0..<d).reduce(0.0) { $0 + pow(x[x.startIndex + $1] - targets[m, $1], 2) } / (2 * h2)
+            -(0..<d).reduce(0.0) { $0 + pow(x[x.index(x.startIndex, offsetBy: $1)] - targets[m, $1], 2) } / (2 * h2)
         }
         let top = exponents.max() ?? 0
         var weights = exponents.map { exp($0 - top) }
         let total = weights.reduce(0, +)
         for m in weights.indices { weights[m] /= total }
         var mean = [Double](repeating: 0, count: d)
-        for m in 0..<targets.rows { for α in 0..<d { mean[α] += weights[m] * (targets[m, α] - x[x.startIndex + α]) } }
+        for m in 0..<targets.rows {
+            for α in 0..<d { mean[α] += weights[m] * (targets[m, α] - x[x.index(x.startIndex, offsetBy: α)]) }
+        }
         return (weights, mean)
     }
 
     /// β ∇ log p̂(x).
-    func force(at x: ArraySlice<Double>, targets: Matrix) -> [Double] {
+    func force<Point: RandomAccessCollection<Double>>(at x: Point, targets: Matrix) -> [Double] {
         let h2 = bandwidth * bandwidth
         return kernelWeights(at: x, targets: targets).mean.map { weight * $0 / h2 }
     }
 
     /// β ∇² log p̂(x), d × d.
-    func forceJacobian(at x: ArraySlice<Double>, targets: Matrix) -> Matrix {
+    func forceJacobian<Point: RandomAccessCollection<Double>>(at x: Point, targets: Matrix) -> Matrix {
         let d = targets.columns
         let h2 = bandwidth * bandwidth
         let (weights, mean) = kernelWeights(at: x, targets: targets)
@@ -62,7 +66,8 @@ public struct LikelihoodGuidance: Equatable, Sendable {
             for α in 0..<d {
                 for γ in 0..<d {
                     hessian[α, γ] +=
-                        weights[m] * (targets[m, α] - x[x.startIndex + α]) * (targets[m, γ] - x[x.startIndex + γ])
+                        weights[m] * (targets[m, α] - x[x.index(x.startIndex, offsetBy: α)])
+                        * (targets[m, γ] - x[x.index(x.startIndex, offsetBy: γ)])
                 }
             }
         }

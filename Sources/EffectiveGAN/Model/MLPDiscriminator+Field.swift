@@ -20,19 +20,18 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
         let φ1: ScratchBuffer
         /// Only when the inner weights train (the W, b gradients need it).
         let φ2: ScratchBuffer?
-        /// count × H products (ρ, φ″∘ρ).
-        let products: ScratchBuffer
-        /// w_p x_p, row-major count × d.
-        let weightedPoints: ScratchBuffer
+        /// count × H products φ″∘ρ, and w_p x_p (row-major count × d): only for the W, b gradients.
+        let products: ScratchBuffer?
+        let weightedPoints: ScratchBuffer?
 
-        init(_ evaluated: EvaluatedPoints, width: Int, needsSecond: Bool) {
+        init(_ evaluated: EvaluatedPoints, width: Int, trainsInner: Bool) {
             self.evaluated = evaluated
             let size = evaluated.count * width
             φ0 = ScratchBuffer(size)
             φ1 = ScratchBuffer(size)
-            φ2 = needsSecond ? ScratchBuffer(size) : nil
-            products = ScratchBuffer(size)
-            weightedPoints = ScratchBuffer(evaluated.count * evaluated.dimension)
+            φ2 = trainsInner ? ScratchBuffer(size) : nil
+            products = trainsInner ? ScratchBuffer(size) : nil
+            weightedPoints = trainsInner ? ScratchBuffer(evaluated.count * evaluated.dimension) : nil
         }
     }
 
@@ -44,8 +43,7 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
     let memorySets: [(responses: Responses, respond: Bool)]
     var targets: Responses { sets.targets }
     var particles: Responses { sets.particles }
-    /// Current W (row-major H × d), the same by input (column β of W contiguous, d × H), and b.
-    let weights: ScratchBuffer
+    /// Current W by input (column β of W contiguous, d × H), and b.
     let weightsByInput: ScratchBuffer
     let biases: ScratchBuffer
     /// a_k w_k by input (d × H, column β contiguous).
@@ -62,23 +60,21 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
         let h = mlp.width
         let d = mlp.dimension
         let particleSet = {
-            Responses(EvaluatedPoints(count: particleCount, dimension: d), width: h, needsSecond: mlp.trainsInner)
+            Responses(EvaluatedPoints(count: particleCount, dimension: d), width: h, trainsInner: mlp.trainsInner)
         }
         sets = PointSets(
-            targets: Responses(EvaluatedPoints(points), width: h, needsSecond: mlp.trainsInner),
+            targets: Responses(EvaluatedPoints(points), width: h, trainsInner: mlp.trainsInner),
             particles: particleSet(), memory: hasMemory ? particleSet() : nil)
         loadSets = [(sets.particles, true), (sets.targets, mlp.trainsInner)]
         memorySets = sets.memory.map { [($0, true)] } ?? []
-        weights = ScratchBuffer(h * d)
         weightsByInput = ScratchBuffer(h * d)
         biases = ScratchBuffer(h)
         readoutWeights = ScratchBuffer(h * d)
         unitMatrix = ScratchBuffer(h * d)
         unitVector = ScratchBuffer(h)
         readout = ScratchBuffer(h)
-        for i in 0..<(h * d) { weights[i] = mlp.initialWeights[i] }
         for k in 0..<h { biases[k] = mlp.initialBiases[k] }
-        transposeWeights()
+        mlp.initialWeights.withUnsafeBufferPointer { setWeights(rowMajor: $0.baseAddress!) }
         if !mlp.trainsInner { respond(targets, points: 0..<targets.evaluated.count) }
     }
 
@@ -96,19 +92,19 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
         readout.pointer.update(from: θ, count: h)
         outputBias = mlp.outputBias ? θ[mlp.outputBiasIndex] : 0
         if mlp.trainsInner {
-            weights.pointer.update(from: θ + mlp.weightIndex(0, 0), count: h * d)
+            setWeights(rowMajor: θ + mlp.weightIndex(0, 0))
             biases.pointer.update(from: θ + mlp.biasIndex(0), count: h)
-            transposeWeights()
         }
         for β in 0..<d { for k in 0..<h { readoutWeights[β * h + k] = readout[k] * weightsByInput[β * h + k] } }
         particles.evaluated.setPoints(x)
         process(loadSets)
     }
 
-    private func transposeWeights() {
+    /// weightsByInput ← W given row-major (H × d, as in θ).
+    private func setWeights(rowMajor w: UnsafePointer<Double>) {
         let h = mlp.width
         let d = mlp.dimension
-        for k in 0..<h { for β in 0..<d { weightsByInput[β * h + k] = weights[k * d + β] } }
+        for k in 0..<h { for β in 0..<d { weightsByInput[β * h + k] = w[k * d + β] } }
     }
 
     /// (point, unit) pairs below which a point set stays on one thread: the hand-off costs more than it saves.
@@ -184,10 +180,10 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
         let count = r.evaluated.count
         let s = mlp.scale
         BLAS.gemv(.none, rows: h, columns: count, alpha: s, r.φ0.pointer, lda: h, w, beta: 1, out)
-        if mlp.trainsInner {
-            for p in 0..<count { for β in 0..<d { r.weightedPoints[p * d + β] = w[p] * r.evaluated.points[p * d + β] } }
+        if let weightedPoints = r.weightedPoints {
+            for p in 0..<count { for β in 0..<d { weightedPoints[p * d + β] = w[p] * r.evaluated.points[p * d + β] } }
             BLAS.gemm(
-                .none, .transposed, m: d, n: h, k: count, alpha: s, r.weightedPoints.pointer, lda: d, r.φ1.pointer,
+                .none, .transposed, m: d, n: h, k: count, alpha: s, weightedPoints.pointer, lda: d, r.φ1.pointer,
                 ldb: h, beta: 0, unitMatrix.pointer, ldc: d)
             BLAS.gemv(.none, rows: h, columns: count, alpha: s, r.φ1.pointer, lda: h, w, beta: 0, unitVector.pointer)
             addPerUnit(into: out)
@@ -210,10 +206,10 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
             let w = weightsByInput.pointer + β * h
             for k in 0..<h { out[k] += ωs * w[k] * unitVector[k] }
         }
-        guard mlp.trainsInner, let φ2 = r.φ2 else { return }
+        guard let φ2 = r.φ2, let ρ = r.products else { return }
         // ρ_pk = r_p·w_k, then φ″∘ρ, for the inner-weight parts.
         for p in 0..<count {
-            let ρ = r.products.pointer + p * h
+            let ρ = ρ.pointer + p * h
             ρ.update(repeating: 0, count: h)
             for β in 0..<d {
                 let rβ = directions[p * d + β]
@@ -221,7 +217,6 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
                 for k in 0..<h { ρ[k] += w[k] * rβ }
             }
         }
-        let ρ = r.products
         for i in 0..<(count * h) { ρ[i] *= φ2[i] }
         BLAS.gemm(
             .none, .transposed, m: d, n: h, k: count, alpha: ωs, r.evaluated.points.pointer, lda: d, ρ.pointer, ldb: h,

@@ -38,7 +38,11 @@ extension EffectiveModel {
     /// θ*(X) = argmax_θ V_D(θ; X) by Newton's method from `start` (default: the equilibrium parameters). NaNs if
     /// the Hessian is singular (V_D not strictly concave, e.g. l2 at γ = 0 with no weight decay) or Newton fails.
     public func optimalParameters(forParticles x: [Double], start: [Double]? = nil) -> [Double] {
-        let workspace = makeFieldWorkspace()
+        optimalParameters(forParticles: x, start: start, workspace: makeFieldWorkspace())
+    }
+
+    /// θ*(X), evaluating the field in `workspace` (an integration's, so its buffers are not rebuilt per call).
+    func optimalParameters(forParticles x: [Double], start: [Double]?, workspace: FieldWorkspace) -> [Double] {
         let nd = particleBlockLength
         var θ = start ?? discriminator.equilibriumParameters
         for _ in 0..<OptimalDiscriminator.maxNewtonSteps {
@@ -58,7 +62,7 @@ extension EffectiveModel {
     func slavedField(at z: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, workspace: FieldWorkspace) {
         let nd = particleBlockLength
         let x = Array(UnsafeBufferPointer(start: z, count: nd))
-        let θ = optimalParameters(forParticles: x, start: workspace.slavedParameters)
+        let θ = optimalParameters(forParticles: x, start: workspace.slavedParameters, workspace: workspace)
         if θ.allSatisfy(\.isFinite) { workspace.slavedParameters = θ }
         let full = fullField(at: x + θ, workspace: workspace)
         for i in 0..<nd { out[i] = full[i] }
