@@ -273,11 +273,18 @@ class Model:
         return solution.y[:, -1], solution.nfev
 
 
-def rate(eigenvalues):
-    """r = -max Re over active eigenvalues (spec section 6)."""
+def active(eigenvalues, neutral=None):
+    """The active eigenvalues (spec section 6): without the `neutral` smallest in modulus when the neutral count
+    is known by structure (egan reports it), else those above the fallback tolerance 1e-8 rho."""
+    if neutral is not None:
+        return eigenvalues[np.argsort(np.abs(eigenvalues), kind="stable")[neutral:]]
     rho = max(1.0, np.abs(eigenvalues).max())
-    active = eigenvalues[np.abs(eigenvalues) > 1e-8 * rho]
-    return -active.real.max()
+    return eigenvalues[np.abs(eigenvalues) > 1e-8 * rho]
+
+
+def rate(eigenvalues, neutral=None):
+    """r = -max Re over active eigenvalues (spec section 6)."""
+    return -active(eigenvalues, neutral).real.max()
 
 
 def self_test():

@@ -16,7 +16,7 @@ struct AnalyzeCommand: EganCommand {
 
     @OptionGroup var model: ModelArgument
     @OptionGroup var strength: GammaOption
-    @Flag(help: "Print JSON (schema egan.analyze/1, see docs/json-schema.md).")
+    @Flag(help: "Print JSON (schema egan.analyze/2, see docs/json-schema.md).")
     var json = false
 
     func execute() throws -> String {
@@ -40,8 +40,9 @@ enum AnalysisText {
             (
                 "state dimension",
                 "\(analysis.stateDimension)"
-                    + (analysis.diagonalisedDimension < analysis.stateDimension
-                        ? " (eigenproblem reduced exactly to \(analysis.diagonalisedDimension))" : "")
+                    + (analysis.method == .oscillator
+                        ? " (oscillator structure: quadratic eigenproblem in first-order form, size \(analysis.diagonalisedDimension))"
+                        : " (dense dgeev)")
             ),
             ("equilibrium", "‖F(z*)‖ = \(Format.number(analysis.equilibriumResidual))"),
         ]
@@ -61,6 +62,7 @@ enum AnalysisText {
                 "modes",
                 "\(spectrum.count(of: .neutral)) neutral, \(spectrum.count(of: .oscillatory)) oscillatory, \(spectrum.count(of: .real)) real (\(spectrum.unstableCount) unstable)"
             ),
+            ("neutral rule", NeutralText.rule(spectrum)),
             ("regime", spectrum.regime.rawValue),
             ("rate r", Format.number(spectrum.rate)),
         ]
@@ -68,7 +70,7 @@ enum AnalysisText {
             rows.append(
                 (
                     "dominant λ",
-                    "\(Format.complex(dominant.eigenvalue))  (ζ = \(Format.number(dominant.dampingRatio, digits: 4)))"
+                    "\(Format.complex(dominant.resolvedEigenvalue))  (ζ = \(Format.number(dominant.dampingRatio, digits: 4)))"
                 ))
         }
         if let eigen = model.kernel.universalEigenvalues {
@@ -93,12 +95,31 @@ enum AnalysisText {
             header: ["#", "Re λ", "Im λ", "rate", "frequency", "ζ", "kind"],
             rows: spectrum.activeModesByRate.enumerated().map { k, mode in
                 [
-                    "\(k + 1)", Format.number(mode.eigenvalue.real), Format.number(mode.eigenvalue.imaginary),
-                    Format.number(mode.rate), Format.number(mode.frequency),
-                    Format.number(mode.dampingRatio, digits: 4),
-                    mode.kind.rawValue,
+                    "\(k + 1)", Format.number(mode.resolvedEigenvalue.real),
+                    Format.number(mode.resolvedEigenvalue.imaginary), Format.number(mode.rate),
+                    Format.number(mode.frequency), Format.number(mode.dampingRatio, digits: 4),
+                    mode.kind.rawValue + (mode.multiplicity > 1 ? " ×\(mode.multiplicity)" : ""),
                 ]
             })
         return text
+    }
+}
+
+/// Where neutral modes come from, in words.
+enum NeutralText {
+    static func rule(_ spectrum: Spectrum) -> String {
+        guard let b = spectrum.neutralBreakdown else { return "tolerance |λ| ≤ 1e-8 ρ (no structure applies)" }
+        var parts: [String] = []
+        if b.unseenParticleDirections > 0 {
+            parts.append("\(b.unseenParticleDirections) particle directions the discriminator cannot see")
+        }
+        if b.immobileParticleDirections > 0 {
+            parts.append("\(b.immobileParticleDirections) particle directions the kernel cannot move")
+        }
+        if b.innerWeights > 0 { parts.append("\(b.innerWeights) inner weights") }
+        if b.unseenFeatures > 0 { parts.append("\(b.unseenFeatures) readout directions no point excites") }
+        if b.outputBias > 0 { parts.append("the output bias c") }
+        if b.undampedReadout > 0 { parts.append("\(b.undampedReadout) undamped readout directions the particles cannot answer") }
+        return "by structure: " + (parts.isEmpty ? "none" : parts.joined(separator: "; "))
     }
 }

@@ -85,6 +85,12 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
     case sweep1153 = "sweep-1153"
     /// A 21 × 4-seed collapse study on ring8-collapse (t = 300).
     case collapse21x4 = "collapse-21x4"
+    /// One analysis at the paper's scale in d = 64: N = M = 100, relu width 256, all trained.
+    case analyze64 = "analyze-64"
+    /// One analysis in d = 784 (the MNIST dimension): N = M = 100, relu width 512, all trained.
+    case analyze784 = "analyze-784"
+    /// A 101-point γ sweep of the d = 784 model.
+    case sweep784 = "sweep-784"
 
     /// The model of the 1 153-dimensional workloads: 8 ring modes × 8 samples (M = N = 64), tanh width 256, all trained.
     static let largeAllModel = """
@@ -94,6 +100,19 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
          "discriminator": {"kind": "mlp", "width": 256, "activation": "tanh", "train": "all", "seed": 3},
          "loss": "wgan", "regularizer": {"kind": "r1", "strength": 1.0}}
         """
+
+    /// The high-dimensional analysis models: 100 Gaussian targets (10 ring modes × 10 samples of std 1 in every
+    /// coordinate), 100 particles, a relu MLP trained `all`, wgan + r1 (issue #13).
+    static func highDimensionalModel(dimension: Int, width: Int) -> String {
+        """
+        {"name": "bench-\(dimension)", "dimension": \(dimension),
+         "target": {"kind": "ring", "modes": 10, "radius": 2.0, "samplesPerMode": 10, "spread": 1.0, "seed": 1},
+         "generator": {"particles": 100, "kernel": {"kind": "universal", "ratio": 0.1}},
+         "discriminator": {"kind": "mlp", "width": \(width), "activation": "relu", "train": "all", "seed": 3,
+                           "weightStd": \(1 / Double(dimension).squareRoot())},
+         "loss": "wgan", "regularizer": {"kind": "r1", "strength": 1.0}}
+        """
+    }
 
     static func source(_ text: String) throws -> ModelSource {
         try ModelSource(json: JSONValue.parse(Data(text.utf8), source: "bench"), defaultName: "bench")
@@ -116,6 +135,8 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
         case .simulate256: return try Self.source(Self.largeOuterModel)
         case .jacobian1153, .analyze1153, .sweep1153: return try Self.source(Self.largeAllModel)
         case .collapse21x4: return try ModelSource(preset: .ring8Collapse)
+        case .analyze64: return try Self.source(Self.highDimensionalModel(dimension: 64, width: 256))
+        case .analyze784, .sweep784: return try Self.source(Self.highDimensionalModel(dimension: 784, width: 512))
         }
     }
 
@@ -131,9 +152,9 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
             _ = try model.simulate(SimulationSettings(integrator: .ode(.rk8pd), tEnd: 200, samples: 11))
         case .jacobian1153:
             _ = model.jacobian(at: model.equilibriumState)
-        case .analyze1153:
+        case .analyze1153, .analyze64, .analyze784:
             _ = try StabilityAnalysis(model: model)
-        case .sweep1153:
+        case .sweep1153, .sweep784:
             _ = try Sweep.run(source, values: try SweepGrid(from: 1e-2, to: 1e2, steps: 101, scale: .log).values)
         case .collapse21x4:
             let study = try CollapseStudy(

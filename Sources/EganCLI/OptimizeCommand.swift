@@ -21,7 +21,7 @@ struct OptimizeCommand: EganCommand {
     var to: Double = 1e3
     @Option(help: "Points of the initial log scan (at least 3).")
     var steps: Int = 121
-    @Flag(help: "Print JSON (schema egan.optimize/1).")
+    @Flag(help: "Print JSON (schema egan.optimize/2).")
     var json = false
 
     func execute() throws -> String {
@@ -30,55 +30,68 @@ struct OptimizeCommand: EganCommand {
         }
         let source = try model.load()
         let optimum = try OptimalStrength.find(source, from: from, to: to, steps: steps, progress: Progress.bar("scan"))
-        if json { return optimum.json(name: source.name).prettyText + "\n" }
+        // Each oscillator's own critical damping, refined by bisection: affordable for up to 64 oscillators.
+        let oscillators = optimum.scan.points.first.map { $0.spectrum.count(of: .oscillatory) / 2 } ?? 0
+        let exceptional =
+            oscillators <= Self.exceptionalPointLimit
+            ? (
+                all: try optimum.scan.exceptionalPoints(source),
+                dominant: try source.exceptionalPoint(followingDominantFrom: optimum.gamma * (1 - 1e-3))
+            ) : nil
+        if json { return optimum.json(name: source.name, exceptional: exceptional).prettyText + "\n" }
         var rows: [(String, String)] = [
             ("model", source.name),
-            ("γ*", Format.number(optimum.gamma, digits: 9)),
-            ("r(γ*)", Format.number(optimum.rate, digits: 9)),
-            ("dominant λ", optimum.dominant.map { Format.complex($0.eigenvalue) } ?? "—"),
+            ("γ*", Format.refined(optimum.gamma)),
+            ("r(γ*)", Format.refined(optimum.rate)),
+            ("dominant λ", optimum.dominant.map { Format.complex($0.resolvedEigenvalue) } ?? "—"),
             ("regime below / above", "\(optimum.regimeBelow.rawValue) / \(optimum.regimeAbove.rawValue)"),
             ("γ* is", optimum.relation.sentence),
+            ("ζ of the slowest oscillator", optimum.oscillatorDampingRatio.map { Format.number($0, digits: 4) } ?? "— (none oscillates)"),
         ]
+        if let exceptional {
+            rows.append(("exceptional points", Self.describe(exceptional)))
+        } else {
+            rows.append(("exceptional points", "not listed: more than \(Self.exceptionalPointLimit) oscillators (egan sweep --format json has them)"))
+        }
         for point in optimum.criticalPoints {
             rows.append(
                 (
                     "critical point",
-                    "γ = \(Format.number(point.value, digits: 9)): \(point.below.rawValue) → \(point.above.rawValue) (\(point.mechanism.rawValue))"
+                    "γ = \(Format.refined(point.value)): \(point.below.rawValue) → \(point.above.rawValue) (\(point.mechanism.rawValue))"
                 ))
         }
         return TextTable.keyValue(rows)
     }
 }
 
-extension OptimalStrength.Relation {
-    var sentence: String {
-        switch self {
-        case let .criticalPoint(value): return "at the critical point γ_c = \(Format.number(value, digits: 9))"
-        case .rateCrossing: return "at a crossing of the two slowest branches' rates"
-        case .boundary: return "at the boundary of the searched interval; widen --from/--to"
-        case .smoothMaximum: return "a smooth maximum of the dominant branch's rate"
-        case .plateau: return "on a plateau of r(γ): a mode γ cannot move (e.g. weight decay's −η_D μ) caps the rate"
-        }
-    }
+extension OptimizeCommand {
+    static let exceptionalPointLimit = 64
 
-    var key: String {
-        switch self {
-        case .criticalPoint: return "criticalPoint"
-        case .rateCrossing: return "rateCrossing"
-        case .boundary: return "boundary"
-        case .smoothMaximum: return "smoothMaximum"
-        case .plateau: return "plateau"
-        }
+    static func describe(_ exceptional: (all: [BranchMerge], dominant: BranchMerge?)) -> String {
+        guard !exceptional.all.isEmpty else { return "none in the searched interval" }
+        let dominant =
+            exceptional.dominant.map {
+                "the oscillator dominant just below γ* is critically damped at γ = \(Format.refined($0.value)); "
+            } ?? ""
+        let values = exceptional.all.map { Format.number($0.value, digits: 4) }.joined(separator: ", ")
+        return "\(dominant)on the scan grid \(exceptional.all.count) pairs meet the real axis (re-formed pairs included): γ = \(values)"
     }
 }
 
 extension OptimalStrength {
-    func json(name: String) -> JSONValue {
+    func json(name: String, exceptional: (all: [BranchMerge], dominant: BranchMerge?)?) -> JSONValue {
         .object([
-            ("schema", .string("egan.optimize/1")), ("model", .string(name)), ("gamma", .number(gamma)),
+            ("schema", .string("egan.optimize/2")), ("model", .string(name)), ("gamma", .number(gamma)),
             ("rate", .number(rate)), ("dominant", dominant?.json ?? .null),
             ("regimeBelow", .string(regimeBelow.rawValue)), ("regimeAbove", .string(regimeAbove.rawValue)),
-            ("relation", .string(relation.key)), ("criticalPoints", .array(criticalPoints.map(\.json))),
+            ("relation", .string(relation.key)),
+            ("oscillatorDampingRatio", oscillatorDampingRatio.map(JSONValue.number) ?? .null),
+            ("criticalPoints", .array(criticalPoints.map(\.json))),
+            (
+                "exceptionalPoints",
+                exceptional.map { .array($0.all.map { .object([("value", .number($0.value)), ("eigenvalue", .number($0.eigenvalue))]) }) } ?? .null
+            ),
+            ("dominantExceptionalPoint", exceptional?.dominant.map { .number($0.value) } ?? .null),
         ])
     }
 }

@@ -33,7 +33,7 @@ struct ReportCommand: EganCommand {
             separator: " ")
         let files = try ReportWriter.write(analysis, to: path, command: command)
         return
-            "wrote \(path) (γ* = \(Format.number(analysis.optimum.gamma, digits: 9)), r = \(Format.number(analysis.optimum.rate, digits: 9)))\n"
+            "wrote \(path) (γ* = \(Format.refined(analysis.optimum.gamma)), r = \(Format.refined(analysis.optimum.rate)))\n"
             + files.dropLast().map { "  figure \($0)\n" }.joined()
     }
 }

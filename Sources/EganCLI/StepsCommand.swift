@@ -71,7 +71,7 @@ struct StepsCommand: EganCommand {
         if lr != nil { header += ["contraction at h", "stable"] }
         let rows = results.map { result -> [String] in
             var row = [
-                Format.number(result.gamma), result.limit == 0 ? "none" : Format.number(result.limit, digits: 9),
+                Format.number(result.gamma), result.limit == 0 ? "none" : Format.refined(result.limit),
             ]
             if let c = result.contraction {
                 row += [Format.number(c, digits: 9), c < 1 - DiscreteTraining.stabilityMargin ? "yes" : "no"]

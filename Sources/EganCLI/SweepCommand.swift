@@ -52,7 +52,7 @@ enum SweepReport {
         let s = point.spectrum
         return [
             Format.number(point.value), s.regime.rawValue, Format.number(s.rate),
-            s.dominantMode.map { Format.complex($0.eigenvalue) } ?? "—",
+            s.dominantMode.map { Format.complex($0.resolvedEigenvalue) } ?? "—",
             "\(s.count(of: .neutral))", "\(s.count(of: .oscillatory))", "\(s.count(of: .real))",
         ]
     }
@@ -64,7 +64,7 @@ enum SweepReport {
         text += critical.isEmpty ? "\nno critical points on this grid\n" : "\ncritical points\n"
         for point in critical {
             text +=
-                "  \(sweep.parameter.path) = \(Format.number(point.value, digits: 9))  \(point.below.rawValue) → \(point.above.rawValue) (\(point.mechanism.rawValue))\n"
+                "  \(sweep.parameter.path) = \(Format.refined(point.value))  \(point.below.rawValue) → \(point.above.rawValue) (\(point.mechanism.rawValue))\n"
         }
         return text
     }
@@ -73,7 +73,7 @@ enum SweepReport {
         var lines = ["value,regime,rate,dominant_re,dominant_im,neutral,oscillatory,real,unstable"]
         for point in sweep.points {
             let s = point.spectrum
-            let dominant = s.dominantMode?.eigenvalue
+            let dominant = s.dominantMode?.resolvedEigenvalue
             lines.append(
                 [
                     "\(point.value)", s.regime.rawValue, "\(s.rate)", dominant.map { "\($0.real)" } ?? "",

@@ -92,4 +92,15 @@ public struct Matrix: Equatable, Sendable {
         precondition(lhs.rows == rhs.rows && lhs.columns == rhs.columns, "shape mismatch")
         return Matrix(rows: lhs.rows, columns: lhs.columns, columnMajor: zip(lhs.storage, rhs.storage).map { $0 - $1 })
     }
+
+    /// Entry-wise sum.
+    public static func + (lhs: Matrix, rhs: Matrix) -> Matrix {
+        precondition(lhs.rows == rhs.rows && lhs.columns == rhs.columns, "shape mismatch")
+        return Matrix(rows: lhs.rows, columns: lhs.columns, columnMajor: zip(lhs.storage, rhs.storage).map { $0 + $1 })
+    }
+
+    /// Every entry multiplied by `factor`.
+    public func scaled(by factor: Double) -> Matrix {
+        Matrix(rows: rows, columns: columns, columnMajor: storage.map { $0 * factor })
+    }
 }

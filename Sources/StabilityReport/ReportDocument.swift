@@ -25,26 +25,16 @@ extension ReportAnalysis {
 
     var summary: String {
         let critical = optimum.criticalPoints.map {
-            "γ_c = \(Format.number($0.value, digits: 9)) (\($0.below.rawValue) → \($0.above.rawValue), \($0.mechanism.rawValue))"
+            "γ_c = \(Format.refined($0.value)) (\($0.below.rawValue) → \($0.above.rawValue), \($0.mechanism.rawValue))"
         }
         return """
-            > **Summary.** The fastest convergence is at **γ\\* = \(Format.number(optimum.gamma, digits: 9))** with rate \
-            **r(γ\\*) = \(Format.number(optimum.rate, digits: 9))** (dominant λ = \(optimum.dominant.map { Format.complex($0.eigenvalue) } ?? "—")); \
-            γ\\* is \(relationText).
+            > **Summary.** The fastest convergence is at **γ\\* = \(Format.refined(optimum.gamma))** with rate \
+            **r(γ\\*) = \(Format.refined(optimum.rate))** (dominant λ = \(optimum.dominant.map { Format.complex($0.resolvedEigenvalue) } ?? "—")); \
+            γ\\* is \(optimum.relation.sentence).
             > Critical points: \(critical.isEmpty ? "none in the searched interval" : critical.joined(separator: "; ")).
             > Regimes: \(regimeSentence)
 
             """
-    }
-
-    var relationText: String {
-        switch optimum.relation {
-        case let .criticalPoint(value): return "at the critical point γ_c = \(Format.number(value, digits: 9))"
-        case .rateCrossing: return "at a crossing of the two slowest branches' rates"
-        case .boundary: return "at the boundary of the searched interval (widen it)"
-        case .smoothMaximum: return "a smooth maximum of the dominant branch's rate"
-        case .plateau: return "on a plateau of r(γ), capped by a mode γ cannot move (e.g. weight decay)"
-        }
     }
 
     var modelSection: String {
@@ -91,7 +81,7 @@ extension ReportAnalysis {
             let s = analysis.spectrum
             md += "### \(label)\n\n"
             md +=
-                "Regime **\(s.regime.rawValue)**, rate r = \(Format.number(s.rate)), dominant λ = \(s.dominantMode.map { Format.complex($0.eigenvalue) } ?? "—"); "
+                "Regime **\(s.regime.rawValue)**, rate r = \(Format.number(s.rate)), dominant λ = \(s.dominantMode.map { Format.complex($0.resolvedEigenvalue) } ?? "—"); "
             md +=
                 "\(s.count(of: .neutral)) neutral, \(s.count(of: .oscillatory)) oscillatory, \(s.count(of: .real)) real modes.\n\n"
             let modes = s.activeModesByRate.filter { $0.eigenvalue.imaginary >= 0 }
@@ -100,7 +90,7 @@ extension ReportAnalysis {
                 header: ["λ", "rate", "frequency", "ζ", "kind"],
                 rows: shown.map {
                     [
-                        Format.complex($0.eigenvalue), Format.number($0.rate), Format.number($0.frequency),
+                        Format.complex($0.resolvedEigenvalue), Format.number($0.rate), Format.number($0.frequency),
                         Format.number($0.dampingRatio, digits: 4), $0.kind.rawValue,
                     ]
                 })
@@ -124,7 +114,7 @@ extension ReportAnalysis {
                 rows: thinned.map {
                     [
                         Format.number($0.value), $0.spectrum.regime.rawValue, Format.number($0.spectrum.rate),
-                        $0.spectrum.dominantMode.map { Format.complex($0.eigenvalue) } ?? "—",
+                        $0.spectrum.dominantMode.map { Format.complex($0.resolvedEigenvalue) } ?? "—",
                     ]
                 })
     }
@@ -133,7 +123,7 @@ extension ReportAnalysis {
         "## Discrete training at γ*\n\nLargest stable learning rate h (spec §7, bisection to relative 1e-6):\n\n"
             + Markdown.table(
                 header: ["scheme", "h_max"],
-                rows: stepLimits.map { [$0.0, $0.1 == 0 ? "none" : Format.number($0.1, digits: 9)] })
+                rows: stepLimits.map { [$0.0, $0.1 == 0 ? "none" : Format.refined($0.1)] })
     }
 
     var crossCheckSection: String {

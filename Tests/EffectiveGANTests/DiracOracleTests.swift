@@ -34,7 +34,7 @@ struct DiracOracleTests {
     func eigenvalues(loss: Loss, gamma: Double) throws {
         let model = try TestModels.dirac(loss: loss, outputBias: false, gamma: gamma)
         let spectrum = try StabilityAnalysis(model: model).spectrum
-        let computed = Self.sorted(spectrum.modes.map(\.eigenvalue))
+        let computed = Self.sorted(spectrum.eigenvalues)
         let expected = Self.sorted(Self.expected(loss, gamma: gamma))
         #expect(computed.count == 2)
         for (a, b) in zip(computed, expected) {
@@ -73,7 +73,7 @@ struct DiracOracleTests {
     func generalRates() throws {
         for loss in Loss.allCases {
             let model = try TestModels.dirac(loss: loss, outputBias: false, etaG: 0.3, etaD: 2.5, gamma: 0.7)
-            let computed = Self.sorted(try StabilityAnalysis(model: model).spectrum.modes.map(\.eigenvalue))
+            let computed = Self.sorted(try StabilityAnalysis(model: model).spectrum.eigenvalues)
             let expected = Self.sorted(Self.expected(loss, gamma: 0.7, etaG: 0.3, etaD: 2.5))
             for (a, b) in zip(computed, expected) { #expect((a - b).length <= 1e-12) }
         }

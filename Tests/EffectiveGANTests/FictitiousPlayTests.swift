@@ -45,7 +45,7 @@ struct FictitiousPlayTests {
             let all = try model.jacobian(at: model.equilibriumState).eigenvalues().sorted { $0.length < $1.length }
             let slow = Array(all.prefix(plainSpectrum.count))
             let fast = all.suffix(model.particleBlockLength)
-            errors.append(EquilibriumReductionTests.spectralDistance(slow, plainSpectrum))
+            errors.append(OscillatorStructureTests.spectralDistance(slow, plainSpectrum))
             for λ in fast {
                 #expect(abs(λ.real * tau + 1) <= 1e-2 && abs(λ.imaginary) * tau <= 1e-2, "τ = \(tau): \(λ)")
             }

@@ -47,7 +47,7 @@ struct LikelihoodGuidanceTests {
         let root = Complex.sqrt(discriminant)
         let expected = [(Complex(trace, 0) + root) / 2, (Complex(trace, 0) - root) / 2]
         let actual = try model.jacobian(at: model.equilibriumState).eigenvalues()
-        #expect(EquilibriumReductionTests.spectralDistance(actual, expected) <= 1e-12)
+        #expect(OscillatorStructureTests.spectralDistance(actual, expected) <= 1e-12)
     }
 
     @Test("β > 0 moves the equilibrium; Newton finds it to 1e-12 and the Jacobian there matches differences")

@@ -42,7 +42,7 @@ struct OptimalDiscriminatorTests {
             // The slow eigenvalues: as many as the reduced flow has, smallest in modulus.
             let slow = try full.jacobian(at: full.equilibriumState).eigenvalues()
                 .sorted { $0.length < $1.length }.prefix(reduced.count)
-            errors.append(EquilibriumReductionTests.spectralDistance(Array(slow), reduced) * max(1, ρ) / ρ)
+            errors.append(OscillatorStructureTests.spectralDistance(Array(slow), reduced) * max(1, ρ) / ρ)
         }
         for k in 1..<errors.count { #expect(errors[k] < errors[k - 1], "\(loss): \(errors)") }
         #expect(errors.last! <= 1e-4, "\(loss): \(errors)")

@@ -9,7 +9,7 @@ struct AnalyzeCommandTests {
         let result = try CLI.run(["analyze", "dirac", "--gamma", "1", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try JSONValue.parse(Data(result.stdout.utf8), source: "stdout")
-        #expect(json["schema"] == .string("egan.analyze/1"))
+        #expect(json["schema"] == .string("egan.analyze/2"))
         #expect(json["regime"] == .string("underdamped"))
         #expect(json["rate"] == .number(0.5))
         #expect(json["stateDimension"] == .number(2))

@@ -42,7 +42,7 @@ struct NotebookTests {
         let result = try CLI.run(["notebook", "run", file.path])
         #expect(result.status == 0)
         let written = try String(contentsOf: file, encoding: .utf8)
-        #expect(written.contains("```output\n{\n  \"schema\": \"egan.analyze/1\""))
+        #expect(written.contains("```output\n{\n  \"schema\": \"egan.analyze/2\""))
         #expect(Notebook.agree("rate 0.5000001", "rate 0.5", tolerance: 1e-6).isEmpty)
         #expect(!Notebook.agree("rate 0.50001", "rate 0.5", tolerance: 1e-6).isEmpty)
         #expect(!Notebook.agree("regime overdamped", "regime underdamped", tolerance: 1).isEmpty)

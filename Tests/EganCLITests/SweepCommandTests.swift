@@ -40,7 +40,7 @@ struct SweepCommandTests {
         let json = try JSONValue.parse(Data(result.stdout.utf8), source: "stdout")
         #expect(abs((Self.number(json["gamma"]) ?? 0) - 2) <= 2e-6)
         #expect(abs((Self.number(json["rate"]) ?? 0) - 1) <= 2e-6)
-        #expect(json["relation"] == .string("criticalPoint"))
+        #expect(json["relation"] == .string("exceptionalPoint"))
     }
 
     @Test("steps dirac --gamma 1 --json: h_max = 1")

@@ -26,9 +26,11 @@ struct ReportTests {
             analysis, to: path, command: "egan report dirac", date: Date(timeIntervalSince1970: 0))
         #expect(files.count == 4)  // three figures (1-D model: no positions figure) and the report
         let markdown = try String(contentsOfFile: path, encoding: .utf8)
-        let optimum = try OptimalStrength.find(source, from: 0.01, to: 100, steps: 121)
-        #expect(markdown.contains("γ\\* = \(Format.number(optimum.gamma, digits: 9))"))
-        #expect(markdown.contains("r(γ\\*) = \(Format.number(optimum.rate, digits: 9))"))
+        // The Dirac GAN's closed form (spec §6): γ* = 2, r(γ*) = 1 for wgan, at its exceptional point.
+        #expect(markdown.contains("γ\\* = 2**"))
+        // r(γ*) has a square-root cusp at an exceptional point: γ* to 1e-6 leaves r within ~1e-3 of 1.
+        #expect(markdown.contains("r(γ\\*) = 1**") || markdown.contains("r(γ\\*) = 0.9999"))
+        #expect(markdown.contains("the exceptional point of the dominant mode, γ_c = 2"))
         #expect(markdown.contains("![Convergence rate against γ](dirac/rate.svg)"))
         #expect(!markdown.contains("FAIL"))
         #expect(markdown.contains("| 1970-01-01T00:00:00Z |"))

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Where a model comes from: a built-in preset, a config file, or a resolved-model file.
 ///
@@ -13,6 +14,9 @@ public struct ModelSource: Sendable {
     public let config: ModelConfig?
     /// The JSON the source was read from (config or resolved model), for re-reading with changed fields.
     public let document: JSONValue
+    /// The γ-independent oscillator structure of the resolved model, built on first use and shared by every
+    /// strength a sweep, an optimisation or a bisection analyses.
+    private let structureCache = StructureCache()
 
     /// Loads `argument` as a file, else as a preset.
     ///
@@ -51,9 +55,27 @@ public struct ModelSource: Sendable {
         }
     }
 
+    /// The oscillator structure of the resolved model at its matched equilibrium (nil where it does not apply),
+    /// computed once per source.
+    public func oscillatorStructure() throws -> OscillatorStructure? {
+        try structureCache.value { try OscillatorStructure(EffectiveModel(resolved)) }
+    }
+
     /// The same source with the regulariser strength γ replaced (in the resolved model and the document).
     public func with(gamma: Double) throws -> ModelSource {
         let key = config == nil ? ["gamma"] : ["regularizer", "strength"]
         return try ModelSource(json: document.setting(path: key, to: .number(gamma)), defaultName: name)
+    }
+}
+
+/// A lazily computed, thread-safe slot for the oscillator structure (sweep points run on all cores).
+private final class StructureCache: Sendable {
+    private let slot = Mutex<Result<OscillatorStructure?, any Error>?>(nil)
+
+    func value(_ make: () throws -> OscillatorStructure?) throws -> OscillatorStructure? {
+        try slot.withLock { stored in
+            if stored == nil { stored = Result { try make() } }
+            return try stored!.get()
+        }
     }
 }

@@ -40,6 +40,7 @@ public struct EffectiveModel: Sendable {
 
     /// Builds the model; `gamma` overrides the resolved model's strength.
     public init(_ resolved: ResolvedModel, gamma: Double? = nil) {
+        LinearAlgebraLibrary.useSingleThreadedBLAS()
         self.resolved = resolved
         dimension = resolved.dimension
         particleCount = resolved.particles.count

@@ -65,13 +65,9 @@ extension EffectiveModel {
     /// Divergence (NaN/Inf, or a particle distance above the bound) and integrator failures stop the run with a
     /// status saying why and when; everything computed before is returned.
     ///
-    /// OpenBLAS runs single-threaded here: the field's products are skinny (d = 2 columns) and OpenBLAS's thread
-    /// hand-off costs more than they do (measured: 0.30 s → see README, Performance).
+    /// OpenBLAS is single-threaded (as everywhere in the process): the field's products are skinny (d = 2 columns)
+    /// and OpenBLAS's thread hand-off would cost more than they do.
     public func simulate(_ settings: SimulationSettings) throws -> SimulationResult {
-        try LinearAlgebraLibrary.withSingleThreadedBLAS { try integrate(settings) }
-    }
-
-    private func integrate(_ settings: SimulationSettings) throws -> SimulationResult {
         try settings.validate()
         let times = (0..<settings.samples).map { settings.tEnd * Double($0) / Double(settings.samples - 1) }
         var state = startingState(settings.start)

@@ -4,12 +4,17 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
     case notAnEquilibrium(residual: Double, largestBlock: String, advice: String)
     /// Newton's method did not find the moved equilibrium (likelihood guidance).
     case equilibriumNotFound(residual: Double, iterations: Int)
+    /// A computation would need more memory than `MemoryBudget` allows.
+    case exceedsMemoryBudget(what: String, bytes: Double, budget: Double)
 
     public var description: String {
         switch self {
         case let .notAnEquilibrium(residual, block, advice):
             return
                 "the matched state is not an equilibrium: ‖F(z*)‖ = \(residual) > 1e-12, mostly in \(block); \(advice)"
+        case let .exceedsMemoryBudget(what, bytes, budget):
+            return
+                "\(what) needs about \(MemoryBudget.describe(bytes)), above the memory budget of \(MemoryBudget.describe(budget)); use a smaller model, or raise the budget with EGAN_MEMORY_BUDGET (e.g. 64G)"
         case let .equilibriumNotFound(residual, iterations):
             return
                 "Newton's method from the matched state found no equilibrium with generator.likelihood (‖F‖ = \(residual) after \(iterations) steps); add discriminator.weightDecay > 0 (with WGAN and R1 the feature directions the targets cannot see are undamped, and moved particles drive them without bound) or lower likelihood.weight"

@@ -1,11 +1,15 @@
 /// The stable JSON forms of modes and analyses (documented in `docs/json-schema.md`).
 extension Mode {
+    /// Parts inside the mode's rounding level are written as 0 (`resolvedEigenvalue`); `multiplicity` appears
+    /// for closed-form groups only.
     public var json: JSONValue {
-        .object([
-            ("re", .number(eigenvalue.real)), ("im", .number(eigenvalue.imaginary)), ("rate", .number(rate)),
-            ("frequency", .number(frequency)), ("dampingRatio", .number(dampingRatio)),
-            ("kind", .string(kind.rawValue)),
-        ])
+        let λ = resolvedEigenvalue
+        return .object(
+            [
+                ("re", .number(λ.real)), ("im", .number(λ.imaginary)), ("rate", .number(rate)),
+                ("frequency", .number(frequency)), ("dampingRatio", .number(dampingRatio)),
+                ("kind", .string(kind.rawValue)),
+            ] + (multiplicity > 1 ? [("multiplicity", .integer(multiplicity))] : []))
     }
 }
 
@@ -19,8 +23,19 @@ extension Spectrum {
     }
 }
 
+extension NeutralBreakdown {
+    public var json: JSONValue {
+        .object([
+            ("unseenParticleDirections", .integer(unseenParticleDirections)),
+            ("immobileParticleDirections", .integer(immobileParticleDirections)),
+            ("innerWeights", .integer(innerWeights)), ("unseenFeatures", .integer(unseenFeatures)),
+            ("outputBias", .integer(outputBias)), ("undampedReadout", .integer(undampedReadout)),
+        ])
+    }
+}
+
 extension StabilityAnalysis {
-    /// `egan analyze --json` (schema `egan.analyze/1`).
+    /// `egan analyze --json` (schema `egan.analyze/2`).
     public func json(model: EffectiveModel, name: String) -> JSONValue {
         var kernelJSON = JSONValue.null
         if let eigen = model.kernel.universalEigenvalues {
@@ -35,12 +50,14 @@ extension StabilityAnalysis {
             ])
         }
         return .object([
-            ("schema", .string("egan.analyze/1")), ("model", .string(name)), ("loss", .string(model.loss.rawValue)),
+            ("schema", .string("egan.analyze/2")), ("model", .string(name)), ("loss", .string(model.loss.rawValue)),
             ("regularizer", .string(model.regularizer.rawValue)), ("gamma", .number(gamma)),
             ("particles", .integer(model.particleCount)), ("targets", .integer(model.targetCount)),
             ("dimension", .integer(model.dimension)), ("parameters", .integer(model.parameterCount)),
             ("stateDimension", .integer(stateDimension)),
-            ("diagonalisedDimension", .integer(diagonalisedDimension)),
+            ("diagonalisedDimension", .integer(diagonalisedDimension)), ("method", .string(method.rawValue)),
+            ("neutralRule", .string(spectrum.neutralRule.rawValue)),
+            ("neutralBreakdown", spectrum.neutralBreakdown?.json ?? .null),
             (
                 "equilibriumShift",
                 movedEquilibrium.map {

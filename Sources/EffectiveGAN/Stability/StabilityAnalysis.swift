@@ -1,5 +1,17 @@
 import LinearAlgebra
 
+/// How the eigenvalues at z* were computed (reported as `method` in text and JSON).
+public enum SpectralMethod: String, Sendable {
+    /// The quadratic eigenproblem of the oscillator structure (`OscillatorStructure`), neutral modes by structure.
+    ///
+    /// It replaces the earlier data-visible reduction of the (particles, readout, c) block: its size 2s + n_q never
+    /// exceeds that block's N·d + dim S + 1 (s ≤ N·d, n_q ≤ dim S + 1 − s), so a choice by cost always picks it.
+    case oscillator
+    /// `dgeev` on the whole Jacobian (optimal discriminator, likelihood guidance, fictitious play, packing, or
+    /// particles that are not the targets repeated), neutral modes by the fallback tolerance.
+    case dense
+}
+
 /// The linear stability of a model at its matched equilibrium for one γ (spec §5–6).
 public struct StabilityAnalysis: Sendable {
     /// Regulariser strength γ analysed.
@@ -8,18 +20,18 @@ public struct StabilityAnalysis: Sendable {
     public let equilibriumResidual: Double
     /// Dimension of the state N·d + P.
     public let stateDimension: Int
-    /// Dimension of the matrix `dgeev` diagonalised: N·d + dim S + 1 after the exact reduction of MLP models
-    /// (`EquilibriumReduction`), the state dimension otherwise.
+    /// Dimension of the matrix `dgeev` diagonalised: 2s + n_q of the oscillator structure, else the state's.
     public let diagonalisedDimension: Int
+    public let method: SpectralMethod
     /// With likelihood guidance: where the equilibrium moved (Newton from the matched state).
     public let movedEquilibrium: MovedEquilibrium?
     public let spectrum: Spectrum
 
-    /// Verifies the equilibrium, assembles the analytic Jacobian there and classifies its eigenvalues (`dgeev`
-    /// on the exactly reduced problem where the model allows it).
+    /// Verifies the equilibrium and classifies the eigenvalues of J there: through the oscillator structure where
+    /// it applies (pass `structure` to reuse one across strengths), else `dgeev` on the analytic Jacobian.
     ///
     /// - Throws: `ModelError.notAnEquilibrium` when ‖F(z*)‖ > 1e-12; `LinearAlgebraError` if LAPACK fails.
-    public init(model: EffectiveModel) throws {
+    public init(model: EffectiveModel, structure: OscillatorStructure? = nil) throws {
         gamma = model.gamma
         equilibriumResidual = try model.verifiedEquilibriumResidual()
         stateDimension = model.stateDimension
@@ -28,12 +40,18 @@ public struct StabilityAnalysis: Sendable {
         } else {
             movedEquilibrium = nil
         }
-        let eigen = try model.equilibriumEigenvalues()
-        diagonalisedDimension = eigen.diagonalised
-        spectrum = Spectrum(eigenvalues: eigen.values)
+        if let structure = try structure ?? OscillatorStructure(model) {
+            method = .oscillator
+            diagonalisedDimension = structure.reducedDimension
+            spectrum = try structure.spectrum(gamma: model.gamma)
+        } else {
+            try model.checkDenseBudget()
+            method = .dense
+            diagonalisedDimension = stateDimension
+            spectrum = Spectrum(eigenvalues: try model.jacobian(at: model.equilibriumState).eigenvalues())
+        }
     }
 }
-
 extension EffectiveModel {
     /// ‖F(z*)‖₂ at the matched state, or an error naming the block that moves and why. The tolerance is 1e-12
     /// (spec §5) times max(1, η_D): with η_D ≫ 1 the rounding of θ̇ grows with it.

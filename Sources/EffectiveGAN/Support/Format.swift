@@ -11,6 +11,11 @@ public enum Format {
         return String(format: "%.\(digits)g", value)
     }
 
+    /// A value refined to relative 1e-6 (γ*, γ_c, h_max): seven significant digits, the last one uncertain.
+    public static func refined(_ value: Double) -> String {
+        number(value, digits: 7)
+    }
+
     public static func complex(_ z: Complex<Double>, digits: Int = 6) -> String {
         let im = z.imaginary
         if im == 0 { return number(z.real, digits: digits) }

@@ -9,27 +9,26 @@ public typealias ProgressHandler = @Sendable (_ finished: Int, _ total: Int) -> 
 /// `(0..<count).map(body)` with the iterations spread over all cores.
 ///
 /// Results come back in index order whatever the scheduling, so parallel runs are bit-identical to serial ones.
-/// The first error thrown by any iteration is rethrown after all iterations finish. OpenBLAS runs single-threaded
-/// meanwhile: the parallelism is across iterations.
+/// The first error thrown by any iteration is rethrown after all iterations finish. OpenBLAS is single-threaded
+/// for the whole process (`LinearAlgebraLibrary.useSingleThreadedBLAS`): the parallelism is across iterations.
 public func parallelMap<T: Sendable>(
     _ count: Int, progress: ProgressHandler? = nil, _ body: @Sendable (Int) throws -> T
 ) throws -> [T] {
     let results = Mutex<[T?]>(Array(repeating: nil, count: count))
     let failure = Mutex<(index: Int, error: any Error)?>(nil)
     let finished = Atomic<Int>(0)
-    LinearAlgebraLibrary.withSingleThreadedBLAS {
-        DispatchQueue.concurrentPerform(iterations: count) { index in
-            do {
-                let value = try body(index)
-                results.withLock { $0[index] = value }
-            } catch {
-                failure.withLock { current in
-                    if current == nil || index < current!.index { current = (index, error) }
-                }
+    LinearAlgebraLibrary.useSingleThreadedBLAS()
+    DispatchQueue.concurrentPerform(iterations: count) { index in
+        do {
+            let value = try body(index)
+            results.withLock { $0[index] = value }
+        } catch {
+            failure.withLock { current in
+                if current == nil || index < current!.index { current = (index, error) }
             }
-            let done = finished.add(1, ordering: .relaxed).newValue
-            progress?(done, count)
         }
+        let done = finished.add(1, ordering: .relaxed).newValue
+        progress?(done, count)
     }
     if let (_, error) = failure.withLock({ $0 }) { throw error }
     return results.withLock { $0.map { $0! } }

@@ -26,10 +26,11 @@ extension Sweep {
             let assignment = minimumCostAssignment(cost)
             for b in branches.indices { branches[b].eigenvalues.append(next[assignment[b]]) }
         }
+        // Identity of neutral modes: a branch is kept when, at some point, its eigenvalue is one of that point's
+        // active eigenvalues (structural zeros and symmetries are exactly the same numbers at every point).
+        let active = points.map { Set($0.spectrum.activeModes.map(\.eigenvalue)) }
         return branches.filter { branch in
-            branch.eigenvalues.indices.contains { k in
-                branch.eigenvalues[k].length > points[k].spectrum.width
-            }
+            branch.eigenvalues.indices.contains { k in active[k].contains(branch.eigenvalues[k]) }
         }
     }
 }

@@ -24,6 +24,8 @@ public struct BranchMerge: Sendable, Equatable {
     public let value: Double
     /// The (real) eigenvalue where the pair meets.
     public let eigenvalue: Double
+    /// The index of the branch (in `Sweep.branches()`) that merges.
+    public let branch: Int
 }
 
 extension Sweep {
@@ -63,12 +65,12 @@ extension Sweep {
     /// where it does so. Each conjugate pair is reported once.
     public func branchMerges(_ source: ModelSource, branches: [Branch]) throws -> [BranchMerge] {
         var merges: [BranchMerge] = []
-        for branch in branches {
+        for (index, branch) in branches.enumerated() {
             for k in 1..<branch.eigenvalues.count {
                 let a = branch.eigenvalues[k - 1]
                 let b = branch.eigenvalues[k]
-                let oscillatoryA = abs(a.imaginary) > points[k - 1].spectrum.width
-                let oscillatoryB = abs(b.imaginary) > points[k].spectrum.width
+                let oscillatoryA = points[k - 1].spectrum.isOscillatory(a)
+                let oscillatoryB = points[k].spectrum.isOscillatory(b)
                 guard oscillatoryA != oscillatoryB, (oscillatoryA ? a : b).imaginary > 0 else { continue }
                 var lower = points[k - 1].value
                 var upper = points[k].value
@@ -86,9 +88,61 @@ extension Sweep {
                     meeting = nearest.eigenvalue.real
                     if (nearest.kind == .oscillatory) == oscillatoryA { lower = middle } else { upper = middle }
                 }
-                merges.append(BranchMerge(value: (lower + upper) / 2, eigenvalue: meeting))
+                merges.append(BranchMerge(value: (lower + upper) / 2, eigenvalue: meeting, branch: index))
             }
         }
         return merges.sorted { $0.value < $1.value }
+    }
+}
+
+extension Sweep {
+    /// Every tracked oscillator's exceptional point on this grid (its own critical damping; pairs that re-form
+    /// after merging count again). Identities through near-crossings follow the grid, so a coarse grid can pair
+    /// branches differently; `exceptionalPoint(following:)` follows one oscillator reliably.
+    public func exceptionalPoints(_ source: ModelSource) throws -> [BranchMerge] {
+        try branchMerges(source, branches: branches())
+    }
+}
+
+extension ModelSource {
+    /// The exceptional point of the oscillator that is dominant at strength `start` (nil when the dominant mode
+    /// there is real, or when it stays oscillatory up to 100·start): followed upward in γ by continuation in
+    /// steps of 1 % (the nearest eigenvalue in the upper half-plane to the linear prediction), then bisection to
+    /// relative 1e-6 where it lands on the real axis.
+    public func exceptionalPoint(followingDominantFrom start: Double) throws -> BranchMerge? {
+        func spectrum(_ γ: Double) throws -> Spectrum { try Sweep.spectrum(self, parameter: .strength, value: γ) }
+        func nearest(_ λ: Complex<Double>, in s: Spectrum) -> Mode? {
+            s.activeModes.filter { $0.eigenvalue.imaginary >= 0 }.min {
+                ($0.eigenvalue - λ).length < ($1.eigenvalue - λ).length
+            }
+        }
+        guard let first = try spectrum(start).dominantMode, first.kind == .oscillatory else { return nil }
+        var (previous, current) = (first.eigenvalue, first.eigenvalue)
+        var γ = start
+        while γ < 100 * start {
+            let next = γ * 1.01
+            guard let mode = nearest(current + current - previous, in: try spectrum(next)) else { return nil }
+            if mode.kind == .real {
+                var (lower, upper) = (γ, next)
+                var meeting = mode.eigenvalue.real
+                while upper - lower > Tolerance.refinement * upper {
+                    let middle = (lower + upper) / 2
+                    let t = (middle - γ) / (next - γ)
+                    let guess = current * Complex(1 - t, 0) + mode.eigenvalue * Complex(t, 0)
+                    guard let probe = nearest(guess, in: try spectrum(middle)) else { break }
+                    if probe.kind == .oscillatory { lower = middle } else { upper = middle; meeting = probe.eigenvalue.real }
+                }
+                return BranchMerge(value: (lower + upper) / 2, eigenvalue: meeting, branch: -1)
+            }
+            (previous, current, γ) = (current, mode.eigenvalue, next)
+        }
+        return nil
+    }
+}
+
+extension Spectrum {
+    /// Whether λ, one of this spectrum's eigenvalues, is an oscillatory mode.
+    func isOscillatory(_ λ: Complex<Double>) -> Bool {
+        modes.first { $0.eigenvalue == λ }?.kind == .oscillatory
     }
 }

@@ -3,14 +3,16 @@ import GSLBridge
 
 /// γ* = argmax r(γ) on an interval (spec §6), with what the optimum is made of.
 public struct OptimalStrength: Sendable {
-    /// How γ* relates to the structure of the spectrum.
+    /// How γ* relates to the structure of the spectrum: the honest name of the optimum.
     public enum Relation: Sendable, Equatable {
-        /// γ* coincides (to 1e-5 relative) with a critical point: critical damping is optimal.
-        case criticalPoint(Double)
-        /// The two slowest distinct branches have equal rates at γ*: the optimum is a crossing of rates.
-        case rateCrossing
+        /// γ* is the exceptional point of the dominant mode (to 1e-5 relative): its pair merges on the real axis
+        /// there, so the optimum is that oscillator's critical damping (ζ = 1). The one-mode case (Dirac GAN).
+        case exceptionalPoint(Double)
+        /// Two branches exchange the lead at γ*: an oscillatory branch whose rate rises with γ meets a real one
+        /// whose rate falls. The dominant oscillator is then *not* critically damped (ζ < 1): the many-mode case.
+        case branchCrossing
         /// The rate is largest at an end of the interval: widen it.
-        case boundary
+        case intervalEnd
         /// A smooth interior maximum of one branch's rate.
         case smoothMaximum
         /// The rate is flat at its maximum (to 1e-9 relative): a mode γ cannot move caps it, e.g. weight decay's
@@ -26,6 +28,9 @@ public struct OptimalStrength: Sendable {
     public let regimeAbove: Regime
     public let criticalPoints: [CriticalPoint]
     public let relation: Relation
+    /// ζ of the slowest oscillatory mode at γ* (nil when no mode oscillates there): 1 at an exceptional point,
+    /// below 1 at a branch crossing.
+    public let oscillatorDampingRatio: Double?
     /// The log scan the refinement started from.
     public let scan: Sweep
 
@@ -61,21 +66,48 @@ public struct OptimalStrength: Sendable {
         let critical = try scan.criticalPoints(source)
         let relation: Relation
         if onBoundary {
-            relation = .boundary
+            relation = .intervalEnd
         } else if flat {
             relation = .plateau
         } else if let point = critical.first(where: { abs($0.value - gamma) <= 1e-5 * gamma }) {
-            relation = .criticalPoint(point.value)
+            relation = point.mechanism == .merge ? .exceptionalPoint(point.value) : .branchCrossing
         } else if spectrum.hasRateCrossing {
-            relation = .rateCrossing
+            relation = .branchCrossing
         } else {
             relation = .smoothMaximum
         }
+        let oscillator = spectrum.activeModesByRate.first { $0.kind == .oscillatory }
         return OptimalStrength(
             gamma: gamma, rate: spectrum.rate, dominant: spectrum.dominantMode,
             regimeBelow: try Sweep.spectrum(source, parameter: .strength, value: gamma * (1 - 1e-3)).regime,
             regimeAbove: try Sweep.spectrum(source, parameter: .strength, value: gamma * (1 + 1e-3)).regime,
-            criticalPoints: critical, relation: relation, scan: scan)
+            criticalPoints: critical, relation: relation, oscillatorDampingRatio: oscillator?.dampingRatio, scan: scan)
+    }
+}
+
+extension OptimalStrength.Relation {
+    /// A sentence completing "γ* is …".
+    public var sentence: String {
+        switch self {
+        case let .exceptionalPoint(value):
+            return "the exceptional point of the dominant mode, γ_c = \(Format.refined(value)): its critical damping"
+        case .branchCrossing:
+            return "a crossing of two branches: a rising oscillatory rate meets a falling real one (not critical damping)"
+        case .intervalEnd: return "at an end of the searched interval; widen the interval"
+        case .smoothMaximum: return "a smooth maximum of the dominant branch's rate"
+        case .plateau: return "on a plateau of r(γ): a mode γ cannot move (e.g. weight decay's −η_D μ) caps the rate"
+        }
+    }
+
+    /// The JSON key.
+    public var key: String {
+        switch self {
+        case .exceptionalPoint: return "exceptionalPoint"
+        case .branchCrossing: return "branchCrossing"
+        case .intervalEnd: return "intervalEnd"
+        case .smoothMaximum: return "smoothMaximum"
+        case .plateau: return "plateau"
+        }
     }
 }
 

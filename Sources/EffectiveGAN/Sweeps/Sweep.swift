@@ -20,9 +20,11 @@ public struct Sweep: Sendable {
         return Sweep(parameter: parameter, points: points)
     }
 
-    /// The classified spectrum at one value.
+    /// The classified spectrum at one value. Along γ the source's oscillator structure is built once and reused:
+    /// only the damping block changes with γ.
     public static func spectrum(_ source: ModelSource, parameter: ParameterPath, value: Double) throws -> Spectrum {
-        try StabilityAnalysis(model: parameter.model(source, value: value)).spectrum
+        let structure = parameter == .strength ? try source.oscillatorStructure() : nil
+        return try StabilityAnalysis(model: parameter.model(source, value: value), structure: structure).spectrum
     }
 
     public var values: [Double] { points.map(\.value) }
