@@ -31,16 +31,16 @@ struct CollapseCommand: EganCommand {
                 "Default generator.kernel.ratio (the universal φ). For an exact kernel sweep one of its keys, e.g. generator.kernel.biasVariance of an ntk kernel; the output then also gives each column's universal-fit φ and φ_c in those units."
         ))
     var column: String = CollapseStudy.ratioPath
-    @Option(help: "Number of seeds of the initial cloud (generator.init.seed = 1…S).")
+    @Option(help: "Number of seeds of the initial cloud (generator.init.seed = 1…S).", transform: Checked.count(atLeast: 1))
     var seeds: Int = 4
     @Option(
         help:
             "Second axis: PATH=V1,V2,… with any config path (numbers or strings), e.g. discriminator.activation=relu,tanh,cos."
     )
     var vs: String?
-    @Option(help: "Simulated time of each run.")
+    @Option(help: "Simulated time of each run.", transform: Checked.positive)
     var tEnd: Double
-    @Option(help: "Sample times per run (the outcome is judged on the last 10 %).")
+    @Option(help: "Sample times per run (the outcome is judged on the last 10 %).", transform: Checked.count(atLeast: 2))
     var samples: Int = 101
     @OptionGroup var strength: GammaOption
     @OptionGroup var integration: IntegratorOptions

@@ -1,6 +1,8 @@
 import ArgumentParser
 import EffectiveGAN
 
+extension ConvergenceMeasure: ExpressibleByArgument {}
+
 struct ConvergenceCommand: EganCommand {
     static let configuration = CommandConfiguration(
         commandName: "convergence",
@@ -15,13 +17,18 @@ struct ConvergenceCommand: EganCommand {
     @OptionGroup var model: ModelArgument
     @Option(help: "Comma-separated regulariser strengths.")
     var gammas: String
-    @Option(help: "Distance below which the run counts as converged.")
+    @Option(help: "Distance below which the run counts as converged (> 0).", transform: Checked.positive)
     var threshold: Double = 1e-3
-    @Option(help: "End time of each simulation.")
+    @Option(help: "End time of each simulation.", transform: Checked.positive)
     var tEnd: Double
-    @Option(help: "Sample times on [0, t-end] (the convergence time is resolved to t-end/samples).")
+    @Option(help: "Sample times on [0, t-end] (the convergence time is resolved to t-end/samples).", transform: Checked.count(atLeast: 2))
     var samples: Int = 1001
     @OptionGroup var integration: IntegratorOptions
+    @Option(
+        help:
+            "What must fall below --threshold: distance (to the nearest matched equilibrium, default) or centres (of the modes: ignores how particles sit inside a mode, which a discriminator barely sees when targets are spread)."
+    )
+    var measure: ConvergenceMeasure = .distance
 
     func execute() throws -> String {
         let values = try gammas.split(separator: ",").map { text -> Double in
@@ -35,7 +42,8 @@ struct ConvergenceCommand: EganCommand {
             integrator: try integration.resolve(), tEnd: tEnd, samples: samples,
             relativeTolerance: integration.rtol, absoluteTolerance: integration.atol)
         let runs = try source.convergenceTimes(
-            gammas: values, threshold: threshold, settings: settings, progress: Progress.bar("convergence"))
+            gammas: values, threshold: threshold, settings: settings, measure: measure,
+            progress: Progress.bar("convergence"))
         let optimum = try OptimalStrength.find(source, from: 1e-3, to: 1e3)
         let fastest = runs.filter { $0.time != nil }.min { $0.time! < $1.time! }
         let rows = runs.map { run in
@@ -44,7 +52,8 @@ struct ConvergenceCommand: EganCommand {
                 Format.number(run.finalDistance), run.gamma == fastest?.gamma ? "← fastest" : "",
             ]
         }
-        return TextTable.render(header: ["γ", "time", "final distance", ""], rows: rows)
+        return TextTable.render(
+            header: ["γ", "time", measure == .distance ? "final distance" : "final centre distance", ""], rows: rows)
             + "linear γ* = \(Format.number(optimum.gamma)) (r = \(Format.number(optimum.rate)))\n"
     }
 }

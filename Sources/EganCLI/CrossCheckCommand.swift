@@ -16,11 +16,11 @@ struct CrossCheckCommand: EganCommand {
     @OptionGroup var model: ModelArgument
     @Option(help: "Regulariser strengths to check (repeat the option; default: the config's).")
     var gamma: [Double] = []
-    @Option(help: "Size ε of the perturbation.")
+    @Option(help: "Size ε of the perturbation (> 0).", transform: Checked.positive)
     var epsilon: Double = 1e-5
-    @Option(help: "Seed of the perturbation's phase.")
+    @Option(help: "Seed of the perturbation's phase (a whole number ≥ 0).", transform: Checked.seed)
     var seed: Int = 1
-    @Option(help: "Relative tolerance for PASS.")
+    @Option(help: "Relative tolerance for PASS (> 0).", transform: Checked.positive)
     var tolerance: Double = 0.02
     @Flag(help: "Print JSON (schema egan.crosscheck/1).")
     var json = false

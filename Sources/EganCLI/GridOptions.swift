@@ -3,11 +3,11 @@ import EffectiveGAN
 
 /// `--from --to --steps --scale`: the grid of a sweep.
 struct GridOptions: ParsableArguments {
-    @Option(help: "First value of the swept parameter.")
+    @Option(help: "First value of the swept parameter.", transform: Checked.finite)
     var from: Double = 0.01
-    @Option(help: "Last value of the swept parameter.")
+    @Option(help: "Last value of the swept parameter.", transform: Checked.finite)
     var to: Double = 10
-    @Option(help: "Number of grid points (at least 2), endpoints included.")
+    @Option(help: "Number of grid points (at least 2), endpoints included.", transform: Checked.count(atLeast: 2))
     var steps: Int = 61
     @Option(help: "Grid spacing: log (default) or linear.")
     var scale: SweepGrid.Scale = .log
@@ -25,7 +25,7 @@ enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
 
 /// `--gamma`: the regulariser strength, validated once for every command that takes it.
 struct GammaOption: ParsableArguments {
-    @Option(help: "Regulariser strength γ ≥ 0 (default: the config's regularizer.strength).")
+    @Option(help: "Regulariser strength γ ≥ 0 (default: the config's regularizer.strength).", transform: Checked.finite)
     var gamma: Double?
 
     func validate() throws {

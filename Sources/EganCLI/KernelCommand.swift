@@ -20,25 +20,25 @@ struct KernelCommand: EganCommand {
               egan kernel --depth 3 --activation tanh --latent-dim 512 --samples 32 --width 2048 --json
             """)
 
-    @Option(help: "Hidden layers L (≥ 1).")
+    @Option(help: "Hidden layers L (1 to 64).", transform: { try Checked.count($0, in: 1...64) })
     var depth: Int = 1
-    @Option(help: "Hidden width of the finite networks (empirical NTK).")
+    @Option(help: "Hidden width of the finite networks (empirical NTK).", transform: Checked.count(atLeast: 1))
     var width: Int = 1024
     @Option(help: "relu, erf or tanh.")
     var activation: GeneratorNetwork.Activation = .relu
-    @Option(help: "Weight variance σ_w².")
+    @Option(help: "Weight variance σ_w² (> 0).", transform: Checked.positive)
     var weightVar: Double = 1
-    @Option(help: "Bias variance σ_b².")
+    @Option(help: "Bias variance σ_b² (≥ 0).", transform: Checked.finite)
     var biasVar: Double = 0
-    @Option(help: "Latent dimension d_z.")
+    @Option(help: "Latent dimension d_z.", transform: Checked.count(atLeast: 1))
     var latentDim: Int = 64
-    @Option(help: "Number of latent samples N (particles).")
+    @Option(help: "Number of latent samples N (particles).", transform: Checked.count(atLeast: 1))
     var samples: Int = 16
     @Option(help: "gaussian or sphere (radius √d_z).")
     var distribution: LatentDistribution = .gaussian
-    @Option(help: "Seed of the latent samples.")
+    @Option(help: "Seed of the latent samples (a whole number ≥ 0).", transform: Checked.seed)
     var seed: Int = 4
-    @Option(help: "Random networks averaged for the empirical NTK (0: skip it).")
+    @Option(help: "Random networks averaged for the empirical NTK (0: skip it; at most 1000).", transform: { try Checked.count($0, in: 0...1000) })
     var networks: Int = 4
     @Option(help: "all (full NTK) or readout (last layer only).")
     var train: GeneratorNetwork.Training = .all
@@ -51,6 +51,10 @@ struct KernelCommand: EganCommand {
             depth: depth, activation: activation, weightVariance: weightVar, biasVariance: biasVar, training: train)
         let z = try distribution.samples(count: samples, dimension: latentDim, seed: seed)
         let exact = network.infiniteWidthKernel(latents: z)
+        guard exact.storage.allSatisfy(\.isFinite) else {
+            throw KernelError.invalid(
+                "the kernel overflows (non-finite entries) with σ_w² = \(weightVar), σ_b² = \(biasVar); use variances of order 1")
+        }
         let fit = UniversalFit(exact)
         let draws = try parallelMap(networks) {
             try network.empiricalKernel(latents: z, width: width, seed: seed + 1000 + $0)

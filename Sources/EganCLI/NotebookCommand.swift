@@ -22,8 +22,9 @@ enum NotebookRunner {
         if words.first == "egan" { words.removeFirst() }
         do {
             let command = try Egan.parseAsRoot(words)
-            guard let runnable = command as? any EganCommand else {
-                return "error: '\(words.first ?? "")' cannot run inside a notebook\n"
+            // A notebook that runs notebooks could run itself and recurse without end.
+            guard let runnable = command as? any EganCommand, !(command is NotebookRun) else {
+                return "error: '\(words.prefix(2).joined(separator: " "))' cannot run inside a notebook\n"
             }
             return try runnable.execute()
         } catch {

@@ -15,11 +15,11 @@ struct OptimizeCommand: EganCommand {
             """)
 
     @OptionGroup var model: ModelArgument
-    @Option(help: "Smallest γ searched (> 0).")
+    @Option(help: "Smallest γ searched (> 0).", transform: Checked.positive)
     var from: Double = 1e-3
-    @Option(help: "Largest γ searched.")
+    @Option(help: "Largest γ searched.", transform: Checked.positive)
     var to: Double = 1e3
-    @Option(help: "Points of the initial log scan (at least 3).")
+    @Option(help: "Points of the initial log scan (at least 3).", transform: Checked.count(atLeast: 3))
     var steps: Int = 121
     @Flag(help: "Print JSON (schema egan.optimize/2).")
     var json = false

@@ -17,17 +17,17 @@ struct SimulateCommand: EganCommand {
 
     @OptionGroup var model: ModelArgument
     @OptionGroup var strength: GammaOption
-    @Option(help: "End time.")
+    @Option(help: "End time.", transform: Checked.positive)
     var tEnd: Double
-    @Option(help: "Number of sample times on [0, t-end].")
+    @Option(help: "Number of sample times on [0, t-end].", transform: Checked.count(atLeast: 2))
     var samples: Int = 101
     @OptionGroup var integration: IntegratorOptions
     @Option(
         help: "Start from the equilibrium plus a seeded perturbation of this Euclidean size (default: generator.init).")
     var perturb: Double?
-    @Option(help: "Seed of the perturbation.")
+    @Option(help: "Seed of the perturbation (a whole number ≥ 0).", transform: Checked.seed)
     var seed: Int = 1
-    @Option(help: "Stop as diverged when the particle distance exceeds this.")
+    @Option(help: "Stop as diverged when the particle distance exceeds this (> 0).", transform: Checked.positive)
     var divergenceBound: Double = 1e6
     @Option(help: "Output: csv (default), json, or table.")
     var format: OutputFormat = .csv

@@ -11,15 +11,15 @@ struct IntegratorOptions: ParsableArguments {
             "GSL stepper (rk2, rk4, rkf45, rkck, rk8pd, msadams, rk1imp, rk2imp, rk4imp, bsimp, msbdf) or gd for plain gradient steps."
     )
     var integrator: String = "rk8pd"
-    @Option(help: "Relative tolerance of the adaptive GSL steppers.")
+    @Option(help: "Relative tolerance of the adaptive GSL steppers (0 < rtol < 1).", transform: Checked.positive)
     var rtol: Double = 1e-8
-    @Option(help: "Absolute tolerance of the adaptive GSL steppers.")
+    @Option(help: "Absolute tolerance of the adaptive GSL steppers (> 0).", transform: Checked.positive)
     var atol: Double = 1e-10
-    @Option(help: "Step size h for --integrator gd.")
+    @Option(help: "Step size h for --integrator gd (> 0).", transform: Checked.positive)
     var lr: Double?
     @Option(help: "simultaneous or alternating (for --integrator gd).")
     var scheme: SteppingScheme = .simultaneous
-    @Option(help: "Discriminator steps per round (gd, alternating).")
+    @Option(help: "Discriminator steps per round (gd, alternating; 1 to 10000).", transform: { try Checked.count($0, in: 1...10_000) })
     var criticSteps: Int = 1
 
     func resolve() throws -> Integrator {

@@ -75,12 +75,12 @@ public struct ODEFailure: Error, CustomStringConvertible, Sendable {
             let advice: String
             if status == Int32(GSL_EMAXITER) {
                 advice =
-                    "too many steps; loosen --rtol/--atol, shorten --t-end or try an implicit stepper (msbdf, bsimp) for stiff runs"
+                    "too many steps (the budget is 10⁶ per run); loosen the tolerances, shorten the run or use an implicit stepper (msbdf, bsimp) for a stiff flow"
             } else if status == Int32(GSL_ENOPROG) {
                 advice =
                     "the step size underflowed; the flow is probably stiff or singular here: try msbdf or bsimp, or loosen tolerances"
             } else {
-                advice = "try another --integrator or looser tolerances"
+                advice = "try another stepper or looser tolerances"
             }
             return "integration stopped at t = \(time): \(message) (GSL \(status)); \(advice)"
         }
@@ -106,11 +106,14 @@ public final class ODEIntegrator {
     /// - Parameters:
     ///   - relativeTolerance, absoluteTolerance: GSL's standard error control, |err_i| ≤ atol + rtol·|y_i|.
     ///   - initialStep: first trial step.
-    ///   - maxSteps: steps allowed between two output times before GSL reports `GSL_EMAXITER` (0: unlimited).
+    ///   - maxSteps: steps allowed over the integrator's whole life (all `advance` calls together) before GSL
+    ///     reports `GSL_EMAXITER`: a run that would take forever (a stiff flow under an explicit stepper) stops
+    ///     with "too many steps" and the time it reached.
     public init(
         system: ODESystem, stepper: ODEStepper, relativeTolerance: Double, absoluteTolerance: Double,
-        initialStep: Double = 1e-3, maxSteps: Int = 10_000_000
+        initialStep: Double = 1e-3, maxSteps: Int = 1_000_000
     ) {
+        remainingSteps = max(1, maxSteps)
         GSLErrorHandling.disableAbort()
         context = Context(system)
         self.stepper = stepper
@@ -130,8 +133,11 @@ public final class ODEIntegrator {
                 dimension: system.dimension, params: Unmanaged.passUnretained(context).toOpaque()))
         driver = gsl_odeiv2_driver_alloc_y_new(
             gslSystem, stepper.gslType, initialStep, absoluteTolerance, relativeTolerance)
-        gsl_odeiv2_driver_set_nmax(driver, UInt(maxSteps))
+        gsl_odeiv2_driver_set_nmax(driver, UInt(remainingSteps))
     }
+
+    /// Steps left in the budget.
+    private var remainingSteps: Int
 
     deinit {
         gsl_odeiv2_driver_free(driver)
@@ -143,9 +149,11 @@ public final class ODEIntegrator {
     ///
     /// - Throws: `ODEFailure`; `time` and `state` then hold the last point GSL reached.
     public func advance(_ state: inout [Double], time: inout Double, to target: Double) throws {
+        gsl_odeiv2_driver_set_nmax(driver, UInt(remainingSteps))
         let status = withExtendedLifetime(context) {
             gsl_odeiv2_driver_apply(driver, &time, target, &state)
         }
+        remainingSteps = max(1, remainingSteps - Int(driver.pointee.n))
         guard status == Int32(GSL_SUCCESS) else {
             if status == Int32(GSL_EBADFUNC) { throw ODEFailure(reason: .nonFinite, time: time) }
             throw ODEFailure(reason: .gsl(status: status, message: GSLErrorHandling.message(for: status)), time: time)

@@ -64,7 +64,7 @@ struct SweepCommandTests {
             (["sweep", "dirac", "--scale", "log", "--from=-1", "--to", "1"], "log"),
             (["sweep", "ring8", "--param", "generator.kernel.ratoi"], "ratoi"),
             (["sweep", "ring8", "--param", "loss"], "loss"),
-            (["optimize", "dirac", "--from", "0"], "log"),
+            (["optimize", "dirac", "--from", "0"], "--from"),
             (["steps", "dirac", "--scheme", "simultaneous", "--critic-steps", "2"], "alternating"),
             (["steps", "dirac", "--lr", "-1"], "--lr"),
             (["collapse", "ring8-collapse", "--ratios", "0:1.5:4", "--t-end", "10"], "outside"),

@@ -35,6 +35,7 @@ extension ModelConfig {
                 path: "discriminator.learningRate")
         }
         let targetCount = target.count
+        try checkMemory()
         if discriminator.pack > 1 {
             let bytes = Packing.memoryEstimate(
                 particles: generator.particles, targets: targetCount, size: discriminator.pack,
@@ -294,18 +295,32 @@ extension KernelSpec {
 }
 
 extension JSONReader {
+    /// The largest magnitude a scale of the model may have (a rate, a strength, a length, a standard deviation).
+    /// The flow multiplies such numbers together and squares coordinates; at 1e15 those products still fit a
+    /// double with room for a dynamic range of 10⁸ in γ, above it they overflow into infinities or nonsense.
+    static let largestScale = 1e15
+
     func positive(_ key: String, default value: Double? = nil) throws -> Double {
         let number = try value.map { try double(key, default: $0) } ?? double(key)
         guard number > 0 else {
             throw ConfigError.invalidValue(path: child(key), reason: "must be positive (got \(number))")
         }
-        return number
+        return try bounded(key, number)
     }
 
     func nonNegative(_ key: String, default value: Double? = nil) throws -> Double {
         let number = try value.map { try double(key, default: $0) } ?? double(key)
         guard number >= 0 else {
             throw ConfigError.invalidValue(path: child(key), reason: "must be ≥ 0 (got \(number))")
+        }
+        return try bounded(key, number)
+    }
+
+    private func bounded(_ key: String, _ number: Double) throws -> Double {
+        guard number <= Self.largestScale else {
+            throw ConfigError.invalidValue(
+                path: child(key),
+                reason: "is \(number), above 1e15 where the flow's products overflow; rescale the model (units of time or length)")
         }
         return number
     }

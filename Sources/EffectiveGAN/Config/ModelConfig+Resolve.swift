@@ -55,7 +55,7 @@ extension TargetSpec {
     func points(dimension: Int) -> [[Double]] {
         let centres = modeCentres(dimension: dimension)
         guard samplesPerMode > 1 || spread > 0 else { return centres }
-        let rng = MersenneTwister(seed: UInt(seed))
+        let rng = MersenneTwister(seed: UInt(bitPattern: seed))
         return centres.flatMap { centre in
             (0..<samplesPerMode).map { _ in centre.map { $0 + rng.gaussian(sigma: spread) } }
         }
@@ -92,10 +92,10 @@ extension InitSpec {
         case let .points(points):
             return points
         case let .gaussian(center, std, seed):
-            let rng = MersenneTwister(seed: UInt(seed))
+            let rng = MersenneTwister(seed: UInt(bitPattern: seed))
             return equilibrium.map { _ in center.map { $0 + rng.gaussian(sigma: std) } }
         case let .aroundTargets(std, seed):
-            let rng = MersenneTwister(seed: UInt(seed))
+            let rng = MersenneTwister(seed: UInt(bitPattern: seed))
             return equilibrium.map { $0.map { $0 + rng.gaussian(sigma: std) } }
         }
     }
@@ -107,7 +107,7 @@ extension DiscriminatorSpec {
         case .linear:
             return .linear(outputBias: outputBias, weightDecay: weightDecay)
         case .mlp:
-            let rng = MersenneTwister(seed: UInt(seed))
+            let rng = MersenneTwister(seed: UInt(bitPattern: seed))
             let weights = (0..<width).map { _ in (0..<dimension).map { _ in rng.gaussian(sigma: weightStd) } }
             let biases = (0..<width).map { _ in
                 hiddenBias == .uniform2pi ? 2 * Double.pi * rng.uniform() : rng.gaussian(sigma: hiddenBiasStd)

@@ -90,7 +90,12 @@ extension GeneratorNetwork {
     public func empiricalKernel(latents z: Matrix, width: Int, seed: Int) throws -> Matrix {
         guard width >= 1 else { throw KernelError.invalid("width must be at least 1 (got \(width))") }
         let n = z.rows
-        let rng = MersenneTwister(seed: UInt(seed))
+        // The weights (depth layers of width × max(width, d_z)) and, per layer, the outputs, slopes and Grams.
+        let (w, dz, l) = (Double(width), Double(z.columns), Double(depth))
+        try MemoryBudget.check(
+            8 * (l * w * max(w, dz) + 4 * (l + 1) * Double(n) * w + 4 * Double(n * n)) * Double(System.coreCount),
+            for: "the empirical NTK of width \(width) (depth \(depth), d_z = \(z.columns), \(n) samples, one network per core)")
+        let rng = MersenneTwister(seed: UInt(bitPattern: seed))
         let σw = weightVariance.squareRoot()
         let σb = biasVariance.squareRoot()
         func gaussianMatrix(_ rows: Int, _ columns: Int) -> Matrix {

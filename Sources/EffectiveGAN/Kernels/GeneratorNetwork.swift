@@ -64,7 +64,11 @@ public enum LatentDistribution: String, CaseIterable, Sendable {
         guard dimension >= 1 else {
             throw KernelError.invalid("latent dimension d_z must be at least 1 (got \(dimension))")
         }
-        let rng = MersenneTwister(seed: UInt(seed))
+        // Samples are drawn to build N × N kernels (a few per layer): budget those too.
+        let n = Double(count)
+        try MemoryBudget.check(
+            8 * (n * Double(dimension) + 4 * n * n), for: "\(count) latent samples of dimension \(dimension) and their kernels")
+        let rng = MersenneTwister(seed: UInt(bitPattern: seed))
         var z = Matrix(rows: count, columns: dimension)
         for i in 0..<count {
             let row = (0..<dimension).map { _ in rng.gaussian() }

@@ -1,17 +1,19 @@
 /// Time to converge from `generator.init` at one γ.
 public struct ConvergenceRun: Sendable {
     public let gamma: Double
-    /// First sample time after which the particle distance stays below the threshold; nil if it never does.
+    /// First sample time after which the measured distance stays below the threshold; nil if it never does.
     public let time: Double?
-    /// The particle distance at the last sample.
+    /// The measured distance at the last sample.
     public let finalDistance: Double
     public let status: SimulationResult.Status
 }
 
 extension ModelSource {
-    /// Simulates from `generator.init` at each γ (in parallel) and reports when each run converged.
+    /// Simulates from `generator.init` at each γ (in parallel) and reports when each run converged, judged on
+    /// `measure` (the distance to the nearest matched equilibrium, or that of the mode centres).
     public func convergenceTimes(
-        gammas: [Double], threshold: Double, settings: SimulationSettings, progress: ProgressHandler? = nil
+        gammas: [Double], threshold: Double, settings: SimulationSettings, measure: ConvergenceMeasure = .distance,
+        progress: ProgressHandler? = nil
     ) throws -> [ConvergenceRun] {
         guard threshold > 0 else {
             throw SimulationError.invalidSetting("--threshold must be positive (got \(threshold))")
@@ -19,10 +21,16 @@ extension ModelSource {
         if let bad = gammas.first(where: { !($0 >= 0 && $0.isFinite) }) {
             throw SimulationError.invalidSetting("--gammas must be finite and ≥ 0 (got \(bad))")
         }
-        return try parallelMap(gammas.count, progress: progress) { k in
+        var settings = settings
+        settings.keepStates = measure == .modeCentres
+        let modes = targetModes
+        return try parallelMap(gammas.count, progress: progress) { [settings] k in
             let model = EffectiveModel(resolved, gamma: gammas[k])
             let result = try model.simulate(settings)
-            let distances = result.observables.map(\.distance)
+            let distances =
+                measure == .distance
+                ? result.observables.map(\.distance)
+                : result.states.map { model.modeCentreDistance(at: $0, modes: modes) }
             var time: Double?
             if result.status == .completed, let lastAbove = distances.lastIndex(where: { $0 >= threshold }) {
                 time = lastAbove + 1 < distances.count ? result.times[lastAbove + 1] : nil

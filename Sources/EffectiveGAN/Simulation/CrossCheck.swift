@@ -53,7 +53,7 @@ extension EffectiveModel {
             )
         }
         let index = decomposition.values.firstIndex { $0 == dominant.eigenvalue }!
-        let phase = 2 * Double.pi * MersenneTwister(seed: UInt(seed)).uniform()
+        let phase = 2 * Double.pi * MersenneTwister(seed: UInt(bitPattern: seed)).uniform()
         let rotated = decomposition.vectors[index].map { ($0 * Complex(cos(phase), sin(phase))).real }
         let norm = euclideanNorm(rotated)
         let displacement = rotated.map { epsilon * $0 / norm }

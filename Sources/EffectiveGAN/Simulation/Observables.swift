@@ -58,6 +58,7 @@ extension EffectiveModel {
         let cost = (0..<n).map { i in
             (0..<n).map { j in (0..<dimension).reduce(0.0) { $0 + pow(x[i, $1] - targets[j % m, $1], 2) } }
         }
+        guard cost.allSatisfy({ $0.allSatisfy(\.isFinite) }) else { return .infinity }
         let assignment = minimumCostAssignment(cost)
         return assignment.enumerated().reduce(0) { $0 + cost[$1.offset][$1.element] } / Double(n)
     }

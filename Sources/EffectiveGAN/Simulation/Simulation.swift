@@ -25,7 +25,7 @@ extension EffectiveModel {
         case .initial:
             return initialState
         case let .perturbedEquilibrium(epsilon, seed):
-            let rng = MersenneTwister(seed: UInt(seed))
+            let rng = MersenneTwister(seed: UInt(bitPattern: seed))
             let direction = (0..<stateDimension).map { _ in rng.gaussian() }
             let norm = euclideanNorm(direction)
             return zip(equilibriumState, direction).map { $0 + epsilon * $1 / norm }
@@ -116,7 +116,7 @@ extension EffectiveModel {
         case let .gradientSteps(h, scheme, criticSteps):
             var rounds = 0
             return { state, time, target in
-                let goal = Int((target / h).rounded())
+                let goal = Int((target / h).rounded())  // settings.validate() bounded t_end/h by the step budget
                 while rounds < goal {
                     state = self.gradientRound(state, step: h, scheme: scheme, criticSteps: criticSteps)
                     rounds += 1

@@ -45,6 +45,10 @@ public struct SimulationSettings: Sendable {
         self.keepStates = keepStates
     }
 
+    /// The most field evaluations a gradient-step run may plan ((t_end/h)·(critic steps + 1)): a run that would
+    /// take hours is refused before it starts, with the count in the message.
+    public static let gradientStepBudget = 10_000_000
+
     /// - Throws: `SimulationError.invalidSetting` naming the option.
     func validate() throws {
         guard tEnd > 0, tEnd.isFinite else {
@@ -61,6 +65,12 @@ public struct SimulationSettings: Sendable {
                 throw SimulationError.invalidSetting("--lr must be a positive step size (got \(step))")
             }
             guard criticSteps >= 1 else { throw SimulationError.invalidSetting("--critic-steps must be at least 1") }
+            let rounds = tEnd / step * Double(criticSteps + 1)
+            guard rounds <= Double(Self.gradientStepBudget) else {
+                throw SimulationError.invalidSetting(
+                    "--t-end / --lr asks for \(Format.number(rounds, digits: 3)) field evaluations, above the budget of 10⁷; take a larger step or a shorter run"
+                )
+            }
         }
         if case let .perturbedEquilibrium(epsilon, _) = start, !(epsilon > 0 && epsilon.isFinite) {
             throw SimulationError.invalidSetting("--perturb must be a positive size (got \(epsilon))")

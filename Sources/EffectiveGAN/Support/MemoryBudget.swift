@@ -47,6 +47,7 @@ extension EffectiveModel {
 extension MemoryBudget {
     /// "49.8 GB" style sizes for messages.
     static func describe(_ bytes: Double) -> String {
+        if bytes >= 1e12 { return "\(Format.number(bytes / 1e9, digits: 3)) GB" }
         if bytes >= 1e9 { return String(format: "%.1f GB", bytes / 1e9) }
         if bytes >= 1e6 { return String(format: "%.1f MB", bytes / 1e6) }
         return String(format: "%.0f kB", bytes / 1e3)

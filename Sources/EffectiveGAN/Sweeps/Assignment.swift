@@ -2,10 +2,12 @@
 ///
 /// Used to follow eigenvalues from one sweep point to the next: sorting by real part swaps branches where they
 /// cross; the optimal assignment keeps each mode's identity.
-/// - Returns: `assignment[i]` = the column matched to row i.
+/// - Returns: `assignment[i]` = the column matched to row i. With a non-finite cost there is no meaningful optimum
+///   (and the potentials would never converge): the identity is returned, and callers report the infinite cost.
 func minimumCostAssignment(_ cost: [[Double]]) -> [Int] {
     let n = cost.count
     if n == 0 { return [] }
+    guard cost.allSatisfy({ $0.allSatisfy(\.isFinite) }) else { return Array(0..<n) }
     // 1-based arrays as in the classical formulation; column 0 is a virtual start.
     var u = [Double](repeating: 0, count: n + 1)
     var v = [Double](repeating: 0, count: n + 1)

@@ -1,0 +1,40 @@
+/// The memory a config's model will need, estimated from its sizes before anything is allocated, so that a
+/// width of 10¹² or a million particles is refused with the estimate instead of aborting in an allocation.
+extension ModelConfig {
+    /// The largest terms of the working set, in bytes, each with the config path that sets it.
+    ///
+    /// - the discriminator's W (H × m·d, kept three times: resolved rows, flat copy, analysis geometry);
+    /// - the kernel matrix K (N × N, twice: resolved and operator), and for `ntk` the latent samples (N × d_z);
+    /// - targets, particles, initial particles (dimension d);
+    /// - the analysis: about eight H × H Gram blocks, the N × H and M × H responses, and `dgeev` on a matrix of
+    ///   size up to 2H + 1.
+    var memoryTerms: [(path: String, bytes: Double)] {
+        let n = Double(generator.particles)
+        let m = Double(target.count)
+        let d = Double(dimension)
+        let h = discriminator.kind == .mlp ? Double(discriminator.width) : d
+        var latent = 0.0
+        if case let .ntk(_, latentDimension, _, _) = generator.kernel { latent = n * Double(latentDimension) }
+        return [
+            ("discriminator.width", 8 * (3 * h * d * Double(discriminator.pack) + 8 * h * h + 2 * (n + m) * h + 8 * (2 * h + 1) * (2 * h + 1))),
+            ("generator.particles", 8 * (2 * n * n + 3 * n * d)),
+            ("generator.kernel.latentDimension", 8 * latent),
+            ("dimension", 8 * m * d),
+        ]
+    }
+
+    /// Throws `ConfigError.invalidValue` naming the path with the largest term when the total exceeds the budget.
+    func checkMemory() throws {
+        let terms = memoryTerms
+        let total = terms.reduce(0) { $0 + $1.bytes }
+        let budget = MemoryBudget.bytes
+        guard total <= budget, total.isFinite else {
+            let largest = terms.max { $0.bytes < $1.bytes }!
+            throw ConfigError.invalidValue(
+                path: largest.path,
+                reason:
+                    "makes the model need about \(MemoryBudget.describe(total)), above the memory budget of \(MemoryBudget.describe(budget)); use a smaller value, or raise the budget with EGAN_MEMORY_BUDGET (e.g. 64G)"
+            )
+        }
+    }
+}
