@@ -1,7 +1,10 @@
 #include "vector_math.h"
 
-#include <immintrin.h>
 #include <math.h>
+#include <stdatomic.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
 
 // libmvec entry points under the x86-64 vector function ABI names (glibc >= 2.22 for sin/cos, 2.35 for tanh),
 // declared with the instruction set their vector arguments need.
@@ -12,15 +15,17 @@ __attribute__((target("avx512f"))) __m512d _ZGVeN8v_sin(__m512d);
 __attribute__((target("avx512f"))) __m512d _ZGVeN8v_cos(__m512d);
 __attribute__((target("avx512f"))) __m512d _ZGVeN8v_tanh(__m512d);
 
-// Detected once; every thread computes the same value, so the unsynchronised cache is benign.
-static int vector_bits = 0;
+// Detected once. Every thread computes the same value; the relaxed atomic makes the shared cache race-free.
+static _Atomic int vector_bits = 0;
 
 int vm_vector_bits(void) {
-    if (vector_bits == 0) {
+    int bits = atomic_load_explicit(&vector_bits, memory_order_relaxed);
+    if (bits == 0) {
         __builtin_cpu_init();
-        vector_bits = __builtin_cpu_supports("avx512f") ? 512 : __builtin_cpu_supports("avx2") ? 256 : 64;
+        bits = __builtin_cpu_supports("avx512f") ? 512 : __builtin_cpu_supports("avx2") ? 256 : 64;
+        atomic_store_explicit(&vector_bits, bits, memory_order_relaxed);
     }
-    return vector_bits;
+    return bits;
 }
 
 // One array map per width. The tail (n not a multiple of the width) goes through scalar libm.
@@ -48,3 +53,17 @@ int vm_vector_bits(void) {
 DEFINE_MAP(vm_sin, sin, _ZGVdN4v_sin, _ZGVeN8v_sin)
 DEFINE_MAP(vm_cos, cos, _ZGVdN4v_cos, _ZGVeN8v_cos)
 DEFINE_MAP(vm_tanh, tanh, _ZGVdN4v_tanh, _ZGVeN8v_tanh)
+
+#else
+// Other architectures (aarch64, …): scalar libm, element by element (Package.swift links libmvec on x86-64 only).
+int vm_vector_bits(void) { return 64; }
+
+#define DEFINE_MAP(name, scalar)                                                                            \
+    void name(const double *x, double *y, long n) {                                                         \
+        for (long i = 0; i < n; ++i) y[i] = scalar(x[i]);                                                   \
+    }
+
+DEFINE_MAP(vm_sin, sin)
+DEFINE_MAP(vm_cos, cos)
+DEFINE_MAP(vm_tanh, tanh)
+#endif
