@@ -86,6 +86,7 @@ struct CollapseCommand: EganCommand {
             settings: SimulationSettings(
                 integrator: try integration.resolve(), tEnd: tEnd, samples: samples,
                 relativeTolerance: integration.rtol, absoluteTolerance: integration.atol))
+        for target in [resume, heatmap].compactMap({ $0 }) { try AtomicFile.checkTarget(target) }
         let checkpoint = try resume.map { try CollapseCheckpoint(path: $0, signature: study.signature) }
         var store: (@Sendable (CollapseStudy.Cell) throws -> Void)?
         if let checkpoint { store = { try checkpoint.store($0) } }

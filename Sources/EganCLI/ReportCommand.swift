@@ -9,7 +9,7 @@ struct ReportCommand: EganCommand {
         discussion: """
             Computes γ* and the critical points, the spectrum at γ = 0, γ* and on the overdamped side, a thinned \
             sweep table, discrete-training limits, a simulation cross-check and provenance, and writes \
-            reports/NAME.md with its figures in reports/NAME/. Without CONFIG it reports on the default preset \
+            reports/NAME.md with its figures in reports/NAME/ (named by content, so an interrupted run never mixes two reports). Without CONFIG it reports on the default preset \
             (\(Preset.defaultPreset.rawValue)) into reports/default.md. Files are written atomically.
               egan report                      # reports/default.md
               egan report dirac                # reports/dirac.md
@@ -20,14 +20,15 @@ struct ReportCommand: EganCommand {
     var config: String?
     @Option(name: .shortAndLong, help: "Report path (default: reports/NAME.md, or reports/default.md without CONFIG).")
     var output: String?
-    @Option(help: "Smallest γ searched (> 0).")
+    @Option(help: "Smallest γ searched (> 0).", transform: Checked.positive)
     var from: Double = 1e-3
-    @Option(help: "Largest γ searched.")
+    @Option(help: "Largest γ searched.", transform: Checked.positive)
     var to: Double = 1e3
 
     func execute() throws -> String {
         let source = try config.map { try ModelSource($0) } ?? ModelSource(preset: Preset.defaultPreset)
-        let path = output ?? "reports/\(config == nil ? "default" : source.name).md"
+        let path = output ?? "reports/\(config == nil ? "default" : safeFileName(source.name)).md"
+        try AtomicFile.checkTarget(path)
         let analysis = try ReportAnalysis(source: source, from: from, to: to, progress: Progress.bar("report"))
         let command = (["egan", "report"] + (config.map { [$0] } ?? []) + (output.map { ["-o", $0] } ?? [])).joined(
             separator: " ")

@@ -35,6 +35,7 @@ struct SimulateCommand: EganCommand {
     var trajectories: String?
 
     func execute() throws -> String {
+        if let trajectories { try AtomicFile.checkTarget(trajectories) }
         let source = try model.load()
         let effective = EffectiveModel(source.resolved, gamma: strength.gamma)
         let settings = SimulationSettings(

@@ -6,19 +6,22 @@ import LinearAlgebra
 /// The Markdown text of a stability report.
 extension ReportAnalysis {
     /// - Parameters:
-    ///   - figureFolder: the folder of the SVGs relative to the report (e.g. `default`).
+    ///   - figureFiles: each figure's file relative to the report (e.g. `rate` → `default/rate-1a2b3c4d.svg`).
     ///   - command: the command line that produced the report, for provenance.
-    public func markdown(figureFolder: String, command: String, date: Date) -> String {
+    public func markdown(figureFiles: [String: String], command: String, date: Date) -> String {
+        func figure(_ caption: String, _ name: String) -> String {
+            figureFiles[name].map { "![\(caption)](\($0))\n\n" } ?? ""
+        }
         var md = "# Stability report: \(source.name)\n\n"
         md += summary + "\n"
-        md += "![Convergence rate against γ](\(figureFolder)/rate.svg)\n\n"
+        md += figure("Convergence rate against γ", "rate")
         md +=
             modelSection + "\n" + spectraSection + "\n" + sweepSection + "\n" + stepsSection + "\n" + crossCheckSection
             + "\n"
         md += "## Figures\n\n"
-        md += "![Eigenvalue branches](\(figureFolder)/branches.svg)\n\n"
-        md += "![Relaxation against the linear envelope](\(figureFolder)/relaxation.svg)\n\n"
-        if model.dimension == 2 { md += "![Particle positions](\(figureFolder)/positions.svg)\n\n" }
+        md += figure("Eigenvalue branches", "branches")
+        md += figure("Relaxation against the linear envelope", "relaxation")
+        md += figure("Particle positions", "positions")
         md += provenance(command: command, date: date)
         return md
     }

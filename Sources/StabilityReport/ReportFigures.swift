@@ -3,13 +3,14 @@ import Foundation
 
 /// The report's SVG figures, each drawn with `SVGPlot`.
 extension ReportAnalysis {
-    /// (file name, SVG) for every figure; the positions figure only for 2-D models.
+    /// (name, SVG) for every figure; the positions figure only for 2-D models. `ReportWriter` names the files
+    /// `NAME-HASH.svg` by content.
     public var figures: [(name: String, svg: String)] {
         var list = [
-            ("rate.svg", rateFigure.render()), ("branches.svg", branchFigure.render()),
-            ("relaxation.svg", relaxationFigure.render()),
+            ("rate", rateFigure.render()), ("branches", branchFigure.render()),
+            ("relaxation", relaxationFigure.render()),
         ]
-        if model.dimension == 2 { list.append(("positions.svg", positionsFigure.render())) }
+        if model.dimension == 2 { list.append(("positions", positionsFigure.render())) }
         return list
     }
 

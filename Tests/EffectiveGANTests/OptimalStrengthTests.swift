@@ -110,6 +110,15 @@ struct OptimalStrengthTests {
         }
     }
 
+    @Test("non-finite costs return at once (the identity) instead of looping; W₂ of such a cloud is infinite")
+    func nonFiniteCosts() throws {
+        #expect(minimumCostAssignment([[.infinity, 1], [1, .nan]]) == [0, 1])
+        let model = try TestModels.preset(.ring8)
+        var z = model.equilibriumState
+        z[0] = 1e200
+        #expect(model.observables(at: z).wasserstein2 == .infinity)
+    }
+
     @Test("sweeping another config path: the kernel ratio φ changes the spectrum")
     func parameterPath() throws {
         let source = try ModelSource(preset: .ring8).with(gamma: 1)
