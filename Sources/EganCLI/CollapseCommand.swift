@@ -52,13 +52,19 @@ struct CollapseCommand: EganCommand {
     var format: OutputFormat = .table
 
     func parseRatios() throws -> [Double] {
-        let parts = ratios.split(separator: ":").map { Double($0) }
-        guard parts.count == 3, let from = parts[0], let to = parts[1], let steps = parts[2], steps == steps.rounded(),
-            steps >= 1
-        else {
+        let parts = ratios.split(separator: ":", omittingEmptySubsequences: false).map { try? Checked.finite(String($0)) }
+        guard parts.count == 3, let from = parts[0], let to = parts[1], let steps = parts[2] else {
             throw ValidationError("--ratios must be FROM:TO:STEPS, e.g. 0:1:11 (got '\(ratios)')")
         }
-        if steps == 1 { return [from] }
+        // One value alone is written V:V:1 (all seeds at one φ); a range needs FROM < TO and two points or more.
+        if from == to, steps == 1 { return [from] }
+        guard from < to else {
+            throw ValidationError("--ratios: FROM \(from) must be below TO \(to), e.g. 0:1:11 (or V:V:1 for one value)")
+        }
+        guard steps == steps.rounded(), steps >= 2, steps <= 10_000 else {
+            throw ValidationError(
+                "--ratios: STEPS must be a whole number from 2 to 10000 (a transition needs two grid points; got \(Format.number(steps)))")
+        }
         return try SweepGrid(from: from, to: to, steps: Int(steps), scale: .linear).values
     }
 
@@ -68,8 +74,15 @@ struct CollapseCommand: EganCommand {
         guard pieces.count == 2, !pieces[0].isEmpty, !pieces[1].isEmpty else {
             throw ValidationError("--vs must be PATH=V1,V2,… e.g. discriminator.activation=relu,tanh (got '\(vs)')")
         }
-        let values = pieces[1].split(separator: ",").map { text -> JSONValue in
+        guard pieces[0] != column, pieces[0] != "generator.init.seed" else {
+            throw ValidationError(
+                "--vs \(pieces[0]) would override the \(pieces[0] == column ? "swept column" : "seeds of the bootstrap") (every cell would get the same value); choose another path")
+        }
+        let values = try pieces[1].split(separator: ",", omittingEmptySubsequences: false).map { text -> JSONValue in
             let word = text.trimmingCharacters(in: .whitespaces)
+            guard !word.isEmpty else {
+                throw ValidationError("--vs has an empty value in '\(pieces[1])'; list values as V1,V2,…")
+            }
             if let number = Double(word) { return .number(number) }
             if word == "true" || word == "false" { return .bool(word == "true") }
             return .string(word)
@@ -122,7 +135,12 @@ enum CollapseText {
         var lines: [[String]] = []
         for row in rows {
             lines.append(
-                [row.label, row.transition.map { Format.number($0, digits: 4) } ?? "> grid", interval(row)]
+                [
+                    row.label,
+                    row.transition.map { Format.number($0, digits: 4) }
+                        ?? (study.ratios.count < 2 ? "— (one grid point)" : "> grid"),
+                    study.ratios.count < 2 ? "—" : interval(row),
+                ]
                     + row.meanMetric.map { Format.number($0, digits: 3) })
             if exact {
                 let fittedInterval = CollapseRow.describe(row.fittedInterval)

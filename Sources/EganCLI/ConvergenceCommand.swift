@@ -31,9 +31,10 @@ struct ConvergenceCommand: EganCommand {
     var measure: ConvergenceMeasure = .distance
 
     func execute() throws -> String {
-        let values = try gammas.split(separator: ",").map { text -> Double in
-            guard let value = Double(text.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("--gammas: '\(text)' is not a number; give a comma-separated list such as 1,2,5")
+        let values = try gammas.split(separator: ",", omittingEmptySubsequences: false).map { text -> Double in
+            guard let value = try? Checked.finite(String(text)), value >= 0 else {
+                throw ValidationError(
+                    "--gammas: '\(text)' is not a number ≥ 0; give a comma-separated list such as 1,2,5")
             }
             return value
         }

@@ -7,6 +7,7 @@ struct ModelCommand: EganCommand {
         discussion: """
             The resolved model lists targets, equilibrium and initial particles, the kernel (η_G included) and the \
             discriminator's frozen weights. Every command accepts it as CONFIG and reproduces results bit for bit:
+              egan model ring8 --config > my.json          # an editable starting point
               egan model ring8 --resolved > ring8.resolved.json
               egan analyze ring8.resolved.json --gamma 0.5
             """)
@@ -14,10 +15,17 @@ struct ModelCommand: EganCommand {
     @OptionGroup var model: ModelArgument
     @Flag(help: "Print the resolved model instead of the summary.")
     var resolved = false
+    @Flag(help: "Print the model's config as JSON, to save and edit as a starting point (a preset's construction).")
+    var config = false
+
+    func validate() throws {
+        if resolved && config { throw ValidationError("choose one of --resolved and --config") }
+    }
 
     func execute() throws -> String {
         let source = try model.load()
         if resolved { return source.resolved.json.prettyText + "\n" }
+        if config { return source.document.prettyText + "\n" }
         let effective = EffectiveModel(source.resolved)
         return TextTable.keyValue([
             ("name", source.name),

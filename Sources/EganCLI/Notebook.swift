@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// A text notebook: Markdown whose fenced cells of language `egan` are commands, each followed by a fenced
@@ -68,6 +69,28 @@ struct Notebook {
         self.blocks = blocks
         tolerance = Self.directive("tolerance", in: text) ?? Self.defaultTolerance
         absoluteTolerance = Self.directive("absolute", in: text) ?? Self.defaultAbsoluteTolerance
+    }
+
+    /// Refuses a directive line whose words are not `tolerance X` or `absolute X` with X a positive number, so a
+    /// typo cannot silently fall back to the default tolerance.
+    static func checkDirectives(_ text: String, path: String) throws {
+        for line in text.split(separator: "\n") where line.contains("egan-notebook:") {
+            guard let start = line.range(of: "egan-notebook:"), let end = line.range(of: "-->") else {
+                throw ValidationError("\(path): the egan-notebook directive must end with -->")
+            }
+            let words = line[start.upperBound..<end.lowerBound].split(separator: " ").map(String.init)
+            guard words.count % 2 == 0 else {
+                throw ValidationError("\(path): write the directive as 'tolerance 1e-6 absolute 1e-12' (got '\(words.joined(separator: " "))')")
+            }
+            for pair in stride(from: 0, to: words.count, by: 2) {
+                guard ["tolerance", "absolute"].contains(words[pair]) else {
+                    throw ValidationError("\(path): unknown directive '\(words[pair])'; use tolerance or absolute")
+                }
+                guard let value = Double(words[pair + 1]), value > 0, value.isFinite else {
+                    throw ValidationError("\(path): \(words[pair]) '\(words[pair + 1])' must be a positive number such as 1e-6")
+                }
+            }
+        }
     }
 
     /// The number after `key` in the notebook's `<!-- egan-notebook: … -->` line.

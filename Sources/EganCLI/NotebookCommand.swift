@@ -44,7 +44,9 @@ enum NotebookRunner {
 
     static func load(_ path: String) throws -> Notebook {
         guard let data = FileManager.default.contents(atPath: path) else { throw FileError.cannotRead(path: path) }
-        return Notebook(parsing: String(decoding: data, as: UTF8.self))
+        let text = String(decoding: data, as: UTF8.self)
+        try Notebook.checkDirectives(text, path: path)
+        return Notebook(parsing: text)
     }
 }
 

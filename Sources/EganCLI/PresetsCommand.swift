@@ -4,7 +4,7 @@ import EffectiveGAN
 struct PresetsCommand: EganCommand {
     static let configuration = CommandConfiguration(
         commandName: "presets", abstract: "List the built-in models, usable wherever a CONFIG is expected.",
-        discussion: "Print one preset's config with 'egan model NAME' and save it to start your own.")
+        discussion: "Save one preset's config with 'egan model NAME --config > my.json' and edit it to start your own.")
 
     func execute() throws -> String {
         let width = Preset.allCases.map(\.rawValue.count).max() ?? 0

@@ -17,10 +17,20 @@ struct IntegratorOptions: ParsableArguments {
     var atol: Double = 1e-10
     @Option(help: "Step size h for --integrator gd (> 0).", transform: Checked.positive)
     var lr: Double?
-    @Option(help: "simultaneous or alternating (for --integrator gd).")
-    var scheme: SteppingScheme = .simultaneous
+    @Option(help: "simultaneous (default) or alternating (for --integrator gd).")
+    var scheme: SteppingScheme?
     @Option(help: "Discriminator steps per round (gd, alternating; 1 to 10000).", transform: { try Checked.count($0, in: 1...10_000) })
     var criticSteps: Int = 1
+
+    func validate() throws {
+        guard rtol < 1 else { throw ValidationError("--rtol must be below 1 (got \(rtol)); 1e-8 is the default") }
+        if integrator != "gd" {
+            let stray = [lr != nil ? "--lr" : nil, scheme != nil ? "--scheme" : nil, criticSteps != 1 ? "--critic-steps" : nil]
+            if let flag = stray.compactMap({ $0 }).first {
+                throw ValidationError("\(flag) applies to --integrator gd only; add --integrator gd or remove \(flag)")
+            }
+        }
+    }
 
     func resolve() throws -> Integrator {
         if integrator == "gd" {
@@ -28,7 +38,7 @@ struct IntegratorOptions: ParsableArguments {
                 throw ValidationError(
                     "--integrator gd needs a step size: add --lr H (see 'egan steps' for the stable range)")
             }
-            return .gradientSteps(step: lr, scheme: scheme, criticSteps: criticSteps)
+            return .gradientSteps(step: lr, scheme: scheme ?? .simultaneous, criticSteps: criticSteps)
         }
         guard let stepper = ODEStepper(rawValue: integrator) else {
             let names = ODEStepper.allCases.map(\.rawValue).joined(separator: ", ")

@@ -128,4 +128,56 @@ struct HardeningTests {
         try Self.refused(
             ["simulate", "dirac", "--t-end", "1", "--trajectories", folder.path], mentioning: "is a directory", in: folder)
     }
+
+    @Test(
+        "ignored input is refused: stray flags, foreign keys, empty list entries, one-point grids, overriding --vs",
+        arguments: [
+            (["simulate", "dirac", "--t-end", "1", "--lr", "0.1"], "--integrator gd"),
+            (["simulate", "dirac", "--t-end", "1", "--scheme", "alternating"], "--integrator gd"),
+            (["simulate", "dirac", "--t-end", "1", "--rtol", "10"], "--rtol"),
+            (["convergence", "ring8", "--gammas", "", "--t-end", "10"], "--gammas"),
+            (["convergence", "ring8", "--gammas", "1,,2", "--t-end", "10"], "--gammas"),
+            (["collapse", "ring8-collapse", "--ratios", "0:0.4:1", "--t-end", "10"], "STEPS"),
+            (["collapse", "ring8-collapse", "--ratios", "0.5:0.1:3", "--t-end", "10"], "--ratios"),
+            (["collapse", "ring8-collapse", "--ratios", "0:1:3", "--t-end", "10", "--vs", "generator.kernel.ratio=0.1"], "swept column"),
+            (["collapse", "ring8-collapse", "--ratios", "0:1:3", "--t-end", "10", "--vs", "generator.init.seed=1,2"], "seeds"),
+            (["collapse", "ring8-collapse", "--ratios", "0:1:3", "--t-end", "10", "--vs", "discriminator.weightStd=1,,2"], "empty value"),
+            (["bench", "bogus"], "analyze-784"),
+        ])
+    func ignoredInput(arguments: [String], mention: String) throws {
+        try Self.refused(arguments, mentioning: mention)
+    }
+
+    @Test("config keys that would be ignored are refused by name")
+    func foreignKeys() throws {
+        let ring = try Self.config(replacing: #""radius": 2.0"#, with: #""radius": 2.0, "points": [[0, 0]]"#)
+        try Self.refused(["model", ring], mentioning: "target.points")
+        let phases = try Self.config(replacing: #""train": "outer""#, with: #""train": "outer", "hiddenBiasStd": 2"#)
+        try Self.refused(["model", phases], mentioning: "hiddenBiasStd")
+    }
+
+    @Test("a resolved model with a row missing from particles names particles, not initialParticles")
+    func missingParticleRow() throws {
+        let resolved = try CLI.run(["model", "dirac", "--resolved"]).stdout
+        let broken = resolved.replacingOccurrences(of: "\"particles\": [\n    [0.0]\n  ]", with: "\"particles\": []")
+        #expect(broken != resolved)
+        try Self.refused(["analyze", try CLI.temporaryFile(broken).path], mentioning: "'particles'")
+    }
+
+    @Test("damaged resume files are refused; a torn last line is ignored; a bad notebook tolerance is refused")
+    func damagedFiles() throws {
+        let cells = ["collapse", "ring8-collapse", "--ratios", "0:1:2", "--seeds", "1", "--t-end", "5", "--samples", "11"]
+        let resume = FileManager.default.temporaryDirectory.appendingPathComponent("egan-resume-\(UUID().uuidString).jsonl")
+        #expect(try CLI.run(cells + ["--resume", resume.path]).status == 0)
+        let good = try String(contentsOf: resume, encoding: .utf8)
+        try (good + "{\"row\": 0, \"rat").write(to: resume, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(cells + ["--resume", resume.path]).status == 0)
+        let lines = good.split(separator: "\n")
+        try ([String(lines[0]), "garbage", String(lines[1])].joined(separator: "\n") + "\n")
+            .write(to: resume, atomically: true, encoding: .utf8)
+        try Self.refused(cells + ["--resume", resume.path], mentioning: "line 2")
+
+        let notebook = try CLI.temporaryFile("<!-- egan-notebook: tolerance abc -->\n# n\n", name: "n.md")
+        try Self.refused(["notebook", "check", notebook.path], mentioning: "tolerance")
+    }
 }

@@ -22,11 +22,17 @@ public final class CollapseCheckpoint: Sendable {
                 throw CollapseError.invalid(
                     "--resume \(path) belongs to a different study (other config, grid or settings); use a new file")
             }
-            for line in lines.dropFirst() {
+            // A torn last line is what a kill leaves behind: ignored. Anything else that is not a cell means the
+            // file was edited or damaged, and resuming from it would silently drop cells: refused.
+            let body = Array(lines.dropFirst())
+            for (index, line) in body.enumerated() {
                 if let json = try? JSONValue.parse(Data(line.utf8), source: path),
                     let cell = CollapseStudy.Cell(json: json)
                 {
                     cells.append(cell)
+                } else if index < body.count - 1 || data.last == UInt8(ascii: "\n") {
+                    throw CollapseError.invalid(
+                        "--resume \(path): line \(index + 2) is not a finished cell; the file was edited or damaged, so remove that line or start a new file")
                 }
             }
         } else {

@@ -72,8 +72,10 @@ extension CollapseStudy {
         }
     }
 
-    /// First upward crossing of `level`, linearly interpolated.
+    /// First upward crossing of `level`, linearly interpolated; the first point when the curve starts above it.
+    /// A single grid point brackets nothing: no transition (nil), rather than that point.
     static func crossing(_ x: [Double], _ y: [Double], _ level: Double) -> Double? {
+        guard x.count >= 2 else { return nil }
         if let first = y.first, first >= level { return x[0] }
         for k in 1..<x.count where y[k - 1] < level && y[k] >= level {
             return x[k - 1] + (level - y[k - 1]) / (y[k] - y[k - 1]) * (x[k] - x[k - 1])

@@ -61,9 +61,20 @@ extension ModelConfig {
 extension TargetSpec {
     static let keys = ["kind", "points", "modes", "radius", "spacing", "side", "samplesPerMode", "spread", "seed"]
 
+    /// The keys each target kind reads besides the common ones: a key of another kind is refused, not ignored.
+    static let kindKeys = ["points": ["points"], "ring": ["modes", "radius"], "line": ["modes", "spacing"], "grid": ["side", "spacing"]]
+
     init(_ reader: JSONReader, dimension: Int) throws {
         try reader.rejectUnknownKeys(allowed: Self.keys)
         let kind = try reader.string("kind")
+        if let own = Self.kindKeys[kind] {
+            let foreign = Set(Self.kindKeys.values.flatMap { $0 }).subtracting(own).sorted()
+            if let key = foreign.first(where: reader.has) {
+                throw ConfigError.invalidValue(
+                    path: reader.child(key),
+                    reason: "does not apply to target kind '\(kind)' (it reads \(own.joined(separator: ", "))); remove it")
+            }
+        }
         switch kind {
         case "points":
             let points = try reader.rows("points")
@@ -255,6 +266,11 @@ extension DiscriminatorSpec {
         training = try reader.choice("train", as: Training.self, default: .all)
         weightStd = try reader.nonNegative("weightStd", default: 1)
         hiddenBias = try reader.choice("hiddenBias", as: HiddenBias.self, default: activation.defaultHiddenBias)
+        if hiddenBias == .uniform2pi, reader.has("hiddenBiasStd") {
+            throw ConfigError.invalidValue(
+                path: reader.child("hiddenBiasStd"),
+                reason: "applies to hiddenBias \"normal\" only (uniform-2pi phases have no std); remove it or set hiddenBias to \"normal\"")
+        }
         hiddenBiasStd = try reader.nonNegative("hiddenBiasStd", default: 1)
         seed = try reader.nonNegativeInt("seed", default: 3)
     }

@@ -106,13 +106,15 @@ extension ResolvedModel {
         }
         particles = try root.rows("particles")
         initialParticles = try root.rows("initialParticles")
-        let n = particles.count
+        kernel = try root.rows("kernel")
+        // N is the kernel's size: a list with a row too few or too many is named, not its twin.
+        let n = kernel.count
         for (key, rows) in [("particles", particles), ("initialParticles", initialParticles)] {
-            guard rows.count == n, n >= 1, rows[0].count == d else {
-                throw ConfigError.invalidValue(path: key, reason: "must list \(max(n, 1)) points of dimension \(d)")
+            guard rows.count == n, n >= 1, rows.allSatisfy({ $0.count == d }) else {
+                throw ConfigError.invalidValue(
+                    path: key, reason: "must list \(max(n, 1)) points (the kernel's size) of dimension \(d); it has \(rows.count)")
             }
         }
-        kernel = try root.rows("kernel")
         try KernelSpec.validateExplicit(kernel, particles: n, path: "kernel")
         pack = try root.object("discriminator").positiveInt("pack", default: 1)
         discriminator = try Self.readDiscriminator(root.object("discriminator"), dimension: d * pack)

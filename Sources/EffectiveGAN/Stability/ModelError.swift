@@ -17,7 +17,7 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
                 "\(what) needs about \(MemoryBudget.describe(bytes)), above the memory budget of \(MemoryBudget.describe(budget)); use a smaller model, or raise the budget with EGAN_MEMORY_BUDGET (e.g. 64G)"
         case let .equilibriumNotFound(residual, iterations):
             return
-                "Newton's method from the matched state found no equilibrium with generator.likelihood (‖F‖ = \(residual) after \(iterations) steps); add discriminator.weightDecay > 0 (with WGAN and R1 the feature directions the targets cannot see are undamped, and moved particles drive them without bound) or lower likelihood.weight"
+                "Newton's method from the matched state found no equilibrium with generator.likelihood (‖F‖ = \(residual) after \(iterations) steps); add discriminator.weightDecay > 0 (with WGAN and R1 the feature directions the targets cannot see are undamped, and moved particles drive them without bound) or lower likelihood.weight; a tiny likelihood.bandwidth h makes the pull β/h² overwhelm everything, so raise it to the spacing of the targets"
         }
     }
 }
