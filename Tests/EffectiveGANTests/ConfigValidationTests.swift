@@ -88,11 +88,7 @@ struct ConfigValidationTests {
     func notAnEquilibrium() throws {
         let json = Self.replacing("\"train\": \"outer\"", "\"train\": \"all\", \"weightDecay\": 0.1")
         let model = EffectiveModel(try TestModels.source(json).resolved)
-        #expect(throws: ModelError.self) { try StabilityAnalysis(model: model) }
-        do {
-            _ = try StabilityAnalysis(model: model)
-        } catch {
-            #expect("\(error)".contains("weight decay"))
-        }
+        let error = try #require(throws: ModelError.self) { try StabilityAnalysis(model: model) }
+        #expect("\(error)".contains("weight decay"))
     }
 }

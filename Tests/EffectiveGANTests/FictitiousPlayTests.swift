@@ -73,10 +73,10 @@ struct FictitiousPlayTests {
             ("\"memory\": 1, \"memoryWeight\": 1", "memoryWeight"),
             ("\"memory\": 1, \"learningRate\": \"optimal\"", "discriminator.memory"),
         ] {
-            #expect(throws: ConfigError.self) { try TestModels.source(base.replacingOccurrences(of: "%@", with: keys)) }
-            do {
-                _ = try TestModels.source(base.replacingOccurrences(of: "%@", with: keys))
-            } catch { #expect("\(error)".contains(field), "\(error)") }
+            let error = try #require(throws: ConfigError.self) {
+                try TestModels.source(base.replacingOccurrences(of: "%@", with: keys))
+            }
+            #expect("\(error)".contains(field), "\(error)")
         }
     }
 }

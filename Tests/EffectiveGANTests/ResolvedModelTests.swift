@@ -51,6 +51,10 @@ struct ResolvedModelTests {
             return
         }
         #expect(weights.count == 64 && biases.count == 64)
+        // Pinned: mt19937 seed 3 with gsl_ran_gaussian (W row-major first), then uniform phases on [0, 2π).
+        #expect(weights[0] == [-0.7577521440857319, 0.811979488418343])
+        #expect(weights[1] == [-0.666402456139488, 2.769229940077901])
+        #expect(Array(biases.prefix(3)) == [2.3103459792749765, 6.26944021020684, 1.2876745476249414])
         // Drawn again from a fresh generator with the same seed: identical.
         let again = try ModelSource(preset: .ring8).resolved
         #expect(again == resolved)

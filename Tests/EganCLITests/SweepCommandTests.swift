@@ -30,6 +30,7 @@ struct SweepCommandTests {
     @Test("sweep --format csv: a header and one line per point")
     func sweepCSV() throws {
         let result = try CLI.run(["sweep", "ring8", "--steps", "5", "--format", "csv"])
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 6 && lines[0].hasPrefix("value,regime,rate"))
     }

@@ -80,9 +80,13 @@ struct ReportTests {
         }
         let data = analysis.optimum.scan.points.map { ($0.value, $0.spectrum.rate) }
         #expect(drawn.count == data.count)
+        // The log–log transform written out from the frame (760 × 460, margins 78/24/52/58), not via pixelX.
+        func logFraction(_ v: Double, _ domain: (Double, Double)) -> Double {
+            (log10(v) - log10(domain.0)) / (log10(domain.1) - log10(domain.0))
+        }
         for (pixel, point) in zip(drawn, data) {
-            #expect(abs(pixel[0] - plot.pixelX(point.0)) <= 0.006)
-            #expect(abs(pixel[1] - plot.pixelY(point.1)) <= 0.006)
+            #expect(abs(pixel[0] - (78 + logFraction(point.0, plot.xDomain) * (760 - 78 - 24))) <= 0.006)
+            #expect(abs(pixel[1] - (460 - 58 - logFraction(point.1, plot.yDomain) * (460 - 52 - 58))) <= 0.006)
         }
         // And the transform itself: the ends of the log axis sit on the plot frame.
         #expect(abs(plot.pixelX(plot.xDomain.0) - 78) < 1e-9)
