@@ -39,6 +39,14 @@ enum Checked {
         return value
     }
 
+    /// A regulariser strength: finite, ≥ 0 and at most 1e15 (the config's own bound: above it the flow's products
+    /// overflow).
+    static func strength(_ text: String) throws -> Double {
+        let value = try finite(text)
+        guard value >= 0, value <= 1e15 else { throw ValidationError("give a strength γ from 0 to 1e15") }
+        return value
+    }
+
     /// A finite number > 0.
     static func positive(_ text: String) throws -> Double {
         let value = try finite(text)

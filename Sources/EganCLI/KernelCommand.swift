@@ -57,7 +57,7 @@ struct KernelCommand: EganCommand {
         }
         let fit = UniversalFit(exact)
         let draws = try parallelMap(networks) {
-            try network.empiricalKernel(latents: z, width: width, seed: seed + 1000 + $0)
+            try network.empiricalKernel(latents: z, width: width, seed: seed &+ 1000 &+ $0)
         }
         var mean: Matrix?
         if let first = draws.first {

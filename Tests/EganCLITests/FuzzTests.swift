@@ -1,0 +1,159 @@
+import EffectiveGAN
+import Foundation
+import Testing
+
+/// Issue #18: a seeded fuzz campaign over configs and flags. Every run must end with exit 0 (output free of
+/// nan/inf) or exit 2 (one stderr line), never a signal, a hang or a crash; each egan process runs under a memory
+/// cap (ulimit -v) and a time limit. The generator is seeded, so a failure reproduces from its printed case.
+@Suite("Fuzzing configs and flags")
+struct FuzzTests {
+    /// SplitMix64: small, seeded, the same on every machine.
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
+    }
+
+    /// Replacement values: wrong types, signs, extremes, sizes.
+    static let hostile: [JSONValue] = [
+        .null, .bool(true), .string("x"), .array([]), .object([]), .number(0), .number(-1), .number(-1e308),
+        .number(1e308), .number(1e-308), .number(1e15), .number(1e16), .number(0.5), .integer(0), .integer(-7),
+        .integer(1_000_000_000), .integer(Int.max), .integer(3), .array([.number(1), .number(2)]),
+    ]
+
+    /// Every key path of a JSON object (objects only; arrays are replaced whole).
+    static func paths(_ value: JSONValue, prefix: [String] = []) -> [[String]] {
+        guard case let .object(pairs) = value else { return [] }
+        return pairs.flatMap { key, child in [prefix + [key]] + paths(child, prefix: prefix + [key]) }
+    }
+
+    /// The config with one mutation: a value replaced, a key removed, or a foreign key added.
+    static func mutate(_ config: JSONValue, _ rng: inout Generator) -> (JSONValue, String) {
+        let path = rng.pick(paths(config))
+        switch rng.next() % 4 {
+        case 0:
+            return (removing(path, from: config), "remove \(path.joined(separator: "."))")
+        case 1:
+            let foreign = path.dropLast() + ["foreign"]
+            return (setting(Array(foreign), .number(1), in: config), "add \(foreign.joined(separator: "."))")
+        default:
+            let value = rng.pick(hostile)
+            return (setting(path, value, in: config), "\(path.joined(separator: ".")) = \(value.compactText)")
+        }
+    }
+
+    static func setting(_ path: [String], _ value: JSONValue, in json: JSONValue) -> JSONValue {
+        guard let key = path.first, case var .object(pairs) = json else { return value }
+        if let index = pairs.firstIndex(where: { $0.0 == key }) {
+            pairs[index].1 = setting(Array(path.dropFirst()), value, in: pairs[index].1)
+        } else {
+            pairs.append((key, setting(Array(path.dropFirst()), value, in: .object([]))))
+        }
+        return .object(pairs)
+    }
+
+    static func removing(_ path: [String], from json: JSONValue) -> JSONValue {
+        guard let key = path.first, case var .object(pairs) = json else { return json }
+        if path.count == 1 { pairs.removeAll { $0.0 == key } } else if let index = pairs.firstIndex(where: { $0.0 == key }) {
+            pairs[index].1 = removing(Array(path.dropFirst()), from: pairs[index].1)
+        }
+        return .object(pairs)
+    }
+
+    /// Runs egan under a 4 GB address-space cap and a 30 s limit.
+    static func run(_ arguments: [String]) throws -> (status: Int32, signalled: Bool, stdout: String, stderr: String) {
+        let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "ulimit -v 4000000; exec timeout -s KILL 30 '\(CLI.executable.path)' \(quoted)"]
+        // A crash must show as a signal at once: Swift's backtracer would hold the pipes open while it works.
+        process.environment = ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        // sh exec's the command: a signal shows as 128 + n, timeout's kill as 137.
+        return (process.terminationStatus, process.terminationStatus > 128, stdout, stderr)
+    }
+
+    /// Whether `text` prints a non-finite number as a word of its own (not the "nan" inside "dominant").
+    static func hasNonFinite(_ text: String) -> Bool {
+        text.range(of: #"(^|[^a-z])-?(nan|inf)([^a-z]|$)"#, options: [.regularExpression, .caseInsensitive]) != nil
+    }
+
+    static func check(_ arguments: [String], case label: String) throws {
+        let start = Date()
+        let result = try run(arguments)
+        let seconds = Date().timeIntervalSince(start)
+        let clean = !result.signalled && [0, 2].contains(result.status)
+            && (result.status != 2 || result.stderr.split(separator: "\n").count == 1)
+            && (result.status != 0 || !hasNonFinite(result.stdout))
+        if !clean || seconds > 10 {
+            print("fuzz case \(label): exit \(result.status), \(Int(seconds)) s, stderr \(result.stderr.prefix(200))")
+        }
+        #expect(seconds < 25, "\(label): \(seconds) s")
+        #expect(!result.signalled && [0, 2].contains(result.status), "\(label): exit \(result.status) \(result.stderr.prefix(300))")
+        if result.status == 2 {
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(label): \(result.stderr.prefix(300))")
+        }
+        if result.status == 0 {
+            #expect(!hasNonFinite(result.stdout), "\(label): non-finite output")
+        }
+    }
+
+    @Test("mutated configs: analyze and a short simulation end cleanly", arguments: [Preset.ring8, .dirac, .line2])
+    func configs(preset: Preset) throws {
+        var rng = Generator(state: UInt64(preset.rawValue.utf8.reduce(17) { $0 &* 31 &+ Int($1) }))
+        let base = try ModelSource(preset: preset).document
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("egan-fuzz-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for index in 0..<40 {
+            var (config, label) = Self.mutate(base, &rng)
+            if rng.next() % 3 == 0 {
+                let (twice, second) = Self.mutate(config, &rng)
+                (config, label) = (twice, label + "; " + second)
+            }
+            let path = folder.appendingPathComponent("case\(index).json").path
+            try config.prettyText.write(toFile: path, atomically: true, encoding: .utf8)
+            // The library on the same input: a typed error or a model, never a trap.
+            _ = try? ModelSource(path)
+            try Self.check(["analyze", path, "--gamma", "1"], case: "\(preset) #\(index) analyze: \(label)")
+            if index % 4 == 0 {
+                try Self.check(
+                    ["simulate", path, "--t-end", "5", "--samples", "6", "--format", "table"],
+                    case: "\(preset) #\(index) simulate: \(label)")
+            }
+        }
+    }
+
+    @Test("hostile flag values on every numeric option end cleanly")
+    func flags() throws {
+        var rng = Generator(state: 2026)
+        let values = ["-1", "0", "1e308", "-1e308", "1e-308", "nan", "inf", "0x10", "", "1,,2", "9223372036854775807", "abc"]
+        let commands: [([String], [String])] = [
+            (["analyze", "ring8"], ["--gamma"]),
+            (["sweep", "ring8"], ["--from", "--to", "--steps", "--gamma"]),
+            (["optimize", "dirac"], ["--from", "--to", "--steps"]),
+            (["simulate", "dirac", "--t-end", "2"], ["--samples", "--seed", "--perturb", "--rtol", "--atol", "--divergence-bound", "--gamma"]),
+            (["steps", "dirac", "--gamma", "1"], ["--lr", "--critic-steps", "--generator-steps"]),
+            (["kernel"], ["--depth", "--width", "--latent-dim", "--samples", "--seed", "--networks", "--weight-var", "--bias-var"]),
+            (["crosscheck", "dirac"], ["--gamma", "--epsilon", "--seed", "--tolerance"]),
+        ]
+        for index in 0..<60 {
+            let (command, options) = rng.pick(commands)
+            let option = rng.pick(options)
+            let value = rng.pick(values)
+            try Self.check(command + ["\(option)=\(value)"], case: "#\(index): \((command + ["\(option)=\(value)"]).joined(separator: " "))")
+        }
+    }
+}
