@@ -38,13 +38,7 @@ public enum EganMain {
                 FileHandle.standardOutput.write(Data((Egan.fullMessage(for: error) + "\n").utf8))
                 return 0
             }
-            // One line, whatever the error: argument-parser lists allowed values on lines of their own.
-            let lines = Egan.message(for: error).split(separator: "\n").map {
-                $0.trimmingCharacters(in: .whitespaces).trimmingPrefix("- ")
-            }
-            let message = lines.isEmpty ? "\(error)" : lines.dropFirst().reduce(String(lines[0])) {
-                $0 + ($0.hasSuffix(":") ? " " : ", ") + $1
-            }
+            let message = ErrorText.message(for: error)
             FileHandle.standardError.write(Data("egan: error: \(message)\n".utf8))
             return 2
         }

@@ -28,7 +28,7 @@ enum NotebookRunner {
             }
             return try runnable.execute()
         } catch {
-            return "error: \(Egan.message(for: error))\n"
+            return "error: \(ErrorText.message(for: error))\n"
         }
     }
 

@@ -25,9 +25,6 @@ struct OptimizeCommand: EganCommand {
     var json = false
 
     func execute() throws -> String {
-        guard steps >= 3 else {
-            throw SweepError.invalidOption(option: "--steps", reason: "must be at least 3 for a bracket (got \(steps))")
-        }
         let source = try model.load()
         let optimum = try OptimalStrength.find(source, from: from, to: to, steps: steps, progress: Progress.bar("scan"))
         // Each oscillator's own critical damping, refined by bisection: affordable for up to 64 oscillators.

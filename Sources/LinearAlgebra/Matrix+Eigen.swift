@@ -57,22 +57,6 @@ extension Matrix {
         return EigenDecomposition(values: values, vectors: vectors)
     }
 
-    /// Eigenvalues of a symmetric matrix in ascending order, from LAPACK `dsyev` (only the lower triangle is read).
-    public func symmetricEigenvalues() throws -> [Double] {
-        precondition(isSquare, "eigenvalues need a square matrix")
-        let n = rows
-        if n == 0 { return [] }
-        guard storage.allSatisfy(\.isFinite) else { throw LinearAlgebraError.nonFinite(routine: "dsyev") }
-        var a = storage
-        var w = [Double](repeating: 0, count: n)
-        let info = LAPACKE_dsyev(
-            LAPACK_COL_MAJOR, CChar(UInt8(ascii: "N")), CChar(UInt8(ascii: "L")), clapacke_int(n), &a,
-            clapacke_int(n), &w)
-        if info < 0 { throw LinearAlgebraError.illegalArgument(routine: "dsyev", info: Int(info)) }
-        if info > 0 { throw LinearAlgebraError.eigenvalueIterationFailed(routine: "dsyev", info: Int(info)) }
-        return w
-    }
-
     /// Solves A·X = B by LU with partial pivoting (LAPACK `dgesv`); `self` is A.
     public func solve(_ b: Matrix) throws -> Matrix {
         precondition(isSquare && b.rows == rows, "solve shape mismatch")

@@ -29,6 +29,16 @@ extension Matrix {
     ///
     /// - Throws: `LinearAlgebraError` if the matrix is not finite or the iteration fails.
     public func symmetricEigenDecomposition() throws -> SymmetricEigenDecomposition {
+        try symmetricEigen(wantVectors: true)
+    }
+
+    /// Eigenvalues of a symmetric matrix in ascending order (`dsyevd`, no vectors; only the lower triangle is
+    /// read).
+    public func symmetricEigenvalues() throws -> [Double] {
+        try symmetricEigen(wantVectors: false).values
+    }
+
+    private func symmetricEigen(wantVectors: Bool) throws -> SymmetricEigenDecomposition {
         precondition(isSquare, "eigenvalues need a square matrix")
         let n = rows
         if n == 0 { return SymmetricEigenDecomposition(values: [], vectors: self) }
@@ -36,11 +46,12 @@ extension Matrix {
         var a = storage
         var w = [Double](repeating: 0, count: n)
         let info = LAPACKE_dsyevd(
-            LAPACK_COL_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "L")), clapacke_int(n), &a,
-            clapacke_int(n), &w)
+            LAPACK_COL_MAJOR, CChar(UInt8(ascii: wantVectors ? "V" : "N")), CChar(UInt8(ascii: "L")),
+            clapacke_int(n), &a, clapacke_int(n), &w)
         if info < 0 { throw LinearAlgebraError.illegalArgument(routine: "dsyevd", info: Int(info)) }
         if info > 0 { throw LinearAlgebraError.eigenvalueIterationFailed(routine: "dsyevd", info: Int(info)) }
-        return SymmetricEigenDecomposition(values: w, vectors: Matrix(rows: n, columns: n, columnMajor: a))
+        return SymmetricEigenDecomposition(
+            values: w, vectors: wantVectors ? Matrix(rows: n, columns: n, columnMajor: a) : Matrix(rows: 0, columns: 0))
     }
 
     /// The congruence Bᵀ·A·B (for a symmetric A, the matrix of its quadratic form in the basis B).

@@ -69,8 +69,9 @@ struct DiscreteTrainingTests {
 
     @Test("--critic-steps with simultaneous steps is refused")
     func criticStepsNeedAlternating() throws {
-        #expect(throws: SweepError.self) {
+        let error = try #require(throws: InvalidSetting.self) {
             try DiscreteTraining(model: TestModels.preset(.dirac, gamma: 1), scheme: .simultaneous, criticSteps: 3)
         }
+        #expect(error.setting == .criticSteps && error.mentions == [.scheme])
     }
 }

@@ -19,8 +19,8 @@ public final class CollapseCheckpoint: Sendable {
             guard let first = lines.first, let header = try? JSONValue.parse(Data(first.utf8), source: path),
                 header["study"] == .string(signature)
             else {
-                throw CollapseError.invalid(
-                    "--resume \(path) belongs to a different study (other config, grid or settings); use a new file")
+                throw InvalidSetting(
+                    .resumeFile, "\(path) belongs to a different study (other config, grid or settings); use a new file")
             }
             // A torn last line is what a kill leaves behind: ignored. Anything else that is not a cell means the
             // file was edited or damaged, and resuming from it would silently drop cells: refused.
@@ -31,8 +31,9 @@ public final class CollapseCheckpoint: Sendable {
                 {
                     cells.append(cell)
                 } else if index < body.count - 1 || data.last == UInt8(ascii: "\n") {
-                    throw CollapseError.invalid(
-                        "--resume \(path): line \(index + 2) is not a finished cell; the file was edited or damaged, so remove that line or start a new file")
+                    throw InvalidSetting(
+                        .resumeFile,
+                        "\(path): line \(index + 2) is not a finished cell; the file was edited or damaged, so remove that line or start a new file")
                 }
             }
         } else {

@@ -54,24 +54,23 @@ public struct CollapseStudy: Sendable {
         rowValues: [JSONValue], settings: SimulationSettings
     ) throws {
         guard let config = source.config else {
-            throw CollapseError.invalid(
-                "collapse studies change the config; give a construction config or preset, not a resolved model")
+            throw CollapseError.needsConfig
         }
         if column == Self.ratioPath {
             guard case .universal = config.generator.kernel else {
-                throw CollapseError.invalid(
-                    "'generator.kernel' must be universal to sweep its ratio φ; for another kernel sweep one of its own keys with --column, e.g. --column generator.kernel.biasVariance"
-                )
+                throw InvalidSetting(
+                    .column,
+                    "is the ratio φ, which needs a universal generator.kernel; for another kernel sweep one of its own keys, e.g. generator.kernel.biasVariance")
             }
             let n = config.generator.particles
             let lower = n > 1 ? -1 / Double(n - 1) : -1
             if let bad = ratios.first(where: { !($0 >= lower - 1e-15 && $0 <= 1 && $0.isFinite) }) {
-                throw CollapseError.invalid(
-                    "--ratios: φ = \(bad) is outside [\(Format.number(lower)), 1], where the universal kernel with N = \(n) is valid"
-                )
+                throw InvalidSetting(
+                    .columnGrid,
+                    "has φ = \(bad), outside [\(Format.number(lower)), 1], where the universal kernel with N = \(n) is valid")
             }
         }
-        guard seeds >= 1 else { throw CollapseError.invalid("--seeds must be at least 1 (got \(seeds))") }
+        guard seeds >= 1 else { throw InvalidSetting(.seeds, "must be at least 1 (got \(seeds))") }
         self.source = source
         self.column = column
         self.ratios = ratios
@@ -148,12 +147,14 @@ public struct CollapseStudy: Sendable {
 }
 
 /// Bad collapse requests.
-public enum CollapseError: Error, CustomStringConvertible, Sendable {
-    case invalid(String)
+public enum CollapseError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// A study rewrites keys of the construction config (φ, seeds, the row path): a resolved model has none.
+    case needsConfig
 
     public var description: String {
         switch self {
-        case let .invalid(message): return message
+        case .needsConfig:
+            return "collapse studies change the config; give a construction config or preset, not a resolved model"
         }
     }
 }

@@ -30,13 +30,14 @@ public struct DiscreteTraining: Sendable {
     public static let stabilityMargin = 1e-12
 
     public init(model: EffectiveModel, scheme: SteppingScheme, criticSteps: Int = 1, generatorSteps: Int = 1) throws {
-        guard criticSteps >= 1, generatorSteps >= 1 else {
-            throw SweepError.invalidOption(option: "--critic-steps/--generator-steps", reason: "must be at least 1")
+        guard criticSteps >= 1 else { throw InvalidSetting(.criticSteps, "must be at least 1 (got \(criticSteps))") }
+        guard generatorSteps >= 1 else {
+            throw InvalidSetting(.generatorSteps, "must be at least 1 (got \(generatorSteps))")
         }
         if scheme == .simultaneous, criticSteps != 1 || generatorSteps != 1 {
-            throw SweepError.invalidOption(
-                option: "--critic-steps",
-                reason: "applies to --scheme alternating (simultaneous steps move both players at once)")
+            throw InvalidSetting(
+                criticSteps != 1 ? .criticSteps : .generatorSteps,
+                "applies to {0} alternating only (simultaneous steps move both players at once)", mentioning: [.scheme])
         }
         _ = try model.verifiedEquilibriumResidual()
         self.scheme = scheme

@@ -16,10 +16,10 @@ extension ModelSource {
         progress: ProgressHandler? = nil
     ) throws -> [ConvergenceRun] {
         guard threshold > 0 else {
-            throw SimulationError.invalidSetting("--threshold must be positive (got \(threshold))")
+            throw InvalidSetting(.threshold, "must be positive (got \(threshold))")
         }
         if let bad = gammas.first(where: { !($0 >= 0 && $0.isFinite) }) {
-            throw SimulationError.invalidSetting("--gammas must be finite and ≥ 0 (got \(bad))")
+            throw InvalidSetting(.strengths, "must be finite and ≥ 0 (got \(bad))")
         }
         var settings = settings
         settings.keepStates = measure == .modeCentres

@@ -42,17 +42,18 @@ extension EffectiveModel {
     /// oscillatory mode by Prony's method of order 2 (s_{k+1} = a₁ s_k + a₂ s_{k−1} by least squares; the roots of
     /// z² − a₁z − a₂ are e^{λΔ}).
     public func crossCheck(epsilon: Double = 1e-5, seed: Int = 1, tolerance: Double = 0.02) throws -> CrossCheck {
-        _ = try verifiedEquilibriumResidual()
-        let jacobian = jacobian(at: equilibriumState)
-        let decomposition = try jacobian.eigenDecomposition()
-        let spectrum = Spectrum(eigenvalues: decomposition.values)
+        // The prediction is the analysis's (oscillator structure, neutral modes by structure); the dense
+        // decomposition only supplies the dominant mode's eigenvector, the one nearest to its eigenvalue.
+        let spectrum = try StabilityAnalysis(model: self).spectrum
         guard let dominant = spectrum.dominantMode, spectrum.regime == .underdamped || spectrum.regime == .overdamped
         else {
-            throw SimulationError.invalidSetting(
-                "crosscheck needs a converging regime at γ = \(gamma) (it is \(spectrum.regime.rawValue)); choose γ > 0"
-            )
+            throw SimulationError.notConverging(gamma: gamma, regime: spectrum.regime)
         }
-        let index = decomposition.values.firstIndex { $0 == dominant.eigenvalue }!
+        try checkDenseBudget()
+        let decomposition = try jacobian(at: equilibriumState).eigenDecomposition()
+        let index = decomposition.values.indices.min {
+            (decomposition.values[$0] - dominant.eigenvalue).length < (decomposition.values[$1] - dominant.eigenvalue).length
+        }!
         let phase = 2 * Double.pi * MersenneTwister(seed: UInt(bitPattern: seed)).uniform()
         let rotated = decomposition.vectors[index].map { ($0 * Complex(cos(phase), sin(phase))).real }
         let norm = euclideanNorm(rotated)

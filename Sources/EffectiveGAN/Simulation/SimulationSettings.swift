@@ -49,42 +49,46 @@ public struct SimulationSettings: Sendable {
     /// take hours is refused before it starts, with the count in the message.
     public static let gradientStepBudget = 10_000_000
 
-    /// - Throws: `SimulationError.invalidSetting` naming the option.
+    /// - Throws: `InvalidSetting` naming the setting.
     func validate() throws {
         guard tEnd > 0, tEnd.isFinite else {
-            throw SimulationError.invalidSetting("--t-end must be a positive finite time (got \(tEnd))")
+            throw InvalidSetting(.endTime, "must be a positive finite time (got \(tEnd))")
         }
         guard samples >= 2 else {
-            throw SimulationError.invalidSetting("--samples must be at least 2 (got \(samples))")
+            throw InvalidSetting(.samples, "must be at least 2 (got \(samples))")
         }
         guard relativeTolerance > 0, absoluteTolerance > 0 else {
-            throw SimulationError.invalidSetting("--rtol and --atol must be positive")
+            throw InvalidSetting(relativeTolerance > 0 ? .absoluteTolerance : .relativeTolerance, "must be positive")
         }
         if case let .gradientSteps(step, _, criticSteps) = integrator {
             guard step > 0, step.isFinite else {
-                throw SimulationError.invalidSetting("--lr must be a positive step size (got \(step))")
+                throw InvalidSetting(.stepSize, "must be a positive step size (got \(step))")
             }
-            guard criticSteps >= 1 else { throw SimulationError.invalidSetting("--critic-steps must be at least 1") }
+            guard criticSteps >= 1 else { throw InvalidSetting(.criticSteps, "must be at least 1") }
             let rounds = tEnd / step * Double(criticSteps + 1)
             guard rounds <= Double(Self.gradientStepBudget) else {
-                throw SimulationError.invalidSetting(
-                    "--t-end / --lr asks for \(Format.number(rounds, digits: 3)) field evaluations, above the budget of 10⁷; take a larger step or a shorter run"
-                )
+                throw InvalidSetting(
+                    .stepSize,
+                    "with {0} asks for \(Format.number(rounds, digits: 3)) field evaluations, above the budget of 10⁷; take a larger step or a shorter run",
+                    mentioning: [.endTime])
             }
         }
         if case let .perturbedEquilibrium(epsilon, _) = start, !(epsilon > 0 && epsilon.isFinite) {
-            throw SimulationError.invalidSetting("--perturb must be a positive size (got \(epsilon))")
+            throw InvalidSetting(.perturbation, "must be a positive size (got \(epsilon))")
         }
     }
 }
 
-/// Bad simulation requests.
+/// A simulation that cannot run as asked.
 public enum SimulationError: Error, CustomStringConvertible, Equatable, Sendable {
-    case invalidSetting(String)
+    /// The regime at γ does not converge, so there is nothing to cross-check.
+    case notConverging(gamma: Double, regime: Regime)
 
     public var description: String {
         switch self {
-        case let .invalidSetting(message): return message
+        case let .notConverging(gamma, regime):
+            return "a cross-check needs a converging regime at γ = \(gamma) (it is \(regime.rawValue)); choose γ > 0"
         }
     }
 }
+
