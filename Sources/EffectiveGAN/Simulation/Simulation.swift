@@ -69,6 +69,11 @@ extension EffectiveModel {
     /// and OpenBLAS's thread hand-off would cost more than they do.
     public func simulate(_ settings: SimulationSettings) throws -> SimulationResult {
         try settings.validate()
+        if settings.keepStates {
+            try MemoryBudget.check(
+                8 * Double(settings.samples) * Double(stateDimension),
+                for: "keeping \(settings.samples) states of dimension \(stateDimension)")
+        }
         let times = (0..<settings.samples).map { settings.tEnd * Double($0) / Double(settings.samples - 1) }
         var state = startingState(settings.start)
         var recordedTimes: [Double] = []

@@ -4,8 +4,9 @@ import LinearAlgebra
 public enum SpectralMethod: String, Sendable {
     /// The quadratic eigenproblem of the oscillator structure (`OscillatorStructure`), neutral modes by structure.
     ///
-    /// It replaces the earlier data-visible reduction of the (particles, readout, c) block: its size 2s + n_q never
-    /// exceeds that block's N·d + dim S + 1 (s ≤ N·d, n_q ≤ dim S + 1 − s), so a choice by cost always picks it.
+    /// It replaces the earlier data-visible reduction of the (particles, readout, c) block: with ranks judged by one
+    /// rule its size 2s + n_q never exceeds that block's N·d + dim S + 1 (s ≤ N·d, n_q ≤ dim S + 1 − s), so a
+    /// choice by cost always picks it.
     case oscillator
     /// `dgeev` on the whole Jacobian (optimal discriminator, likelihood guidance, fictitious play, packing, or
     /// particles that are not the targets repeated), neutral modes by the fallback tolerance.
