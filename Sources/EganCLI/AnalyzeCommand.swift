@@ -119,7 +119,9 @@ enum NeutralText {
         if b.innerWeights > 0 { parts.append("\(b.innerWeights) inner weights") }
         if b.unseenFeatures > 0 { parts.append("\(b.unseenFeatures) readout directions no point excites") }
         if b.outputBias > 0 { parts.append("the output bias c") }
-        if b.undampedReadout > 0 { parts.append("\(b.undampedReadout) undamped readout directions the particles cannot answer") }
+        if b.undampedReadout > 0 {
+            parts.append("\(b.undampedReadout) undamped readout directions the particles cannot answer")
+        }
         return "by structure: " + (parts.isEmpty ? "none" : parts.joined(separator: "; "))
     }
 }

@@ -19,7 +19,9 @@ struct BenchCommand: EganCommand {
             "Workloads to run (default: all). One of: \(BenchWorkload.allCases.map(\.rawValue).joined(separator: ", "))."
     )
     var workloads: [BenchWorkload] = []
-    @Option(help: "Timed repeats per workload (after one warm-up run; 1 to 1000).", transform: { try Checked.count($0, in: 1...1000) })
+    @Option(
+        help: "Timed repeats per workload (after one warm-up run; 1 to 1000).",
+        transform: { try Checked.count($0, in: 1...1000) })
     var repeats: Int = 5
     @Flag(help: "Print the results as JSON (schema egan.bench/1).")
     var json = false

@@ -31,7 +31,8 @@ struct CollapseCommand: EganCommand {
                 "Default generator.kernel.ratio (the universal φ). For an exact kernel sweep one of its keys, e.g. generator.kernel.biasVariance of an ntk kernel; the output then also gives each column's universal-fit φ and φ_c in those units."
         ))
     var column: String = CollapseStudy.ratioPath
-    @Option(help: "Number of seeds of the initial cloud (generator.init.seed = 1…S).", transform: Checked.count(atLeast: 1))
+    @Option(
+        help: "Number of seeds of the initial cloud (generator.init.seed = 1…S).", transform: Checked.count(atLeast: 1))
     var seeds: Int = 4
     @Option(
         help:
@@ -40,7 +41,8 @@ struct CollapseCommand: EganCommand {
     var vs: String?
     @Option(help: "Simulated time of each run.", transform: Checked.positive)
     var tEnd: Double
-    @Option(help: "Sample times per run (the outcome is judged on the last 10 %).", transform: Checked.count(atLeast: 2))
+    @Option(
+        help: "Sample times per run (the outcome is judged on the last 10 %).", transform: Checked.count(atLeast: 2))
     var samples: Int = 101
     @OptionGroup var strength: GammaOption
     @OptionGroup var integration: IntegratorOptions
@@ -52,7 +54,9 @@ struct CollapseCommand: EganCommand {
     var format: OutputFormat = .table
 
     func parseRatios() throws -> [Double] {
-        let parts = ratios.split(separator: ":", omittingEmptySubsequences: false).map { try? Checked.finite(String($0)) }
+        let parts = ratios.split(separator: ":", omittingEmptySubsequences: false).map {
+            try? Checked.finite(String($0))
+        }
         guard parts.count == 3, let from = parts[0], let to = parts[1], let steps = parts[2] else {
             throw ValidationError("--ratios must be FROM:TO:STEPS, e.g. 0:1:11 (got '\(ratios)')")
         }
@@ -63,7 +67,8 @@ struct CollapseCommand: EganCommand {
         }
         guard steps == steps.rounded(), steps >= 2, steps <= 10_000 else {
             throw ValidationError(
-                "--ratios: STEPS must be a whole number from 2 to 10000 (a transition needs two grid points; got \(Format.number(steps)))")
+                "--ratios: STEPS must be a whole number from 2 to 10000 (a transition needs two grid points; got \(Format.number(steps)))"
+            )
         }
         return try SweepGrid(from: from, to: to, steps: Int(steps), scale: .linear).values
     }
@@ -76,7 +81,8 @@ struct CollapseCommand: EganCommand {
         }
         guard pieces[0] != column, pieces[0] != "generator.init.seed" else {
             throw ValidationError(
-                "--vs \(pieces[0]) would override the \(pieces[0] == column ? "swept column" : "seeds of the bootstrap") (every cell would get the same value); choose another path")
+                "--vs \(pieces[0]) would override the \(pieces[0] == column ? "swept column" : "seeds of the bootstrap") (every cell would get the same value); choose another path"
+            )
         }
         let values = try pieces[1].split(separator: ",", omittingEmptySubsequences: false).map { text -> JSONValue in
             let word = text.trimmingCharacters(in: .whitespaces)

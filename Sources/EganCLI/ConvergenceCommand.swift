@@ -21,7 +21,9 @@ struct ConvergenceCommand: EganCommand {
     var threshold: Double = 1e-3
     @Option(help: "End time of each simulation.", transform: Checked.positive)
     var tEnd: Double
-    @Option(help: "Sample times on [0, t-end] (the convergence time is resolved to t-end/samples).", transform: Checked.count(atLeast: 2))
+    @Option(
+        help: "Sample times on [0, t-end] (the convergence time is resolved to t-end/samples).",
+        transform: Checked.count(atLeast: 2))
     var samples: Int = 1001
     @OptionGroup var integration: IntegratorOptions
     @Option(

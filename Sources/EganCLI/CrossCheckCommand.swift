@@ -14,7 +14,8 @@ struct CrossCheckCommand: EganCommand {
             """)
 
     @OptionGroup var model: ModelArgument
-    @Option(help: "Regulariser strengths to check (repeat the option; default: the config's).", transform: Checked.strength)
+    @Option(
+        help: "Regulariser strengths to check (repeat the option; default: the config's).", transform: Checked.strength)
     var gamma: [Double] = []
     @Option(help: "Size ε of the perturbation (> 0).", transform: Checked.positive)
     var epsilon: Double = 1e-5

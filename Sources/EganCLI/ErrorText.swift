@@ -54,7 +54,8 @@ enum ErrorText {
         case let .tooFewSteps(steps):
             return "--steps is \(steps); a sweep needs at least 2 points"
         case let .nonPositiveLogBound(from, to):
-            return "a log-scale grid needs positive bounds (got --from \(from) --to \(to)); use --scale linear or a positive --from"
+            return
+                "a log-scale grid needs positive bounds (got --from \(from) --to \(to)); use --scale linear or a positive --from"
         case .unknownParameter:
             return error.description
         }

@@ -25,7 +25,8 @@ enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
 
 /// `--gamma`: the regulariser strength, validated once for every command that takes it.
 struct GammaOption: ParsableArguments {
-    @Option(help: "Regulariser strength γ ≥ 0 (default: the config's regularizer.strength).", transform: Checked.strength)
+    @Option(
+        help: "Regulariser strength γ ≥ 0 (default: the config's regularizer.strength).", transform: Checked.strength)
     var gamma: Double?
 
     func validate() throws {

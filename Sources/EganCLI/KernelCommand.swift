@@ -38,7 +38,9 @@ struct KernelCommand: EganCommand {
     var distribution: LatentDistribution = .gaussian
     @Option(help: "Seed of the latent samples (a whole number ≥ 0).", transform: Checked.seed)
     var seed: Int = 4
-    @Option(help: "Random networks averaged for the empirical NTK (0: skip it; at most 1000).", transform: { try Checked.count($0, in: 0...1000) })
+    @Option(
+        help: "Random networks averaged for the empirical NTK (0: skip it; at most 1000).",
+        transform: { try Checked.count($0, in: 0...1000) })
     var networks: Int = 4
     @Option(help: "all (full NTK) or readout (last layer only).")
     var train: GeneratorNetwork.Training = .all
@@ -53,7 +55,8 @@ struct KernelCommand: EganCommand {
         let exact = network.infiniteWidthKernel(latents: z)
         guard exact.storage.allSatisfy(\.isFinite) else {
             throw KernelError.invalid(
-                "the kernel overflows (non-finite entries) with σ_w² = \(weightVar), σ_b² = \(biasVar); use variances of order 1")
+                "the kernel overflows (non-finite entries) with σ_w² = \(weightVar), σ_b² = \(biasVar); use variances of order 1"
+            )
         }
         let fit = UniversalFit(exact)
         let draws = try parallelMap(networks) {

@@ -80,14 +80,17 @@ struct Notebook {
             }
             let words = line[start.upperBound..<end.lowerBound].split(separator: " ").map(String.init)
             guard words.count % 2 == 0 else {
-                throw ValidationError("\(path): write the directive as 'tolerance 1e-6 absolute 1e-12' (got '\(words.joined(separator: " "))')")
+                throw ValidationError(
+                    "\(path): write the directive as 'tolerance 1e-6 absolute 1e-12' (got '\(words.joined(separator: " "))')"
+                )
             }
             for pair in stride(from: 0, to: words.count, by: 2) {
                 guard ["tolerance", "absolute"].contains(words[pair]) else {
                     throw ValidationError("\(path): unknown directive '\(words[pair])'; use tolerance or absolute")
                 }
                 guard let value = Double(words[pair + 1]), value > 0, value.isFinite else {
-                    throw ValidationError("\(path): \(words[pair]) '\(words[pair + 1])' must be a positive number such as 1e-6")
+                    throw ValidationError(
+                        "\(path): \(words[pair]) '\(words[pair + 1])' must be a positive number such as 1e-6")
                 }
             }
         }

@@ -43,12 +43,19 @@ struct OptimizeCommand: EganCommand {
             ("dominant λ", optimum.dominant.map { Format.complex($0.resolvedEigenvalue) } ?? "—"),
             ("regime below / above", "\(optimum.regimeBelow.rawValue) / \(optimum.regimeAbove.rawValue)"),
             ("γ* is", optimum.relation.sentence),
-            ("ζ of the slowest oscillator", optimum.oscillatorDampingRatio.map { Format.number($0, digits: 4) } ?? "— (none oscillates)"),
+            (
+                "ζ of the slowest oscillator",
+                optimum.oscillatorDampingRatio.map { Format.number($0, digits: 4) } ?? "— (none oscillates)"
+            ),
         ]
         if let exceptional {
             rows.append(("exceptional points", Self.describe(exceptional)))
         } else {
-            rows.append(("exceptional points", "not listed: more than \(Self.exceptionalPointLimit) oscillators (egan sweep --format json has them)"))
+            rows.append(
+                (
+                    "exceptional points",
+                    "not listed: more than \(Self.exceptionalPointLimit) oscillators (egan sweep --format json has them)"
+                ))
         }
         for point in optimum.criticalPoints {
             rows.append(
@@ -71,7 +78,8 @@ extension OptimizeCommand {
                 "the oscillator dominant just below γ* is critically damped at γ = \(Format.refined($0.value)); "
             } ?? ""
         let values = exceptional.all.map { Format.number($0.value, digits: 4) }.joined(separator: ", ")
-        return "\(dominant)on the scan grid \(exceptional.all.count) pairs meet the real axis (re-formed pairs included): γ = \(values)"
+        return
+            "\(dominant)on the scan grid \(exceptional.all.count) pairs meet the real axis (re-formed pairs included): γ = \(values)"
     }
 }
 
@@ -86,7 +94,10 @@ extension OptimalStrength {
             ("criticalPoints", .array(criticalPoints.map(\.json))),
             (
                 "exceptionalPoints",
-                exceptional.map { .array($0.all.map { .object([("value", .number($0.value)), ("eigenvalue", .number($0.eigenvalue))]) }) } ?? .null
+                exceptional.map {
+                    .array(
+                        $0.all.map { .object([("value", .number($0.value)), ("eigenvalue", .number($0.eigenvalue))]) })
+                } ?? .null
             ),
             ("dominantExceptionalPoint", exceptional?.dominant.map { .number($0.value) } ?? .null),
         ])

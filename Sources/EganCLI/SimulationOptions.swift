@@ -19,13 +19,17 @@ struct IntegratorOptions: ParsableArguments {
     var lr: Double?
     @Option(help: "simultaneous (default) or alternating (for --integrator gd).")
     var scheme: SteppingScheme?
-    @Option(help: "Discriminator steps per round (gd, alternating; 1 to 10000).", transform: { try Checked.count($0, in: 1...10_000) })
+    @Option(
+        help: "Discriminator steps per round (gd, alternating; 1 to 10000).",
+        transform: { try Checked.count($0, in: 1...10_000) })
     var criticSteps: Int = 1
 
     func validate() throws {
         guard rtol < 1 else { throw ValidationError("--rtol must be below 1 (got \(rtol)); 1e-8 is the default") }
         if integrator != "gd" {
-            let stray = [lr != nil ? "--lr" : nil, scheme != nil ? "--scheme" : nil, criticSteps != 1 ? "--critic-steps" : nil]
+            let stray = [
+                lr != nil ? "--lr" : nil, scheme != nil ? "--scheme" : nil, criticSteps != 1 ? "--critic-steps" : nil,
+            ]
             if let flag = stray.compactMap({ $0 }).first {
                 throw ValidationError("\(flag) applies to --integrator gd only; add --integrator gd or remove \(flag)")
             }

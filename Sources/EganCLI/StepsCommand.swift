@@ -19,11 +19,16 @@ struct StepsCommand: EganCommand {
     @OptionGroup var strength: GammaOption
     @Option(help: "simultaneous or alternating.")
     var scheme: SteppingScheme = .simultaneous
-    @Option(help: "Discriminator steps per round (alternating; 1 to 10000).", transform: { try Checked.count($0, in: 1...10_000) })
+    @Option(
+        help: "Discriminator steps per round (alternating; 1 to 10000).",
+        transform: { try Checked.count($0, in: 1...10_000) })
     var criticSteps: Int = 1
-    @Option(help: "Generator steps per round (alternating; 1 to 10000).", transform: { try Checked.count($0, in: 1...10_000) })
+    @Option(
+        help: "Generator steps per round (alternating; 1 to 10000).",
+        transform: { try Checked.count($0, in: 1...10_000) })
     var generatorSteps: Int = 1
-    @Option(help: "Also report the contraction factor per round at this step size h (> 0).", transform: Checked.positive)
+    @Option(
+        help: "Also report the contraction factor per round at this step size h (> 0).", transform: Checked.positive)
     var lr: Double?
     @Flag(help: "Map h_max over a γ grid (--from --to --steps --scale).")
     var sweep = false

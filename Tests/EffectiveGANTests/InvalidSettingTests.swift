@@ -27,6 +27,7 @@ struct InvalidSettingTests {
         }
         let budget = try #require(errors[2] as? InvalidSetting)
         #expect(budget.setting == .stepSize && budget.mentions == [.endTime])
-        #expect(budget.render { $0 == .stepSize ? "--lr" : "--t-end" }.hasPrefix("--lr with --t-end asks for 2e+12"))  // (t_end/h)·(critic steps + 1)
+        // (t_end/h)·(critic steps + 1) = 2e12 field evaluations.
+        #expect(budget.render { $0 == .stepSize ? "--lr" : "--t-end" }.hasPrefix("--lr with --t-end asks for 2e+12"))
     }
 }

@@ -68,10 +68,12 @@ struct OscillatorStructureTests {
         }
     }
 
-    @Test("equals the full spectrum for linear discriminators (the Dirac GAN and a 3-d cloud)", arguments: Loss.allCases)
+    @Test(
+        "equals the full spectrum for linear discriminators (the Dirac GAN and a 3-d cloud)", arguments: Loss.allCases)
     func linearModels(loss: Loss) throws {
         for bias in [true, false] {
-            try Self.check(try TestModels.dirac(loss: loss, outputBias: bias, etaG: 0.7, etaD: 1.9, gamma: 0.8), "dirac")
+            try Self.check(
+                try TestModels.dirac(loss: loss, outputBias: bias, etaG: 0.7, etaD: 1.9, gamma: 0.8), "dirac")
             let json = """
                 {"dimension": 3, "target": {"kind": "line", "modes": 3},
                  "generator": {"particles": 6, "kernel": {"kind": "universal", "ratio": 0.2}},
@@ -97,7 +99,9 @@ struct OscillatorClosedFormTests {
     /// λ² + η_D γ c_k λ + η_D η_G g₁ c_k / N = 0. C is built here from the discriminator's own mixed derivatives
     /// ∂_a ∇_x D at the targets (the Jacobian's code path, not the structure's Gram formulas), and the roots are
     /// taken in the cancellation-free form, so at γ = 10⁶ the slow roots (~10⁻⁶) are checked to 1e-9 of themselves.
-    @Test("φ = 0, N = M, wgan + r1: the closed-form pair of every eigenvalue of C, to 1e-9 of each root", arguments: [0.3, 4.0, 1e6])
+    @Test(
+        "φ = 0, N = M, wgan + r1: the closed-form pair of every eigenvalue of C, to 1e-9 of each root",
+        arguments: [0.3, 4.0, 1e6])
     func decoupledOscillators(gamma: Double) throws {
         let json = """
             {"dimension": 4, "target": {"kind": "points", "points": [[0.3, -1.1, 0.4, 0.9], [1.2, 0.5, -0.7, 0.1],
@@ -109,7 +113,8 @@ struct OscillatorClosedFormTests {
             """
         let model = EffectiveModel(try TestModels.source(json).resolved)
         let (n, d, h) = (model.particleCount, model.dimension, 12)
-        let slopes = model.targetBatch(model.equilibriumState.suffix(model.parameterCount).map { $0 }).mixedDerivatives()
+        let slopes = model.targetBatch(model.equilibriumState.suffix(model.parameterCount).map { $0 })
+            .mixedDerivatives()
         var c = Matrix(rows: h, columns: h)
         for k in 0..<h {
             for l in 0..<h {
@@ -123,7 +128,10 @@ struct OscillatorClosedFormTests {
             let q = etaD * etaG * g1 * ck / Double(n)
             let discriminant = b * b - 4 * q
             if discriminant < 0 {
-                expected += [Complex(-b / 2, (-discriminant).squareRoot() / 2), Complex(-b / 2, -(-discriminant).squareRoot() / 2)]
+                expected += [
+                    Complex(-b / 2, (-discriminant).squareRoot() / 2),
+                    Complex(-b / 2, -(-discriminant).squareRoot() / 2),
+                ]
             } else {
                 let large = -(b + discriminant.squareRoot()) / 2
                 expected += [Complex(large, 0), Complex(q / large, 0)]

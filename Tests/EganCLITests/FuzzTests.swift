@@ -60,7 +60,9 @@ struct FuzzTests {
 
     static func removing(_ path: [String], from json: JSONValue) -> JSONValue {
         guard let key = path.first, case var .object(pairs) = json else { return json }
-        if path.count == 1 { pairs.removeAll { $0.0 == key } } else if let index = pairs.firstIndex(where: { $0.0 == key }) {
+        if path.count == 1 {
+            pairs.removeAll { $0.0 == key }
+        } else if let index = pairs.firstIndex(where: { $0.0 == key }) {
             pairs[index].1 = removing(Array(path.dropFirst()), from: pairs[index].1)
         }
         return .object(pairs)
@@ -68,7 +70,8 @@ struct FuzzTests {
 
     /// Runs egan under a 4 GB address-space cap and a 30 s limit.
     static func run(_ arguments: [String]) throws -> (status: Int32, signalled: Bool, stdout: String, stderr: String) {
-        let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(
+            separator: " ")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", "ulimit -v 4000000; exec timeout -s KILL 30 '\(CLI.executable.path)' \(quoted)"]
@@ -95,14 +98,17 @@ struct FuzzTests {
         let start = Date()
         let result = try run(arguments)
         let seconds = Date().timeIntervalSince(start)
-        let clean = !result.signalled && [0, 2].contains(result.status)
+        let clean =
+            !result.signalled && [0, 2].contains(result.status)
             && (result.status != 2 || result.stderr.split(separator: "\n").count == 1)
             && (result.status != 0 || !hasNonFinite(result.stdout))
         if !clean || seconds > 10 {
             print("fuzz case \(label): exit \(result.status), \(Int(seconds)) s, stderr \(result.stderr.prefix(200))")
         }
         #expect(seconds < 25, "\(label): \(seconds) s")
-        #expect(!result.signalled && [0, 2].contains(result.status), "\(label): exit \(result.status) \(result.stderr.prefix(300))")
+        #expect(
+            !result.signalled && [0, 2].contains(result.status),
+            "\(label): exit \(result.status) \(result.stderr.prefix(300))")
         if result.status == 2 {
             #expect(result.stderr.split(separator: "\n").count == 1, "\(label): \(result.stderr.prefix(300))")
         }
@@ -139,21 +145,34 @@ struct FuzzTests {
     @Test("hostile flag values on every numeric option end cleanly")
     func flags() throws {
         var rng = Generator(state: 2026)
-        let values = ["-1", "0", "1e308", "-1e308", "1e-308", "nan", "inf", "0x10", "", "1,,2", "9223372036854775807", "abc"]
+        let values = [
+            "-1", "0", "1e308", "-1e308", "1e-308", "nan", "inf", "0x10", "", "1,,2", "9223372036854775807", "abc",
+        ]
         let commands: [([String], [String])] = [
             (["analyze", "ring8"], ["--gamma"]),
             (["sweep", "ring8"], ["--from", "--to", "--steps", "--gamma"]),
             (["optimize", "dirac"], ["--from", "--to", "--steps"]),
-            (["simulate", "dirac", "--t-end", "2"], ["--samples", "--seed", "--perturb", "--rtol", "--atol", "--divergence-bound", "--gamma"]),
+            (
+                ["simulate", "dirac", "--t-end", "2"],
+                ["--samples", "--seed", "--perturb", "--rtol", "--atol", "--divergence-bound", "--gamma"]
+            ),
             (["steps", "dirac", "--gamma", "1"], ["--lr", "--critic-steps", "--generator-steps"]),
-            (["kernel"], ["--depth", "--width", "--latent-dim", "--samples", "--seed", "--networks", "--weight-var", "--bias-var"]),
+            (
+                ["kernel"],
+                [
+                    "--depth", "--width", "--latent-dim", "--samples", "--seed", "--networks", "--weight-var",
+                    "--bias-var",
+                ]
+            ),
             (["crosscheck", "dirac"], ["--gamma", "--epsilon", "--seed", "--tolerance"]),
         ]
         for index in 0..<60 {
             let (command, options) = rng.pick(commands)
             let option = rng.pick(options)
             let value = rng.pick(values)
-            try Self.check(command + ["\(option)=\(value)"], case: "#\(index): \((command + ["\(option)=\(value)"]).joined(separator: " "))")
+            try Self.check(
+                command + ["\(option)=\(value)"],
+                case: "#\(index): \((command + ["\(option)=\(value)"]).joined(separator: " "))")
         }
     }
 }

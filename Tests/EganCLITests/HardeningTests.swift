@@ -118,7 +118,9 @@ struct HardeningTests {
         let result = try CLI.run(["report", escaping, "--from", "0.1", "--to", "10"], in: folder)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("reports/escaped.md").path))
-        #expect(!FileManager.default.fileExists(atPath: folder.deletingLastPathComponent().appendingPathComponent("escaped.md").path))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: folder.deletingLastPathComponent().appendingPathComponent("escaped.md").path))
 
         try Self.refused(["report", "dirac", "-o", folder.path], mentioning: "is a directory", in: folder)
         try Self.refused(["report", "dirac", "-o", ""], mentioning: "empty", in: folder)
@@ -126,7 +128,8 @@ struct HardeningTests {
         try Self.refused(cells + ["--heatmap", folder.path], mentioning: "is a directory", in: folder)
         try Self.refused(cells + ["--resume", folder.path], mentioning: "is a directory", in: folder)
         try Self.refused(
-            ["simulate", "dirac", "--t-end", "1", "--trajectories", folder.path], mentioning: "is a directory", in: folder)
+            ["simulate", "dirac", "--t-end", "1", "--trajectories", folder.path], mentioning: "is a directory",
+            in: folder)
     }
 
     @Test(
@@ -139,9 +142,24 @@ struct HardeningTests {
             (["convergence", "ring8", "--gammas", "1,,2", "--t-end", "10"], "--gammas"),
             (["collapse", "ring8-collapse", "--ratios", "0:0.4:1", "--t-end", "10"], "STEPS"),
             (["collapse", "ring8-collapse", "--ratios", "0.5:0.1:3", "--t-end", "10"], "--ratios"),
-            (["collapse", "ring8-collapse", "--ratios", "0:1:3", "--t-end", "10", "--vs", "generator.kernel.ratio=0.1"], "swept column"),
-            (["collapse", "ring8-collapse", "--ratios", "0:1:3", "--t-end", "10", "--vs", "generator.init.seed=1,2"], "seeds"),
-            (["collapse", "ring8-collapse", "--ratios", "0:1:3", "--t-end", "10", "--vs", "discriminator.weightStd=1,,2"], "empty value"),
+            (
+                [
+                    "collapse", "ring8-collapse", "--ratios", "0:1:3", "--t-end", "10", "--vs",
+                    "generator.kernel.ratio=0.1",
+                ], "swept column"
+            ),
+            (
+                [
+                    "collapse", "ring8-collapse", "--ratios", "0:1:3", "--t-end", "10", "--vs",
+                    "generator.init.seed=1,2",
+                ], "seeds"
+            ),
+            (
+                [
+                    "collapse", "ring8-collapse", "--ratios", "0:1:3", "--t-end", "10", "--vs",
+                    "discriminator.weightStd=1,,2",
+                ], "empty value"
+            ),
             (["bench", "bogus"], "analyze-784"),
         ])
     func ignoredInput(arguments: [String], mention: String) throws {
@@ -166,8 +184,11 @@ struct HardeningTests {
 
     @Test("damaged resume files are refused; a torn last line is ignored; a bad notebook tolerance is refused")
     func damagedFiles() throws {
-        let cells = ["collapse", "ring8-collapse", "--ratios", "0:1:2", "--seeds", "1", "--t-end", "5", "--samples", "11"]
-        let resume = FileManager.default.temporaryDirectory.appendingPathComponent("egan-resume-\(UUID().uuidString).jsonl")
+        let cells = [
+            "collapse", "ring8-collapse", "--ratios", "0:1:2", "--seeds", "1", "--t-end", "5", "--samples", "11",
+        ]
+        let resume = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "egan-resume-\(UUID().uuidString).jsonl")
         #expect(try CLI.run(cells + ["--resume", resume.path]).status == 0)
         let good = try String(contentsOf: resume, encoding: .utf8)
         try (good + "{\"row\": 0, \"rat").write(to: resume, atomically: true, encoding: .utf8)

@@ -33,7 +33,8 @@ struct ReportTests {
         #expect(markdown.contains("the exceptional point of the dominant mode, γ_c = 2"))
         // Figures are named by content, and the report references exactly the files written.
         let rate = try #require(files.first { $0.contains("/dirac/rate-") && $0.hasSuffix(".svg") })
-        #expect(markdown.contains("![Convergence rate against γ](dirac/\(URL(fileURLWithPath: rate).lastPathComponent))"))
+        #expect(
+            markdown.contains("![Convergence rate against γ](dirac/\(URL(fileURLWithPath: rate).lastPathComponent))"))
         #expect(!markdown.contains("FAIL"))
         #expect(markdown.contains("| 1970-01-01T00:00:00Z |"))
         for file in files.dropLast() {

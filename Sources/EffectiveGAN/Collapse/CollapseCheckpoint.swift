@@ -20,7 +20,8 @@ public final class CollapseCheckpoint: Sendable {
                 header["study"] == .string(signature)
             else {
                 throw InvalidSetting(
-                    .resumeFile, "\(path) belongs to a different study (other config, grid or settings); use a new file")
+                    .resumeFile, "\(path) belongs to a different study (other config, grid or settings); use a new file"
+                )
             }
             // A torn last line is what a kill leaves behind: ignored. Anything else that is not a cell means the
             // file was edited or damaged, and resuming from it would silently drop cells: refused.
@@ -33,7 +34,8 @@ public final class CollapseCheckpoint: Sendable {
                 } else if index < body.count - 1 || data.last == UInt8(ascii: "\n") {
                     throw InvalidSetting(
                         .resumeFile,
-                        "\(path): line \(index + 2) is not a finished cell; the file was edited or damaged, so remove that line or start a new file")
+                        "\(path): line \(index + 2) is not a finished cell; the file was edited or damaged, so remove that line or start a new file"
+                    )
                 }
             }
         } else {

@@ -60,14 +60,16 @@ public struct CollapseStudy: Sendable {
             guard case .universal = config.generator.kernel else {
                 throw InvalidSetting(
                     .column,
-                    "is the ratio φ, which needs a universal generator.kernel; for another kernel sweep one of its own keys, e.g. generator.kernel.biasVariance")
+                    "is the ratio φ, which needs a universal generator.kernel; for another kernel sweep one of its own keys, e.g. generator.kernel.biasVariance"
+                )
             }
             let n = config.generator.particles
             let lower = n > 1 ? -1 / Double(n - 1) : -1
             if let bad = ratios.first(where: { !($0 >= lower - 1e-15 && $0 <= 1 && $0.isFinite) }) {
                 throw InvalidSetting(
                     .columnGrid,
-                    "has φ = \(bad), outside [\(Format.number(lower)), 1], where the universal kernel with N = \(n) is valid")
+                    "has φ = \(bad), outside [\(Format.number(lower)), 1], where the universal kernel with N = \(n) is valid"
+                )
             }
         }
         guard seeds >= 1 else { throw InvalidSetting(.seeds, "must be at least 1 (got \(seeds))") }

@@ -62,7 +62,9 @@ extension TargetSpec {
     static let keys = ["kind", "points", "modes", "radius", "spacing", "side", "samplesPerMode", "spread", "seed"]
 
     /// The keys each target kind reads besides the common ones: a key of another kind is refused, not ignored.
-    static let kindKeys = ["points": ["points"], "ring": ["modes", "radius"], "line": ["modes", "spacing"], "grid": ["side", "spacing"]]
+    static let kindKeys = [
+        "points": ["points"], "ring": ["modes", "radius"], "line": ["modes", "spacing"], "grid": ["side", "spacing"],
+    ]
 
     init(_ reader: JSONReader, dimension: Int) throws {
         try reader.rejectUnknownKeys(allowed: Self.keys)
@@ -72,7 +74,8 @@ extension TargetSpec {
             if let key = foreign.first(where: reader.has) {
                 throw ConfigError.invalidValue(
                     path: reader.child(key),
-                    reason: "does not apply to target kind '\(kind)' (it reads \(own.joined(separator: ", "))); remove it")
+                    reason:
+                        "does not apply to target kind '\(kind)' (it reads \(own.joined(separator: ", "))); remove it")
             }
         }
         switch kind {
@@ -269,7 +272,9 @@ extension DiscriminatorSpec {
         if hiddenBias == .uniform2pi, reader.has("hiddenBiasStd") {
             throw ConfigError.invalidValue(
                 path: reader.child("hiddenBiasStd"),
-                reason: "applies to hiddenBias \"normal\" only (uniform-2pi phases have no std); remove it or set hiddenBias to \"normal\"")
+                reason:
+                    "applies to hiddenBias \"normal\" only (uniform-2pi phases have no std); remove it or set hiddenBias to \"normal\""
+            )
         }
         hiddenBiasStd = try reader.nonNegative("hiddenBiasStd", default: 1)
         seed = try reader.nonNegativeInt("seed", default: 3)
@@ -336,7 +341,9 @@ extension JSONReader {
         guard number <= Self.largestScale else {
             throw ConfigError.invalidValue(
                 path: child(key),
-                reason: "is \(number), above 1e15 where the flow's products overflow; rescale the model (units of time or length)")
+                reason:
+                    "is \(number), above 1e15 where the flow's products overflow; rescale the model (units of time or length)"
+            )
         }
         return number
     }

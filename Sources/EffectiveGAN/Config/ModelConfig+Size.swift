@@ -16,7 +16,12 @@ extension ModelConfig {
         var latent = 0.0
         if case let .ntk(_, latentDimension, _, _) = generator.kernel { latent = n * Double(latentDimension) }
         return [
-            ("discriminator.width", 8 * (3 * h * d * Double(discriminator.pack) + 8 * h * h + 2 * (n + m) * h + 8 * (2 * h + 1) * (2 * h + 1))),
+            (
+                "discriminator.width",
+                8
+                    * (3 * h * d * Double(discriminator.pack) + 8 * h * h + 2 * (n + m) * h + 8 * (2 * h + 1)
+                        * (2 * h + 1))
+            ),
             ("generator.particles", 8 * (2 * n * n + 3 * n * d)),
             ("generator.kernel.latentDimension", 8 * latent),
             ("dimension", 8 * m * d),

@@ -94,7 +94,9 @@ extension GeneratorNetwork {
         let (w, dz, l) = (Double(width), Double(z.columns), Double(depth))
         try MemoryBudget.check(
             8 * (l * w * max(w, dz) + 4 * (l + 1) * Double(n) * w + 4 * Double(n * n)) * Double(System.coreCount),
-            for: "the empirical NTK of width \(width) (depth \(depth), d_z = \(z.columns), \(n) samples, one network per core)")
+            for:
+                "the empirical NTK of width \(width) (depth \(depth), d_z = \(z.columns), \(n) samples, one network per core)"
+        )
         let rng = MersenneTwister(seed: UInt(bitPattern: seed))
         let σw = weightVariance.squareRoot()
         let σb = biasVariance.squareRoot()

@@ -67,7 +67,8 @@ public enum LatentDistribution: String, CaseIterable, Sendable {
         // Samples are drawn to build N × N kernels (a few per layer): budget those too.
         let n = Double(count)
         try MemoryBudget.check(
-            8 * (n * Double(dimension) + 4 * n * n), for: "\(count) latent samples of dimension \(dimension) and their kernels")
+            8 * (n * Double(dimension) + 4 * n * n),
+            for: "\(count) latent samples of dimension \(dimension) and their kernels")
         let rng = MersenneTwister(seed: UInt(bitPattern: seed))
         var z = Matrix(rows: count, columns: dimension)
         for i in 0..<count {

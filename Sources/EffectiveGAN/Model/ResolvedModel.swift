@@ -112,7 +112,8 @@ extension ResolvedModel {
         for (key, rows) in [("particles", particles), ("initialParticles", initialParticles)] {
             guard rows.count == n, n >= 1, rows.allSatisfy({ $0.count == d }) else {
                 throw ConfigError.invalidValue(
-                    path: key, reason: "must list \(max(n, 1)) points (the kernel's size) of dimension \(d); it has \(rows.count)")
+                    path: key,
+                    reason: "must list \(max(n, 1)) points (the kernel's size) of dimension \(d); it has \(rows.count)")
             }
         }
         try KernelSpec.validateExplicit(kernel, particles: n, path: "kernel")

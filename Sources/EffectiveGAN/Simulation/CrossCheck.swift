@@ -52,7 +52,8 @@ extension EffectiveModel {
         try checkDenseBudget()
         let decomposition = try jacobian(at: equilibriumState).eigenDecomposition()
         let index = decomposition.values.indices.min {
-            (decomposition.values[$0] - dominant.eigenvalue).length < (decomposition.values[$1] - dominant.eigenvalue).length
+            (decomposition.values[$0] - dominant.eigenvalue).length
+                < (decomposition.values[$1] - dominant.eigenvalue).length
         }!
         let phase = 2 * Double.pi * MersenneTwister(seed: UInt(bitPattern: seed)).uniform()
         let rotated = decomposition.vectors[index].map { ($0 * Complex(cos(phase), sin(phase))).real }

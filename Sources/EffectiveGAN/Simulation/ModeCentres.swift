@@ -30,7 +30,9 @@ extension EffectiveModel {
         let n = particleCount
         let m = targetCount
         let cost = (0..<n).map { i in
-            (0..<n).map { j in (0..<dimension).reduce(0.0) { $0 + (x[i, $1] - targets[j % m, $1]) * (x[i, $1] - targets[j % m, $1]) } }
+            (0..<n).map { j in
+                (0..<dimension).reduce(0.0) { $0 + (x[i, $1] - targets[j % m, $1]) * (x[i, $1] - targets[j % m, $1]) }
+            }
         }
         guard cost.allSatisfy({ $0.allSatisfy(\.isFinite) }) else { return .infinity }
         let assignment = minimumCostAssignment(cost)

@@ -91,4 +91,3 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable, Sendable
         }
     }
 }
-

@@ -139,7 +139,9 @@ extension OscillatorStructure {
 
     /// The eigenvalues of M with each group taken where it is accurate: |λ| ≥ T from M, |λ| < T as 1/μ from M⁻¹,
     /// T = √(‖M‖/‖M⁻¹‖), where the two error bounds ε‖M‖ and ε‖M⁻¹‖|λ|² are equal.
-    static func merge(direct: [Complex<Double>], norm: Double, inverse: Matrix) throws -> [(λ: Complex<Double>, norm: Double)] {
+    static func merge(direct: [Complex<Double>], norm: Double, inverse: Matrix) throws -> [(
+        λ: Complex<Double>, norm: Double
+    )] {
         let inverseNorm = inverse.frobeniusNorm
         let threshold = (norm / inverseNorm).squareRoot()
         let slow = try inverse.eigenvalues().map { Complex(1, 0) / $0 }.filter { $0.length < threshold }

@@ -69,7 +69,8 @@ public struct OscillatorStructure: Sendable {
         let seen = geometry.slopeGram(fake, fake, weights: nil, count: n)
         let slopeReal = geometry.slopeGram(real, real, weights: nil, count: m)
         let kernelSlopes = geometry.slopeGram(fake, fake, weights: model.kernel, count: 1)
-        let featureGram = fSecond == 0 ? nil : geometry.featureGram(fake, count: n) + geometry.featureGram(real, count: m)
+        let featureGram =
+            fSecond == 0 ? nil : geometry.featureGram(fake, count: n) + geometry.featureGram(real, count: m)
 
         // V: the readout directions J touches. Each generator is normalised by its own norm before the union.
         var generators = [seen]
@@ -111,7 +112,9 @@ public struct OscillatorStructure: Sendable {
         var strength = Matrix(rows: size, columns: size)
         if let featureGram {
             let projected = featureGram.congruence(basis)
-            for j in 0..<visibleRank { for i in 0..<visibleRank { fixed[i, j] = model.etaD * fSecond * projected[i, j] } }
+            for j in 0..<visibleRank {
+                for i in 0..<visibleRank { fixed[i, j] = model.etaD * fSecond * projected[i, j] }
+            }
         }
         if biasCoupled {
             let mean = zip(geometry.featureMean(fake), geometry.featureMean(real)).map { $0 + $1 }

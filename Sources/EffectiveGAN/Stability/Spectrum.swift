@@ -200,7 +200,9 @@ public struct Spectrum: Sendable {
     }
 
     /// How many eigenvalues of each kind (with multiplicity).
-    public func count(of kind: ModeKind) -> Int { modes.lazy.filter { $0.kind == kind }.reduce(0) { $0 + $1.multiplicity } }
+    public func count(of kind: ModeKind) -> Int {
+        modes.lazy.filter { $0.kind == kind }.reduce(0) { $0 + $1.multiplicity }
+    }
 
     /// Active eigenvalues that grow beyond rounding (with multiplicity).
     public var unstableCount: Int { activeModes.lazy.filter(\.grows).reduce(0) { $0 + $1.multiplicity } }

@@ -31,7 +31,9 @@ extension AtomicFile {
     public static func checkTarget(_ path: String) throws {
         guard !path.trimmingCharacters(in: .whitespaces).isEmpty else { throw FileError.emptyPath }
         var isFolder: ObjCBool = false
-        if path.hasSuffix("/") || (FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue) {
+        if path.hasSuffix("/")
+            || (FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue)
+        {
             throw FileError.isFolder(path: path)
         }
         let parent = (path as NSString).deletingLastPathComponent
@@ -78,8 +80,11 @@ public enum FileError: Error, CustomStringConvertible, Sendable, Equatable {
         case let .cannotWrite(path, reason): return "cannot write \(path): \(reason); check that the folder is writable"
         case let .cannotRead(path): return "cannot read \(path); check the path"
         case .emptyPath: return "the output path is empty; give a file path such as out/report.md"
-        case let .isFolder(path): return "\(path) is a directory; give a file path inside it, such as \(path.hasSuffix("/") ? path : path + "/")out.md"
-        case let .notAFolder(path): return "\(path) is a file, so nothing can be written inside it; choose another folder"
+        case let .isFolder(path):
+            return
+                "\(path) is a directory; give a file path inside it, such as \(path.hasSuffix("/") ? path : path + "/")out.md"
+        case let .notAFolder(path):
+            return "\(path) is a file, so nothing can be written inside it; choose another folder"
         }
     }
 }

@@ -42,7 +42,9 @@ public struct InvalidSetting: Error, CustomStringConvertible, Equatable, Sendabl
     /// The message with every setting written by `name`.
     public func render(_ name: (RunSetting) -> String) -> String {
         var text = "\(name(setting)) \(problem)"
-        for (index, other) in mentions.enumerated() { text = text.replacingOccurrences(of: "{\(index)}", with: name(other)) }
+        for (index, other) in mentions.enumerated() {
+            text = text.replacingOccurrences(of: "{\(index)}", with: name(other))
+        }
         return text
     }
 

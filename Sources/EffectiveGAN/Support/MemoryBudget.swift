@@ -40,7 +40,8 @@ extension EffectiveModel {
     func checkDenseBudget() throws {
         let n = Double(stateDimension)
         try MemoryBudget.check(
-            3 * n * n * 8, for: "a dense eigenproblem of dimension \(stateDimension) (methods without the oscillator structure)")
+            3 * n * n * 8,
+            for: "a dense eigenproblem of dimension \(stateDimension) (methods without the oscillator structure)")
     }
 }
 

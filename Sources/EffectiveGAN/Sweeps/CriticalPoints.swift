@@ -130,7 +130,11 @@ extension ModelSource {
                     let t = (middle - γ) / (next - γ)
                     let guess = current * Complex(1 - t, 0) + mode.eigenvalue * Complex(t, 0)
                     guard let probe = nearest(guess, in: try spectrum(middle)) else { break }
-                    if probe.kind == .oscillatory { lower = middle } else { upper = middle; meeting = probe.eigenvalue.real }
+                    if probe.kind == .oscillatory {
+                        lower = middle
+                    } else {
+                        upper = middle; meeting = probe.eigenvalue.real
+                    }
                 }
                 return BranchMerge(value: (lower + upper) / 2, eigenvalue: meeting, branch: -1)
             }

@@ -92,7 +92,8 @@ extension OptimalStrength.Relation {
         case let .exceptionalPoint(value):
             return "the exceptional point of the dominant mode, γ_c = \(Format.refined(value)): its critical damping"
         case .branchCrossing:
-            return "a crossing of two branches: a rising oscillatory rate meets a falling real one (not critical damping)"
+            return
+                "a crossing of two branches: a rising oscillatory rate meets a falling real one (not critical damping)"
         case .intervalEnd: return "at an end of the searched interval; widen the interval"
         case .smoothMaximum: return "a smooth maximum of the dominant branch's rate"
         case .plateau: return "on a plateau of r(γ): a mode γ cannot move (e.g. weight decay's −η_D μ) caps the rate"

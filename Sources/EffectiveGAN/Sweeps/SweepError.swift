@@ -13,7 +13,8 @@ public enum SweepError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String {
         switch self {
         case let .invalidRange(from, to):
-            return "the grid's first value \(from) must be below its last value \(to), both finite; give an increasing range"
+            return
+                "the grid's first value \(from) must be below its last value \(to), both finite; give an increasing range"
         case let .tooFewSteps(steps):
             return "the number of grid points is \(steps); a sweep needs at least 2 points"
         case let .nonPositiveLogBound(from, to):
