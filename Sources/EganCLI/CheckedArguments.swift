@@ -9,10 +9,11 @@ enum Checked {
     /// run would take days or the memory budget would refuse it anyway; the message says so before anything runs.
     static let maximumCount = 1_000_000
 
-    /// A random seed: a whole number ≥ 0 (mt19937 seeds are unsigned).
+    /// A random seed: a whole number from 0 to 2³² − 1 (GSL's mt19937 keeps 32 bits, so larger seeds would
+    /// silently repeat smaller ones).
     static func seed(_ text: String) throws -> Int {
-        guard let value = Int(text), value >= 0 else {
-            throw ValidationError("a seed is a whole number ≥ 0")
+        guard let value = Int(text), value >= 0, value <= Int(UInt32.max) else {
+            throw ValidationError("a seed is a whole number from 0 to 4294967295")
         }
         return value
     }

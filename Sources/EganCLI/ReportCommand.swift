@@ -28,7 +28,7 @@ struct ReportCommand: EganCommand {
     func execute() throws -> String {
         let source = try config.map { try ModelSource($0) } ?? ModelSource(preset: Preset.defaultPreset)
         let path = output ?? "reports/\(config == nil ? "default" : safeFileName(source.name)).md"
-        try AtomicFile.checkTarget(path)
+        try ReportWriter.checkPath(path)
         let analysis = try ReportAnalysis(source: source, from: from, to: to, progress: Progress.bar("report"))
         let command = (["egan", "report"] + (config.map { [$0] } ?? []) + (output.map { ["-o", $0] } ?? [])).joined(
             separator: " ")

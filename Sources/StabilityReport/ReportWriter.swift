@@ -10,12 +10,18 @@ import Foundation
 /// are intact (new figures are unreferenced and cleaned next time); killed after, the new one is. Stale
 /// temporaries of the same report are removed first.
 public enum ReportWriter {
+    /// Checks before any work that `path` can take a report: a `.md` file path, not a folder.
+    public static func checkPath(_ path: String) throws {
+        try AtomicFile.checkTarget(path)
+        guard path.hasSuffix(".md") else { throw ReportError.notMarkdown(path: path) }
+    }
+
     /// Writes the report for `analysis` to `path` (e.g. `reports/default.md`); returns the files written.
     @discardableResult
     public static func write(_ analysis: ReportAnalysis, to path: String, command: String, date: Date = Date()) throws
         -> [String]
     {
-        try AtomicFile.checkTarget(path)
+        try checkPath(path)
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         // Paths stay as the user wrote them (relative stays relative).
         let parent = (path as NSString).deletingLastPathComponent
@@ -34,11 +40,27 @@ public enum ReportWriter {
         try AtomicFile.write(analysis.markdown(figureFiles: files, command: command, date: date), to: path)
         written.append(path)
 
+        // Only this writer's own figures (NAME-8 hex digits.svg) are ever removed: other files in the folder stay.
         let referenced = Set(files.values.map { URL(fileURLWithPath: $0).lastPathComponent })
         let present = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        for file in present where file.hasSuffix(".svg") && !referenced.contains(file) {
+        let ownFigure = #"^(rate|branches|relaxation|positions)-[0-9a-f]{8}\.svg$"#
+        for file in present
+        where file.range(of: ownFigure, options: .regularExpression) != nil && !referenced.contains(file) {
             try? FileManager.default.removeItem(atPath: "\(folder)/\(file)")
         }
         return written
+    }
+}
+
+/// Report paths that cannot work.
+public enum ReportError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The figures go to a folder named after the report without its extension, so the report must be `.md`.
+    case notMarkdown(path: String)
+
+    public var description: String {
+        switch self {
+        case let .notMarkdown(path):
+            return "the report path \(path) must end in .md (its figures go to the folder of the same name without it)"
+        }
     }
 }

@@ -145,6 +145,25 @@ struct OscillatorClosedFormTests {
         #expect(worst <= 1e-9, "γ = \(gamma): \(worst)")
     }
 
+    /// The σ-losses' bias c sits in the undamped-by-S block with a γ-independent damping 2η_D f″(0) = −½: its rank
+    /// must not be judged against ‖A(γ)‖ ~ γ (it would turn neutral at large γ and hide the slow root).
+    @Test("Dirac GAN with a σ-loss and output bias: no neutral mode and the closed-form slow root up to γ = 1e14")
+    func sigmaLossLargeGamma() throws {
+        for loss in [Loss.minimax, .nonsaturating] {
+            for gamma in [1e2, 1e6, 1e10, 1e14] {
+                let spectrum = try StabilityAnalysis(
+                    model: try TestModels.dirac(loss: loss, outputBias: true, gamma: gamma)
+                ).spectrum
+                #expect(spectrum.count(of: .neutral) == 0, "\(loss) γ = \(gamma)")
+                // λ² + γλ + ¼ = 0 without cancellation: λ_fast = −(γ + √(γ² − 1))/2, λ_slow = ¼/λ_fast; c at −½.
+                let fast = -(gamma + (gamma * gamma - 1).squareRoot()) / 2
+                let slow = 0.25 / fast
+                #expect(abs(spectrum.rate - -slow) <= 1e-9 * -slow, "\(loss) γ = \(gamma): \(spectrum.rate)")
+                #expect(spectrum.modes.contains { abs($0.eigenvalue.real + 0.5) <= 1e-12 })
+            }
+        }
+    }
+
     @Test("the neutral count is the same at every γ > 0 and no γ > 0 is marginal, with targets spread inside modes")
     func neutralCountAlongGamma() throws {
         let spread = Self.fiveModes.replacingOccurrences(

@@ -51,6 +51,12 @@ public final class CollapseCheckpoint: Sendable {
         guard let handle = FileHandle(forWritingAtPath: path) else {
             throw FileError.cannotWrite(path: path, reason: "cannot open for appending")
         }
+        // A torn last line (a kill mid-write) is cut off, so the next cell starts a line of its own.
+        if let data = FileManager.default.contents(atPath: path), let last = data.lastIndex(of: UInt8(ascii: "\n")),
+            last + 1 < data.count
+        {
+            try handle.truncate(atOffset: UInt64(last + 1))
+        }
         handle.seekToEndOfFile()
         self.handle = Mutex(handle)
     }
@@ -74,10 +80,12 @@ extension CollapseStudy.Cell {
         guard case let .number(row)? = json["row"], case let .number(ratio)? = json["ratio"],
             case let .number(seed)? = json["seed"], case let .number(metric)? = json["metric"],
             case let .number(covered)? = json["covered"], case let .string(outcomeText)? = json["outcome"],
-            let outcome = CollapseStudy.Outcome(rawValue: outcomeText)
+            let outcome = CollapseStudy.Outcome(rawValue: outcomeText),
+            let rowIndex = Int(exactly: row), let seedValue = Int(exactly: seed),
+            let coveredCount = Int(exactly: covered)
         else { return nil }
         self.init(
-            row: Int(row), ratio: ratio, seed: Int(seed), metric: metric, coveredModes: Int(covered), outcome: outcome)
+            row: rowIndex, ratio: ratio, seed: seedValue, metric: metric, coveredModes: coveredCount, outcome: outcome)
     }
 }
 

@@ -32,8 +32,9 @@ extension ModelConfig {
     func checkMemory() throws {
         let terms = memoryTerms
         let total = terms.reduce(0) { $0 + $1.bytes }
-        let budget = MemoryBudget.bytes
-        guard total <= budget, total.isFinite else {
+        do {
+            try MemoryBudget.check(total.isFinite ? total : .greatestFiniteMagnitude, for: "the model")
+        } catch ModelError.exceedsMemoryBudget(_, _, let budget) {
             let largest = terms.max { $0.bytes < $1.bytes }!
             throw ConfigError.invalidValue(
                 path: largest.path,

@@ -73,6 +73,10 @@ extension EffectiveModel {
         // sampled at least 16 times per period and 300 times per run.
         let tEnd = oscillatory ? min(max(2 / r, min(4 * period, 6 / r)), max(20 * period, 2 / r)) : 2 / r
         let spacing = min(oscillatory ? period / 16 : .infinity, tEnd / 300)
+        // A mode decaying at a denormal rate (γ ~ 1e-308) would need an endless run: refused, not a trap.
+        guard (tEnd / spacing).isFinite, tEnd / spacing <= 1e6, (tEnd * spectrum.scale).isFinite else {
+            throw SimulationError.tooSlowToCheck(rate: r, tEnd: tEnd)
+        }
         let count = Int((tEnd / spacing).rounded())
 
         let integrator = ODEIntegrator(

@@ -83,11 +83,16 @@ public struct SimulationSettings: Sendable {
 public enum SimulationError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The regime at γ does not converge, so there is nothing to cross-check.
     case notConverging(gamma: Double, regime: Regime)
+    /// The dominant mode decays too slowly to be followed for two e-foldings.
+    case tooSlowToCheck(rate: Double, tEnd: Double)
 
     public var description: String {
         switch self {
         case let .notConverging(gamma, regime):
             return "a cross-check needs a converging regime at γ = \(gamma) (it is \(regime.rawValue)); choose γ > 0"
+        case let .tooSlowToCheck(rate, tEnd):
+            return
+                "the dominant mode decays at rate \(Format.number(max(rate, 0))), too slowly to follow for two e-foldings (t = \(Format.number(abs(tEnd)))); choose a larger γ"
         }
     }
 }

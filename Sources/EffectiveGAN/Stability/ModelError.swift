@@ -6,12 +6,16 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
     case equilibriumNotFound(residual: Double, iterations: Int)
     /// A computation would need more memory than `MemoryBudget` allows.
     case exceedsMemoryBudget(what: String, bytes: Double, budget: Double)
+    /// `EGAN_MEMORY_BUDGET` holds something that is not a size.
+    case badMemoryBudget(String)
 
     public var description: String {
         switch self {
         case let .notAnEquilibrium(residual, block, advice):
             return
                 "the matched state is not an equilibrium: ‖F(z*)‖ = \(residual) > 1e-12, mostly in \(block); \(advice)"
+        case let .badMemoryBudget(text):
+            return "EGAN_MEMORY_BUDGET='\(text)' is not a size; write bytes or a number with K, M or G, e.g. 64G"
         case let .exceedsMemoryBudget(what, bytes, budget):
             return
                 "\(what) needs about \(MemoryBudget.describe(bytes)), above the memory budget of \(MemoryBudget.describe(budget)); use a smaller model, or raise the budget with EGAN_MEMORY_BUDGET (e.g. 64G)"

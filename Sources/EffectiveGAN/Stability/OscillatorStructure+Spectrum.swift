@@ -18,12 +18,11 @@ extension OscillatorStructure {
         let norm = matrix.frobeniusNorm
         var values = direct.map { (λ: $0, norm: norm) }
 
-        let blocks = Blocks(damping, split: coupledRank)
-        let nullity = try Self.nullity(of: blocks.qq, relativeTo: damping)
+        let nullity = gamma > 0 ? undampedReadout.positive : undampedReadout.atZero
         // A is negative semi-definite (f″ ≤ 0, B, C ⪰ 0, γ, μ ≥ 0). For an eigenpair, vᴴ(λ² − λA + qS)v = 0 gives
         // Re λ = vᴴAv/2 < 0 unless Av = 0: when A is definite every mode decays, however slowly, so no mode is
-        // marginal and Re λ needs no rounding allowance.
-        let strictlyDamped = try Self.nullity(of: damping, relativeTo: damping) == 0
+        // marginal, and Re λ needs only the allowance of dgeev's backward error (16 ε ν), not 1e-12 ν.
+        let strictlyDamped = (gamma > 0 ? undampedDirections.positive : undampedDirections.atZero) == 0
         let coarsest = direct.filter { $0.length > 0 }.map { Double.ulpOfOne * norm / $0.length }.max() ?? 0
         if nullity == 0, coarsest > Tolerance.eigenvalueAccuracy, let inverse = try? inverseFirstOrderMatrix(damping) {
             values = try Self.merge(direct: direct, norm: norm, inverse: inverse)
@@ -34,7 +33,7 @@ extension OscillatorStructure {
         let neutral = Set(bySize.prefix(nullity))
         var modes = values.indices.map { k -> Mode in
             let (λ, ν) = values[k]
-            let rounding = strictlyDamped ? 0 : Tolerance.backwardError * ν
+            let rounding = (strictlyDamped ? 16 * Double.ulpOfOne : Tolerance.backwardError) * ν
             let splitting = Tolerance.spectral * (ν * max(λ.length, Double.ulpOfOne * ν)).squareRoot()
             return neutral.contains(k)
                 ? Mode(eigenvalue: λ, kind: .neutral, roundingLevel: rounding, splittingLevel: splitting)
@@ -61,7 +60,7 @@ extension OscillatorStructure {
 
         let breakdown = NeutralBreakdown(
             unseenParticleDirections: particleDimension - seenRank,
-            immobileParticleDirections: seenRank - coupledRank,
+            immobileParticleDirections: max(0, seenRank - coupledRank),
             innerWeights: undamped ? innerWeightCount : 0,
             unseenFeatures: undamped ? readoutDimension - visibleRank : 0,
             outputBias: undamped ? wganBias : 0,
@@ -147,15 +146,6 @@ extension OscillatorStructure {
         let slow = try inverse.eigenvalues().map { Complex(1, 0) / $0 }.filter { $0.length < threshold }
         let fast = direct.sorted { $0.length > $1.length }.prefix(direct.count - slow.count)
         return fast.map { ($0, norm) } + slow.map { ($0, inverseNorm * $0.lengthSquared) }
-    }
-
-    /// dim null of a symmetric block of the damping (A_qq: readout directions that neither the particles answer
-    /// nor anything damps; or A itself), its rank judged relative to the norm of the whole damping A.
-    static func nullity(of block: Matrix, relativeTo damping: Matrix) throws -> Int {
-        guard block.rows > 0 else { return 0 }
-        let norm = damping.frobeniusNorm
-        guard norm > 0 else { return block.rows }
-        return try block.symmetricEigenvalues().filter { abs($0) <= Tolerance.structuralRank * norm }.count
     }
 }
 

@@ -38,6 +38,12 @@ public struct OscillatorStructure: Sendable {
     let fixedDamping: Matrix
     /// ∂A/∂γ in the same basis.
     let strengthDamping: Matrix
+    /// dim null A_qq (readout directions the particles cannot answer and nothing damps), at γ = 0 and at γ > 0.
+    /// Both parts of A are negative semi-definite, so for γ > 0 null A = null F ∩ null ∂A/∂γ: judged once, each
+    /// part relative to its own norm, the count cannot drift with γ (as a rank relative to ‖A(γ)‖ would).
+    let undampedReadout: (atZero: Int, positive: Int)
+    /// dim null A, the same way: 0 means every mode decays (`Spectrum.strictlyDamped`).
+    let undampedDirections: (atZero: Int, positive: Int)
     /// η_D, μ and the regulariser, for the closed-form eigenvalue of the complement.
     let etaD: Double
     let weightDecay: Double
@@ -135,6 +141,28 @@ public struct OscillatorStructure: Sendable {
         }
         fixedDamping = fixed
         strengthDamping = strength
+        let q = coupledRank..<size
+        let (fixedQQ, strengthQQ) = (fixed.submatrix(rows: q, columns: q), strength.submatrix(rows: q, columns: q))
+        let (fixedNorm, strengthNorm) = (fixed.frobeniusNorm, strength.frobeniusNorm)
+        undampedReadout = (
+            try Self.commonNullity([(fixedQQ, fixedNorm)]),
+            try Self.commonNullity([(fixedQQ, fixedNorm), (strengthQQ, strengthNorm)])
+        )
+        undampedDirections = (
+            try Self.commonNullity([(fixed, fixedNorm)]),
+            try Self.commonNullity([(fixed, fixedNorm), (strength, strengthNorm)])
+        )
+    }
+
+    /// dim ∩ null(Pᵢ) for negative semi-definite blocks Pᵢ, each cut from a whole matrix of norm nᵢ: the null space
+    /// of Σ Pᵢ/nᵢ, its rank judged relative to 1 (the scale of a whole matrix), `Tolerance.structuralRank`. Each
+    /// part is scaled by its *whole* matrix's norm, never its own: a block that is zero up to rounding (the
+    /// γ-part on directions no slope sees, ~1e-17) must stay negligible, not be blown up to O(1).
+    static func commonNullity(_ parts: [(block: Matrix, wholeNorm: Double)]) throws -> Int {
+        guard let size = parts.first?.block.rows, size > 0 else { return 0 }
+        let scaled = parts.filter { $0.wholeNorm > 0 }.map { $0.block.scaled(by: 1 / $0.wholeNorm) }
+        let sum = scaled.reduce(Matrix(rows: size, columns: size), +)
+        return try sum.symmetricEigenvalues().filter { abs($0) <= Tolerance.structuralRank }.count
     }
 
     /// −κ(γ) = −η_D(γ·[l2] + μ): the closed-form eigenvalue of every direction outside the reduced problem that

@@ -27,8 +27,12 @@ public enum MemoryBudget {
         return value
     }
 
-    /// Throws `ModelError.exceedsMemoryBudget` when `bytes` would exceed the budget.
+    /// Throws `ModelError.exceedsMemoryBudget` when `bytes` would exceed the budget, and `ModelError.badMemoryBudget`
+    /// when `EGAN_MEMORY_BUDGET` is set but unreadable (a typo must not silently fall back to the default).
     static func check(_ bytes: Double, for what: String) throws {
+        if let text = ProcessInfo.processInfo.environment["EGAN_MEMORY_BUDGET"], parse(text) == nil {
+            throw ModelError.badMemoryBudget(text)
+        }
         let budget = Self.bytes
         if bytes > budget { throw ModelError.exceedsMemoryBudget(what: what, bytes: bytes, budget: budget) }
     }

@@ -116,7 +116,8 @@ extension ModelSource {
                 ($0.eigenvalue - λ).length < ($1.eigenvalue - λ).length
             }
         }
-        guard let first = try spectrum(start).dominantMode, first.kind == .oscillatory else { return nil }
+        guard start > 0, start.isFinite, let first = try spectrum(start).dominantMode, first.kind == .oscillatory
+        else { return nil }
         var (previous, current) = (first.eigenvalue, first.eigenvalue)
         var γ = start
         while γ < 100 * start {
