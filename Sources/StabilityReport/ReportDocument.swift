@@ -36,8 +36,9 @@ extension ReportAnalysis {
             γ\\* is \(optimum.relation.sentence).
             > Critical points: \(critical.isEmpty ? "none in the searched interval" : critical.joined(separator: "; ")).
             > Regimes: \(regimeSentence)
+            > Global outcome from the initial cloud at γ\\*: \(globalOutcome.sentence).
 
-            """
+            """ + (disagreement.map { "\n" + $0 + "\n\n" } ?? "")
     }
 
     var modelSection: String {
@@ -130,7 +131,7 @@ extension ReportAnalysis {
     }
 
     var crossCheckSection: String {
-        "## Simulation cross-check\n\nThe equilibrium perturbed along the dominant mode, integrated with the full nonlinear flow; rate and frequency fitted on the late window (tolerance 2 %).\n\n"
+        "## Simulation cross-check\n\nA linear test: the equilibrium is perturbed along the dominant eigenvector by ε = 1e-5, the full nonlinear flow is integrated for two e-foldings (an oscillation for 4 to 20 periods; rk8pd, or msbdf when stiff, at rtol 1e-10), and the rate and frequency are fitted on the last two thirds of that window (log-linear regression for a real mode, Prony's method of order 2 for an oscillation). PASS means the linearisation holds near the equilibrium; it says nothing about runs that start far away (see the global outcome above). Tolerance 2 %.\n\n"
             + Markdown.table(
                 header: CrossCheck.tableHeader,
                 rows: crossChecks.map(\.tableCells))

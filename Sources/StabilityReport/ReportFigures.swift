@@ -88,15 +88,18 @@ extension ReportAnalysis {
         return plot
     }
 
-    /// The simulated particle distance after a small perturbation at γ*, against the linear envelope e^{−r t}.
+    /// The simulated particle distance after a small perturbation at γ*, against the linear envelope A e^{−r t}
+    /// with r = r(γ*) and A fitted to all positive samples (least squares in log d), not anchored at one point.
     public var relaxationFigure: SVGPlot {
         var plot = SVGPlot(
             title: "\(source.name): relaxation at γ* = \(Format.number(optimum.gamma))", xLabel: "time t",
             yLabel: "particle distance to equilibrium", yScale: .log)
         let pairs = zip(relaxation.times, relaxation.observables.map(\.distance)).map { ($0, $1) }
         plot.series.append(SVGPlot.Series(name: "simulation (rk8pd)", points: pairs, color: Palette.blue))
-        if let anchor = pairs.last(where: { $0.1 > 0 }) {
-            let envelope = relaxation.times.map { t in (t, anchor.1 * exp(-optimum.rate * (t - anchor.0))) }
+        let positive = pairs.filter { $0.1 > 0 && $0.1.isFinite }
+        if !positive.isEmpty {
+            let logAmplitude = positive.reduce(0) { $0 + log($1.1) + optimum.rate * $1.0 } / Double(positive.count)
+            let envelope = relaxation.times.map { t in (t, exp(logAmplitude - optimum.rate * t)) }
             plot.series.append(
                 SVGPlot.Series(
                     name: "linear envelope ∝ e^(−r t), r = \(Format.number(optimum.rate))", points: envelope,

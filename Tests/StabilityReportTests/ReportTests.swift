@@ -31,6 +31,10 @@ struct ReportTests {
         // r(γ*) has a square-root cusp at an exceptional point: γ* to 1e-6 leaves r within ~1e-3 of 1.
         #expect(markdown.contains("r(γ\\*) = 1**") || markdown.contains("r(γ\\*) = 0.9999"))
         #expect(markdown.contains("the exceptional point of the dominant mode, γ_c = 2"))
+        // One mode from x = 1 at γ* = 2: the run reaches the equilibrium, so local and global agree.
+        #expect(markdown.contains("Global outcome from the initial cloud at γ\\*: 1 of 1 modes covered, converged"))
+        #expect(!markdown.contains("disagree"))
+        #expect(markdown.contains("by ε = 1e-5"))
         // Figures are named by content, and the report references exactly the files written.
         let rate = try #require(files.first { $0.contains("/dirac/rate-") && $0.hasSuffix(".svg") })
         #expect(
@@ -98,6 +102,10 @@ struct ReportTests {
         let analysis = try ReportAnalysis(source: ModelSource(preset: .ring8), from: 0.01, to: 1000)
         #expect(analysis.figures.map(\.name) == ["rate", "branches", "relaxation", "positions"])
         #expect(analysis.regimeSentence.contains("underdamped") && analysis.regimeSentence.contains("overdamped"))
+        // From its narrow initial cloud ring8 ends on 3 of its 8 modes (issue #17): the report must say so, and
+        // say that this disagrees with the linear stability of z* at γ*.
+        #expect(analysis.globalOutcome.kind == .collapsed && analysis.globalOutcome.coveredModes == 3)
+        #expect(analysis.disagreement?.contains("3 of 8 modes covered") == true)
         #expect(analysis.crossChecks.allSatisfy { $0.passed })
         for (_, svg) in analysis.figures { _ = try XMLDocument(data: Data(svg.utf8)) }
     }
