@@ -37,27 +37,12 @@ enum ErrorText {
         case let setting as InvalidSetting:
             raw = setting.render(\.flag)
         case let sweep as SweepError:
-            raw = flagged(sweep)
+            raw = sweep.render(\.flag)
         default:
             raw = Egan.message(for: error)
         }
         let lines = raw.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces).trimmingPrefix("- ") }
         guard let first = lines.first else { return "\(error)" }
         return lines.dropFirst().reduce(String(first)) { $0 + ($0.hasSuffix(":") ? " " : ", ") + $1 }
-    }
-
-    /// A sweep error with the grid named by its flags.
-    static func flagged(_ error: SweepError) -> String {
-        switch error {
-        case let .invalidRange(from, to):
-            return "--from \(from) must be below --to \(to), both finite; give an increasing range"
-        case let .tooFewSteps(steps):
-            return "--steps is \(steps); a sweep needs at least 2 points"
-        case let .nonPositiveLogBound(from, to):
-            return
-                "a log-scale grid needs positive bounds (got --from \(from) --to \(to)); use --scale linear or a positive --from"
-        case .unknownParameter:
-            return error.description
-        }
     }
 }

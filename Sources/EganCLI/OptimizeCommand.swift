@@ -94,10 +94,7 @@ extension OptimalStrength {
             ("criticalPoints", .array(criticalPoints.map(\.json))),
             (
                 "exceptionalPoints",
-                exceptional.map {
-                    .array(
-                        $0.all.map { .object([("value", .number($0.value)), ("eigenvalue", .number($0.eigenvalue))]) })
-                } ?? .null
+                exceptional.map { .array($0.all.map(\.json)) } ?? .null
             ),
             ("dominantExceptionalPoint", exceptional?.dominant.map { .number($0.value) } ?? .null),
         ])

@@ -105,7 +105,7 @@ enum SweepReport {
             ("criticalPoints", .array(critical.map(\.json))),
             (
                 "branchMerges",
-                .array(merges.map { .object([("value", .number($0.value)), ("eigenvalue", .number($0.eigenvalue))]) })
+                .array(merges.map(\.json))
             ),
             ("branches", .array(branches.map(\.json))),
         ])

@@ -36,7 +36,7 @@ public struct ReportAnalysis: Sendable {
             ("γ = 0", 0.0), ("γ* = \(Format.number(γStar))", γStar),
             ("γ = \(Format.number(overdampedGamma)) (overdamped side)", overdampedGamma),
         ]
-        .map { ($0.0, try StabilityAnalysis(model: model.with(gamma: $0.1))) }
+        .map { ($0.0, try StabilityAnalysis(model: model.with(gamma: $0.1), structure: source.oscillatorStructure())) }
         branches = optimum.scan.branches()
         let atOptimum = model.with(gamma: γStar)
         stepLimits = try [

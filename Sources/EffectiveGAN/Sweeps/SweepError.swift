@@ -10,16 +10,19 @@ public enum SweepError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The parameter cannot be swept for this source.
     case unknownParameter(path: String, reason: String)
 
-    public var description: String {
+    public var description: String { render(\.rawValue) }
+
+    /// The message with every grid setting written by `name`: its library name, or a tool's flag (`EganCLI`).
+    public func render(_ name: (RunSetting) -> String) -> String {
         switch self {
         case let .invalidRange(from, to):
             return
-                "the grid's first value \(from) must be below its last value \(to), both finite; give an increasing range"
+                "\(name(.gridStart)) \(from) must be below \(name(.gridEnd)) \(to), both finite; give an increasing range"
         case let .tooFewSteps(steps):
-            return "the number of grid points is \(steps); a sweep needs at least 2 points"
+            return "\(name(.gridPoints)) is \(steps); a sweep needs at least 2 points"
         case let .nonPositiveLogBound(from, to):
             return
-                "a log-scale grid needs positive bounds (got \(from) to \(to)); use a linear grid or a positive first value"
+                "a log-scale grid needs positive bounds (got \(name(.gridStart)) \(from), \(name(.gridEnd)) \(to)); make \(name(.gridScale)) linear or \(name(.gridStart)) positive"
         case let .unknownParameter(path, reason):
             return "cannot sweep '\(path)': \(reason)"
         }
