@@ -93,6 +93,10 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
     case analyze784 = "analyze-784"
     /// A 101-point γ sweep of the d = 784 model.
     case sweep784 = "sweep-784"
+    /// 100 simultaneous gradient steps (h = 0.01) of the d = 784 model from its initial state: the batched field.
+    case steps784 = "steps-784"
+    /// `simulate-256` with tanh features instead of cos (the JAX comparison of issue #14).
+    case simulate256Tanh = "simulate-256-tanh"
 
     /// The model of the 1 153-dimensional workloads: 8 ring modes × 8 samples (M = N = 64), tanh width 256, all trained.
     static let largeAllModel = """
@@ -121,24 +125,28 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
     }
 
     /// The model of `simulate-256`: 8 ring modes with 32 samples each (M = N = 256).
-    static let largeOuterModel = """
-        {"name": "bench-256", "dimension": 2,
+    static func largeOuterModel(activation: String) -> String {
+        """
+        {"name": "bench-256\(activation == "cos" ? "" : "-" + activation)", "dimension": 2,
          "target": {"kind": "ring", "modes": 8, "radius": 2.0, "samplesPerMode": 32, "spread": 0.1, "seed": 1},
          "generator": {"particles": 256, "kernel": {"kind": "universal", "ratio": 0.1},
                        "init": {"kind": "targets", "std": 0.1, "seed": 2}},
-         "discriminator": {"kind": "mlp", "width": 512, "activation": "cos", "train": "outer", "seed": 3},
+         "discriminator": {"kind": "mlp", "width": 512, "activation": "\(activation)", "train": "outer", "seed": 3},
          "loss": "wgan", "regularizer": {"kind": "r1", "strength": 1.0}}
         """
+    }
 
     /// The model the workload runs on.
     func source() throws -> ModelSource {
         switch self {
         case .sweepRing8, .optimizeRing8: return try ModelSource(preset: .ring8)
-        case .simulate256: return try Self.source(Self.largeOuterModel)
+        case .simulate256: return try Self.source(Self.largeOuterModel(activation: "cos"))
+        case .simulate256Tanh: return try Self.source(Self.largeOuterModel(activation: "tanh"))
         case .jacobian1153, .analyze1153, .sweep1153: return try Self.source(Self.largeAllModel)
         case .collapse21x4: return try ModelSource(preset: .ring8Collapse)
         case .analyze64: return try Self.source(Self.highDimensionalModel(dimension: 64, width: 256))
-        case .analyze784, .sweep784: return try Self.source(Self.highDimensionalModel(dimension: 784, width: 512))
+        case .analyze784, .sweep784, .steps784:
+            return try Self.source(Self.highDimensionalModel(dimension: 784, width: 512))
         }
     }
 
@@ -150,7 +158,7 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
             _ = try Sweep.run(source, values: try SweepGrid(from: 1e-2, to: 1e3, steps: 201, scale: .log).values)
         case .optimizeRing8:
             _ = try OptimalStrength.find(source, from: 1e-3, to: 1e3)
-        case .simulate256:
+        case .simulate256, .simulate256Tanh:
             _ = try model.simulate(SimulationSettings(integrator: .ode(.rk8pd), tEnd: 200, samples: 11))
         case .jacobian1153:
             _ = model.jacobian(at: model.equilibriumState)
@@ -158,6 +166,9 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
             _ = try StabilityAnalysis(model: model)
         case .sweep1153, .sweep784:
             _ = try Sweep.run(source, values: try SweepGrid(from: 1e-2, to: 1e2, steps: 101, scale: .log).values)
+        case .steps784:
+            var state = model.initialState
+            model.gradientRounds(&state, rounds: 100, step: 0.01)
         case .collapse21x4:
             let study = try CollapseStudy(
                 source: source, ratios: try SweepGrid(from: 0, to: 1, steps: 21, scale: .linear).values, seeds: 4,

@@ -19,24 +19,46 @@ enum PointSet {
 protocol DiscriminatorFieldEvaluator: AnyObject {
     /// Evaluates D and ∇_x D at the particles `x` (N × d row-major) and at the targets, for parameters `θ`.
     func load(particles x: UnsafePointer<Double>, parameters θ: UnsafePointer<Double>)
-    /// Evaluates D and ∇_x D at the memory points `m` (N × d row-major) for the θ of the last `load`.
-    func loadMemory(_ m: UnsafePointer<Double>)
+    /// Evaluates D and ∇_x D at the memory points `m` (N × d row-major) for parameters `θ` (those of the last
+    /// `load`).
+    func loadMemory(_ m: UnsafePointer<Double>, parameters θ: UnsafePointer<Double>)
     /// D(x_p) for the points of `set` (after `load`).
     func values(_ set: PointSet) -> UnsafePointer<Double>
     /// ∇_x D(x_p), row-major count × d (after `load`).
     func gradients(_ set: PointSet) -> UnsafePointer<Double>
-    /// out += Σ_p w_p ∂_θ D(x_p) over the points of `set`.
-    func addParameterGradient(_ set: PointSet, weights: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>)
-    /// out += ω Σ_p G_pᵀ ∇_x D(x_p) = ω ∇_θ ½ Σ_p ‖∇_x D(x_p)‖² over the points of `set` (the R1/R2 gradient).
-    func addPenaltyGradient(_ set: PointSet, weight ω: Double, into out: UnsafeMutablePointer<Double>)
+    /// out += Σ_p w_p ∂_θ D(x_p) + ω Σ_p G_pᵀ ∇_x D(x_p) over the points of `set`, at the θ of the last `load`
+    /// (passed again: evaluators keep no pointer into the caller's state). The second sum is
+    /// ω ∇_θ ½ Σ_p ‖∇_x D(x_p)‖², the R1/R2 gradient; one call serves both so that products sharing a factor are
+    /// formed once.
+    func addAscent(
+        _ set: PointSet, weights: UnsafePointer<Double>, penalty ω: Double, parameters θ: UnsafePointer<Double>,
+        into out: UnsafeMutablePointer<Double>)
+}
+
+/// Which MLP evaluator a workspace uses: chosen by the input dimension, or pinned (the tests compare the two).
+enum FieldLayout {
+    case automatic
+    case pointwise
+    /// The BLAS-3 evaluator, its products split into at most this many blocks.
+    case batched(maximumBlocks: Int)
 }
 
 extension Discriminator {
     /// The evaluator for this discriminator, sized for `particleCount` particles (and as many memory points when
     /// `memory`) and the given targets.
-    func makeFieldEvaluator(particleCount: Int, targets: Matrix, memory: Bool) -> any DiscriminatorFieldEvaluator {
+    func makeFieldEvaluator(
+        particleCount: Int, targets: Matrix, memory: Bool, layout: FieldLayout = .automatic
+    ) -> any DiscriminatorFieldEvaluator {
         if let mlp = self as? MLPDiscriminator {
-            return MLPFieldEvaluator(mlp, particleCount: particleCount, targets: targets, memory: memory)
+            switch layout {
+            case .automatic where mlp.dimension >= MLPBatchedFieldEvaluator.minimumDimension:
+                return MLPBatchedFieldEvaluator(mlp, particleCount: particleCount, targets: targets, memory: memory)
+            case let .batched(blocks):
+                return MLPBatchedFieldEvaluator(
+                    mlp, particleCount: particleCount, targets: targets, memory: memory, maximumBlocks: blocks)
+            case .automatic, .pointwise:
+                return MLPPointwiseFieldEvaluator(mlp, particleCount: particleCount, targets: targets, memory: memory)
+            }
         }
         if let linear = self as? LinearDiscriminator {
             return LinearFieldEvaluator(linear, particleCount: particleCount, targets: targets, memory: memory)

@@ -15,10 +15,10 @@ public final class FieldWorkspace {
     /// With an optimal discriminator: θ* of the last call, Newton's warm start for the next.
     var slavedParameters: [Double]?
 
-    init(_ model: EffectiveModel) {
+    init(_ model: EffectiveModel, layout: FieldLayout = .automatic) {
         self.model = model
         discriminator = model.discriminator.makeFieldEvaluator(
-            particleCount: model.fakeCount, targets: model.realPoints, memory: model.memory != nil)
+            particleCount: model.fakeCount, targets: model.realPoints, memory: model.memory != nil, layout: layout)
         push = ScratchBuffer(model.particleBlockLength)
         realWeights = ScratchBuffer(model.realCount)
         fakeWeights = ScratchBuffer(model.fakeCount)
@@ -98,25 +98,30 @@ extension EffectiveModel {
         for i in 0..<fakeCount {
             workspace.fakeWeights[i] = -share.particles * loss.fPrime(-fakeValues[i]) / Double(fakeCount)
         }
-        evaluator.addParameterGradient(.targets, weights: workspace.realWeights.pointer, into: ascent)
-        evaluator.addParameterGradient(.particles, weights: workspace.fakeWeights.pointer, into: ascent)
+        var decay = weightDecay
+        var penalty = (targets: 0.0, particles: 0.0)
+        switch regularizer {
+        case .none: break
+        case .l2: decay += gamma
+        case .r1: penalty.targets = -gamma / Double(realCount)
+        case .r2: penalty.particles = -gamma / Double(fakeCount)
+        }
+        evaluator.addAscent(
+            .targets, weights: workspace.realWeights.pointer, penalty: penalty.targets, parameters: θ, into: ascent)
+        evaluator.addAscent(
+            .particles, weights: workspace.fakeWeights.pointer, penalty: penalty.particles, parameters: θ,
+            into: ascent)
         if let memory {
             // Fictitious play: the fake data are the mixture (1 − ω)·particles + ω·memory; ṁ = (x − m)/τ.
             let m = z + memoryOffset
-            evaluator.loadMemory(m)
+            evaluator.loadMemory(m, parameters: θ)
             let memoryValues = evaluator.values(.memory)
             for i in 0..<particleCount {
                 workspace.fakeWeights[i] = -share.memory * loss.fPrime(-memoryValues[i]) / Double(particleCount)
             }
-            evaluator.addParameterGradient(.memory, weights: workspace.fakeWeights.pointer, into: ascent)
+            evaluator.addAscent(
+                .memory, weights: workspace.fakeWeights.pointer, penalty: 0, parameters: θ, into: ascent)
             for i in 0..<nd { out[memoryOffset + i] = (z[i] - m[i]) / memory.tau }
-        }
-        var decay = weightDecay
-        switch regularizer {
-        case .none: break
-        case .l2: decay += gamma
-        case .r1: evaluator.addPenaltyGradient(.targets, weight: -gamma / Double(realCount), into: ascent)
-        case .r2: evaluator.addPenaltyGradient(.particles, weight: -gamma / Double(fakeCount), into: ascent)
         }
         for p in 0..<parameterCount { ascent[p] = etaD * (ascent[p] - decay * θ[p]) }
     }

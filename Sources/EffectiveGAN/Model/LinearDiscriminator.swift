@@ -71,8 +71,6 @@ struct LinearBatch: DiscriminatorBatch {
 final class LinearFieldEvaluator: DiscriminatorFieldEvaluator {
     let discriminator: LinearDiscriminator
     let sets: PointSets<EvaluatedPoints>
-    /// θ of the last `load`.
-    let parameters: ScratchBuffer
 
     init(_ discriminator: LinearDiscriminator, particleCount: Int, targets: Matrix, memory: Bool) {
         self.discriminator = discriminator
@@ -80,20 +78,18 @@ final class LinearFieldEvaluator: DiscriminatorFieldEvaluator {
             targets: EvaluatedPoints(targets),
             particles: EvaluatedPoints(count: particleCount, dimension: discriminator.dimension),
             memory: memory ? EvaluatedPoints(count: particleCount, dimension: discriminator.dimension) : nil)
-        parameters = ScratchBuffer(discriminator.parameterCount)
     }
 
     private func set(_ set: PointSet) -> EvaluatedPoints { sets[set] }
 
-    func loadMemory(_ m: UnsafePointer<Double>) {
+    func loadMemory(_ m: UnsafePointer<Double>, parameters θ: UnsafePointer<Double>) {
         guard let memory = sets.memory else { return }
         memory.setPoints(m)
-        evaluate(memory, UnsafePointer(parameters.pointer))
+        evaluate(memory, θ)
     }
 
     func load(particles x: UnsafePointer<Double>, parameters θ: UnsafePointer<Double>) {
         sets.particles.setPoints(x)
-        parameters.pointer.update(from: θ, count: discriminator.parameterCount)
         evaluate(sets.targets, θ)
         evaluate(sets.particles, θ)
     }
@@ -114,18 +110,17 @@ final class LinearFieldEvaluator: DiscriminatorFieldEvaluator {
     func values(_ set: PointSet) -> UnsafePointer<Double> { UnsafePointer(self.set(set).values.pointer) }
     func gradients(_ set: PointSet) -> UnsafePointer<Double> { UnsafePointer(self.set(set).gradients.pointer) }
 
-    func addParameterGradient(_ set: PointSet, weights: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>) {
+    func addAscent(
+        _ set: PointSet, weights: UnsafePointer<Double>, penalty ω: Double, parameters θ: UnsafePointer<Double>,
+        into out: UnsafeMutablePointer<Double>
+    ) {
         let evaluated = self.set(set)
         let d = discriminator.dimension
         for p in 0..<evaluated.count {
-            for α in 0..<d { out[α] += weights[p] * evaluated.points[p * d + α] }
+            for α in 0..<d {
+                out[α] += weights[p] * evaluated.points[p * d + α] + ω * evaluated.gradients[p * d + α]
+            }
             if discriminator.outputBias { out[d] += weights[p] }
         }
-    }
-
-    func addPenaltyGradient(_ set: PointSet, weight ω: Double, into out: UnsafeMutablePointer<Double>) {
-        let evaluated = self.set(set)
-        let d = discriminator.dimension
-        for p in 0..<evaluated.count { for α in 0..<d { out[α] += ω * evaluated.gradients[p * d + α] } }
     }
 }

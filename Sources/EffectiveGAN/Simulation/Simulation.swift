@@ -120,10 +120,14 @@ extension EffectiveModel {
             }
         case let .gradientSteps(h, scheme, criticSteps):
             var rounds = 0
+            let workspace = makeFieldWorkspace()
+            let velocity = ScratchBuffer(stateDimension)
             return { state, time, target in
                 let goal = Int((target / h).rounded())  // settings.validate() bounded t_end/h by the step budget
                 while rounds < goal {
-                    state = self.gradientRound(state, step: h, scheme: scheme, criticSteps: criticSteps)
+                    self.gradientRound(
+                        &state, step: h, scheme: scheme, criticSteps: criticSteps, workspace: workspace,
+                        velocity: velocity)
                     rounds += 1
                     guard state.allSatisfy(\.isFinite) else {
                         throw ODEFailure(reason: .nonFinite, time: Double(rounds) * h)
@@ -136,18 +140,49 @@ extension EffectiveModel {
 
     /// One round of discrete training (spec §7): z + hF(z), or k discriminator steps then one generator step.
     public func gradientRound(_ z: [Double], step h: Double, scheme: SteppingScheme, criticSteps: Int) -> [Double] {
-        switch scheme {
-        case .simultaneous:
-            return zip(z, field(at: z)).map { $0 + h * $1 }
-        case .alternating:
-            var state = z
-            for _ in 0..<criticSteps {
-                let f = field(at: state)
-                for i in particleBlockLength..<stateDimension { state[i] += h * f[i] }
+        var state = z
+        gradientRound(
+            &state, step: h, scheme: scheme, criticSteps: criticSteps, workspace: makeFieldWorkspace(),
+            velocity: ScratchBuffer(stateDimension))
+        return state
+    }
+
+    /// `rounds` rounds of discrete training from `state`, in place, with one workspace: the loop of
+    /// `--integrator gd` without sampling (what the `steps-784` benchmark times).
+    public func gradientRounds(
+        _ state: inout [Double], rounds: Int, step h: Double, scheme: SteppingScheme = .simultaneous,
+        criticSteps: Int = 1
+    ) {
+        let workspace = makeFieldWorkspace()
+        let velocity = ScratchBuffer(stateDimension)
+        for _ in 0..<rounds {
+            gradientRound(
+                &state, step: h, scheme: scheme, criticSteps: criticSteps, workspace: workspace, velocity: velocity)
+        }
+    }
+
+    /// One round in place, reusing the caller's workspace and velocity buffer: no allocation per step, which
+    /// matters at d = 784 where a fresh workspace re-evaluates the targets' responses.
+    func gradientRound(
+        _ state: inout [Double], step h: Double, scheme: SteppingScheme, criticSteps: Int, workspace: FieldWorkspace,
+        velocity: ScratchBuffer
+    ) {
+        let n = stateDimension
+        let particles = particleBlockLength
+        state.withUnsafeMutableBufferPointer { buffer in
+            let z = buffer.baseAddress!
+            let f = velocity.pointer
+            func move(_ range: Range<Int>) {
+                field(at: z, into: f, workspace: workspace)
+                for i in range { z[i] += h * f[i] }
             }
-            let f = field(at: state)
-            for i in 0..<particleBlockLength { state[i] += h * f[i] }
-            return state
+            switch scheme {
+            case .simultaneous:
+                move(0..<n)
+            case .alternating:
+                for _ in 0..<criticSteps { move(particles..<n) }
+                move(0..<particles)
+            }
         }
     }
 }

@@ -42,13 +42,16 @@ public struct OptimalStrength: Sendable {
         let grid = try SweepGrid(from: from, to: to, steps: steps, scale: .log)
         let scan = try Sweep.run(source, values: grid.values, progress: progress)
         let rates = scan.points.map(\.spectrum.rate)
-        let best = rates.indices.max { rates[$0] < rates[$1] }!
+        // Ties within rounding (the scan and the refinement may run BLAS with different threading, and a change of
+        // summation order moves a plateau's rates by ~1e-17) are a plateau, whose first point is γ*: taking the
+        // largest of equal rates would let rounding pick any point of it.
+        let top = rates.max()!
+        let margin = 1e-9 * abs(top)
+        let best = rates.firstIndex { $0 >= top - margin }!
         let rateAt: (Double) throws -> Double = { try Sweep.spectrum(source, parameter: .strength, value: $0).rate }
 
         var gamma = scan.points[best].value
         let onBoundary = best == 0 || best == rates.count - 1
-        // Ties within rounding (the scan and the refinement may run BLAS with different threading) are a plateau.
-        let margin = 1e-9 * abs(rates[best])
         let flat = !onBoundary && (rates[best] - rates[best - 1] <= margin || rates[best] - rates[best + 1] <= margin)
         if !onBoundary, !flat {
             var failure: (any Error)?

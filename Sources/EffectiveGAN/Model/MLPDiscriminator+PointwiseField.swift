@@ -1,7 +1,8 @@
 import Dispatch
 import LinearAlgebra
 
-/// The vector field's view of the MLP in BLAS form, over all (point, unit) pairs at once. Arrays indexed p·H + k
+/// The vector field's view of the MLP for low input dimension (d < `MLPBatchedFieldEvaluator.minimumDimension`),
+/// over all (point, unit) pairs at once. Arrays indexed p·H + k
 /// are column-major H × count matrices; row-major count × d arrays are column-major d × count. With s = H^{-1/2}:
 ///   h = W Pᵀ + b 1ᵀ, then φ, φ′ (and φ″ when W, b train) element-wise, vectorised (libmvec); the points are
 ///   split over the cores when there are many (p, k) pairs. h is a direct loop, not `dgemm`: its inner dimension
@@ -11,7 +12,7 @@ import LinearAlgebra
 ///   ω Σ_p G_pᵀ r_p with r_p = ∇_x D(x_p) and ρ = W Rᵀ: a-part ω s Σ_p φ′ρ; W-part ω s a_k [(φ″∘ρ) P + φ′ R]_k;
 ///   b-part ω s a_k Σ_p φ″ρ.
 /// With outer training W and b are frozen, so the targets' φ, φ′ are computed once, at construction.
-final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
+final class MLPPointwiseFieldEvaluator: DiscriminatorFieldEvaluator {
     /// One point set with its unit responses.
     final class Responses {
         let evaluated: EvaluatedPoints
@@ -80,7 +81,7 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
 
     private func responses(_ set: PointSet) -> Responses { sets[set] }
 
-    func loadMemory(_ m: UnsafePointer<Double>) {
+    func loadMemory(_ m: UnsafePointer<Double>, parameters θ: UnsafePointer<Double>) {
         guard let memory = sets.memory else { return }
         memory.evaluated.setPoints(m)
         process(memorySets)
@@ -172,8 +173,18 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
         UnsafePointer(responses(set).evaluated.gradients.pointer)
     }
 
-    func addParameterGradient(_ set: PointSet, weights w: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>)
-    {
+    func addAscent(
+        _ set: PointSet, weights: UnsafePointer<Double>, penalty ω: Double, parameters θ: UnsafePointer<Double>,
+        into out: UnsafeMutablePointer<Double>
+    ) {
+        addParameterGradient(set, weights: weights, into: out)
+        if ω != 0 { addPenaltyGradient(set, weight: ω, into: out) }
+    }
+
+    /// out += Σ_p w_p ∂_θ D(x_p) over the points of `set`.
+    private func addParameterGradient(
+        _ set: PointSet, weights w: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>
+    ) {
         let r = responses(set)
         let h = mlp.width
         let d = mlp.dimension
@@ -191,7 +202,8 @@ final class MLPFieldEvaluator: DiscriminatorFieldEvaluator {
         if mlp.outputBias { for p in 0..<count { out[mlp.outputBiasIndex] += w[p] } }
     }
 
-    func addPenaltyGradient(_ set: PointSet, weight ω: Double, into out: UnsafeMutablePointer<Double>) {
+    /// out += ω Σ_p G_pᵀ ∇_x D(x_p) over the points of `set`.
+    private func addPenaltyGradient(_ set: PointSet, weight ω: Double, into out: UnsafeMutablePointer<Double>) {
         let r = responses(set)
         let h = mlp.width
         let d = mlp.dimension
