@@ -1,20 +1,25 @@
-"""egan against the NumPy/SciPy peer on the `egan bench` workloads: same models, tolerances and answers.
+"""egan against two peers on the `egan bench` workloads: a NumPy/SciPy implementation and a jit-compiled JAX one.
 
     swift build -c release
+    pip install jax diffrax          # the JAX peer (optional: without it only NumPy/SciPy is compared)
     python3 benchmarks/compare.py [--egan .build/release/egan] [--repeats 3] [--markdown]
 
-For each workload the peer reads the workload's resolved model (`egan bench W --resolved`), runs the same
-computation, and its answers are checked against egan's before any time is reported:
-  jacobian-1153  the analytic Jacobian at z* (peer) — timed only; its eigenvalues are checked by analyze-1153
-  analyze-1153   the eigenvalues at z* above the dense solver's resolution: optimal one-to-one matching, max
-                 |lambda_egan - lambda_peer| <= 1e-8 rho over |lambda| > 1e-5 rho (egan's closed-form groups
-                 expanded). Below that, the peer's dense spectrum holds defective zero eigenvalues (inner weights at
-                 a = 0) that rounding splits up to ~1e-6 rho, and they hide physical modes of rate ~1e-11 that egan
-                 resolves from the structure (checked against closed forms in the test suite instead).
-  sweep-1153     the rate r(gamma) at all 101 log-spaced gamma in [1e-2, 1e2]: |r_egan - r_peer| <= 1e-8 rho
-  simulate-256   the final state at t = 200 (rk8pd vs DOP853, rtol 1e-8, atol 1e-10): relative difference <= 1e-6
-Medians over --repeats runs; egan's come from `egan bench --json` (one warm-up run, then the repeats).
-Exit status 1 if any answer disagrees.
+For each workload the peers read the workload's resolved model (`egan bench W --resolved`), run the same
+computation, and their answers are checked against egan's before any time is reported:
+  jacobian-1153      the analytic Jacobian at z* (NumPy) — timed only; its eigenvalues are checked by analyze-1153
+  analyze-1153       the eigenvalues at z* above the dense solver's resolution: optimal one-to-one matching, max
+                     |lambda_egan - lambda_peer| <= 1e-8 rho over |lambda| > 1e-5 rho (egan's closed-form groups
+                     expanded). Below that, the peer's dense spectrum holds defective zero eigenvalues (inner weights
+                     at a = 0) that rounding splits up to ~1e-6 rho, and they hide physical modes of rate ~1e-11 that
+                     egan resolves from the structure (checked against closed forms in the test suite instead).
+  sweep-1153         the rate r(gamma) at all 101 log-spaced gamma in [1e-2, 1e2]: |r_egan - r_peer| <= 1e-8 rho
+  simulate-256       the final state at t = 200 (rk8pd vs DOP853 / diffrax Dopri8, rtol 1e-8, atol 1e-10): relative
+  simulate-256-tanh  difference <= 1e-6 (cos and tanh features)
+  steps-784          the state after 100 simultaneous gradient steps (h = 0.01) of the d = 784 model: relative
+                     difference <= 1e-10 (the same arithmetic up to summation order)
+Medians over --repeats runs, each after one warm-up run (for JAX: after compilation); egan's come from
+`egan bench --json`. The JAX peer covers the field workloads (steps, simulations); eigenvalue workloads are
+NumPy/SciPy only. Exit status 1 if any answer disagrees.
 """
 
 import argparse
@@ -31,6 +36,11 @@ from scipy.optimize import linear_sum_assignment
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from numpy_peer import Model, rate  # noqa: E402
+
+try:
+    import jax_peer  # noqa: E402
+except ImportError:  # jax or diffrax missing: NumPy/SciPy only
+    jax_peer = None
 
 SWEEP = np.logspace(-2, 2, 101)
 
@@ -73,13 +83,12 @@ def main():
         with open(path) as file:
             return path, json.load(file)
 
-    rows = []
-    failed = False
     large_path, large = resolved("analyze-1153")
-    sim_path, sim = resolved("simulate-256")
+    sim_models = {w: resolved(w) for w in ("simulate-256", "simulate-256-tanh")}
+    steps_path, steps_model = resolved("steps-784")
     model = Model(large)
 
-    # Answers first.
+    # Answers first: egan's, then each peer's against them.
     peer_eigenvalues = model.eigenvalues()
     analysis = json.loads(egan(options.egan, "analyze", large_path, "--json"))
     egan_all = np.array([m["re"] + 1j * m["im"] for m in analysis["modes"] for _ in range(m.get("multiplicity", 1))])
@@ -87,14 +96,14 @@ def main():
     floor = 1e-5 * rho
     egan_active = egan_all[np.abs(egan_all) > floor]
     peer_active = peer_eigenvalues[np.abs(peer_eigenvalues) > floor]
-    checks = {}
+    checks = {}  # (workload, peer) -> (note, ok)
     if len(peer_active) != len(egan_active):
-        checks["analyze-1153"] = (f"{len(egan_active)} vs {len(peer_active)} active eigenvalues", False)
+        checks["analyze-1153", "numpy"] = (f"{len(egan_active)} vs {len(peer_active)} active eigenvalues", False)
     else:
         distance = eigen_distance(egan_active, peer_active)
-        checks["analyze-1153"] = (f"{len(egan_active)} eigenvalues above 1e-5 rho agree to {distance:.1e} rho",
-                                  distance <= 1e-8)
-    checks["jacobian-1153"] = ("(eigenvalues checked by analyze-1153)", True)
+        checks["analyze-1153", "numpy"] = (
+            f"{len(egan_active)} eigenvalues above 1e-5 rho agree to {distance:.1e} rho", distance <= 1e-8)
+    checks["jacobian-1153", "numpy"] = ("(eigenvalues checked by analyze-1153)", True)
 
     sweep = json.loads(egan(options.egan, "sweep", large_path, "--from", "1e-2", "--to", "1e2", "--steps", "101",
                             "--scale", "log", "--format", "json"))
@@ -102,44 +111,101 @@ def main():
     peer_rates = np.array([rate(Model(large, gamma=g).eigenvalues(), p["counts"]["neutral"])
                            for g, p in zip(SWEEP, sweep["points"])])
     sweep_error = np.abs(egan_rates - peer_rates).max()
-    checks["sweep-1153"] = (f"r(gamma) agrees to {sweep_error:.1e} at 101 points", sweep_error <= 1e-8 * rho)
+    checks["sweep-1153", "numpy"] = (f"r(gamma) agrees to {sweep_error:.1e} at 101 points", sweep_error <= 1e-8 * rho)
 
-    simulation = json.loads(egan(options.egan, "simulate", sim_path, "--t-end", "200", "--samples", "11",
-                                 "--format", "json"))
-    sim_model = Model(sim)
-    peer_final, evaluations = sim_model.simulate(200, 11)
-    egan_final = np.array(simulation["finalState"])
-    difference = np.linalg.norm(egan_final - peer_final) / np.linalg.norm(egan_final)
-    checks["simulate-256"] = (f"final states agree to {difference:.1e} (relative)", difference <= 1e-6)
+    def relative(a, b):
+        return np.linalg.norm(np.asarray(a) - b) / np.linalg.norm(b)
+
+    evaluations = {}
+    for workload, (path, sim) in sim_models.items():
+        simulation = json.loads(egan(options.egan, "simulate", path, "--t-end", "200", "--samples", "11",
+                                     "--format", "json"))
+        egan_final = np.array(simulation["finalState"])
+        peer_final, evaluations[workload, "numpy"] = Model(sim).simulate(200, 11)
+        difference = relative(peer_final, egan_final)
+        checks[workload, "numpy"] = (f"final states agree to {difference:.1e}", difference <= 1e-6)
+        if jax_peer:
+            field = jax_peer.Field(sim)
+            solve = field.integrator(200.0, 1e-8, 1e-10)
+            jax_final, steps = solve(field.z0)
+            evaluations[workload, "jax"] = f"{int(steps)} Dopri8 steps"
+            difference = relative(jax_final, egan_final)
+            checks[workload, "jax"] = (f"final states agree to {difference:.1e}", difference <= 1e-6)
+
+    stepped = json.loads(egan(options.egan, "simulate", steps_path, "--integrator", "gd", "--lr", "0.01",
+                              "--t-end", "1", "--samples", "2", "--format", "json"))
+    egan_stepped = np.array(stepped["finalState"])
+    steps_peer = Model(steps_model)
+
+    def numpy_steps():
+        z = steps_peer.initial()
+        for _ in range(100):
+            z = z + 0.01 * steps_peer.field(z)
+        return z
+
+    difference = relative(numpy_steps(), egan_stepped)
+    checks["steps-784", "numpy"] = (f"states after 100 steps agree to {difference:.1e}", difference <= 1e-10)
+    if jax_peer:
+        steps_field = jax_peer.Field(steps_model)
+        jax_steps = steps_field.stepper(100, 0.01)
+        z0 = jax_peer.jnp.asarray(steps_field.z0)
+        difference = relative(jax_steps(z0), egan_stepped)
+        checks["steps-784", "jax"] = (f"states after 100 steps agree to {difference:.1e}", difference <= 1e-10)
 
     # Then times.
-    bench = json.loads(egan(options.egan, "bench", "jacobian-1153", "analyze-1153", "sweep-1153", "simulate-256",
-                            "--repeats", str(options.repeats), "--json"))
+    workloads = ["jacobian-1153", "analyze-1153", "sweep-1153", "simulate-256", "simulate-256-tanh", "steps-784"]
+    bench = json.loads(egan(options.egan, "bench", *workloads, "--repeats", str(options.repeats), "--json"))
     egan_times = {w["workload"]: (w["median"], w["dimension"]) for w in bench["workloads"]}
-    peer_work = {
+    numpy_work = {
         "jacobian-1153": lambda: model.jacobian(model.equilibrium()),
         "analyze-1153": lambda: rate(Model(large).eigenvalues()),
         "sweep-1153": lambda: [rate(Model(large, gamma=g).eigenvalues()) for g in SWEEP],
-        "simulate-256": lambda: Model(sim).simulate(200, 11),
+        "simulate-256": lambda: Model(sim_models["simulate-256"][1]).simulate(200, 11),
+        "simulate-256-tanh": lambda: Model(sim_models["simulate-256-tanh"][1]).simulate(200, 11),
+        "steps-784": numpy_steps,
     }
-    for workload, work in peer_work.items():
-        peer_time = timed(work, options.repeats)
+    jax_work = {}
+    if jax_peer:
+        for workload in ("simulate-256", "simulate-256-tanh"):
+            field = jax_peer.Field(sim_models[workload][1])
+            solve = field.integrator(200.0, 1e-8, 1e-10)
+            z = jax_peer.jnp.asarray(field.z0)
+            jax_work[workload] = lambda solve=solve, z=z: solve(z)[0].block_until_ready()
+        jax_work["steps-784"] = lambda: jax_steps(z0).block_until_ready()
+
+    rows = []
+    failed = False
+    for workload in workloads:
         egan_time, dimension = egan_times[workload]
-        note, ok = checks[workload]
-        failed |= not ok
-        rows.append((workload, dimension, egan_time, peer_time, peer_time / egan_time, note, ok))
+        times, notes = {}, []
+        for peer, work in (("numpy", numpy_work), ("jax", jax_work)):
+            if workload not in work:
+                continue
+            note, ok = checks[workload, peer]
+            failed |= not ok
+            notes.append(f"{'NumPy' if peer == 'numpy' else 'JAX'}: {note}{'' if ok else ' — FAIL'}")
+            times[peer] = timed(work[workload], options.repeats)
+        rows.append((workload, dimension, egan_time, times, "; ".join(notes)))
+
+    def cell(times, peer, egan_time, ratio):
+        if peer not in times:
+            return "—"
+        return f"{times[peer] / egan_time:.1f}×" if ratio else f"{times[peer]:.4f}"
 
     if options.markdown:
-        print("| workload | dimension | egan median s | NumPy/SciPy median s | speed-up | answers |")
-        print("|---|---:|---:|---:|---:|---|")
-        for w, dim, e, p, ratio, note, ok in rows:
-            print(f"| {w} | {dim} | {e:.4f} | {p:.4f} | {ratio:.1f}× | {note}{'' if ok else ' — FAIL'} |")
+        print("| workload | dimension | egan median s | NumPy/SciPy median s | JAX median s | vs NumPy | vs JAX | answers |")
+        print("|---|---:|---:|---:|---:|---:|---:|---|")
+        for w, dim, e, times, note in rows:
+            print(f"| {w} | {dim} | {e:.4f} | {cell(times, 'numpy', e, False)} | {cell(times, 'jax', e, False)} | "
+                  f"{cell(times, 'numpy', e, True)} | {cell(times, 'jax', e, True)} | {note} |")
     else:
-        print(f"{'workload':<15}{'dim':>6}{'egan s':>10}{'numpy s':>10}{'ratio':>8}  answers")
-        for w, dim, e, p, ratio, note, ok in rows:
-            print(f"{w:<15}{dim:>6}{e:>10.4f}{p:>10.4f}{ratio:>7.1f}x  {'ok  ' if ok else 'FAIL'} {note}")
-    print(f"(peer right-hand side evaluations for simulate-256: {evaluations}; vector math "
-          f"{bench['vectorMathBits']}-bit; {os.cpu_count()} cores)")
+        print(f"{'workload':<19}{'dim':>7}{'egan s':>9}{'numpy s':>9}{'jax s':>9}{'/numpy':>8}{'/jax':>7}  answers")
+        for w, dim, e, times, note in rows:
+            print(f"{w:<19}{dim:>7}{e:>9.4f}{cell(times, 'numpy', e, False):>9}{cell(times, 'jax', e, False):>9}"
+                  f"{cell(times, 'numpy', e, True):>8}{cell(times, 'jax', e, True):>7}  {note}")
+    counted = ", ".join(f"{w} {p} {n}" for (w, p), n in evaluations.items())
+    print(f"(peer right-hand side evaluations: {counted}; vector math {bench['vectorMathBits']}-bit; "
+          f"{os.cpu_count()} cores; JAX {'present' if jax_peer else 'not installed'})")
     return 1 if failed else 0
 
 

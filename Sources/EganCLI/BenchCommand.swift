@@ -97,6 +97,8 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
     case steps784 = "steps-784"
     /// `simulate-256` with tanh features instead of cos (the JAX comparison of issue #14).
     case simulate256Tanh = "simulate-256-tanh"
+    /// Reading the d = 784 model's resolved JSON (13 MB, as `--resolved` prints it) into a model: the JSON reader.
+    case load784 = "load-784"
 
     /// The model of the 1 153-dimensional workloads: 8 ring modes × 8 samples (M = N = 64), tanh width 256, all trained.
     static let largeAllModel = """
@@ -145,12 +147,23 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
         case .jacobian1153, .analyze1153, .sweep1153: return try Self.source(Self.largeAllModel)
         case .collapse21x4: return try ModelSource(preset: .ring8Collapse)
         case .analyze64: return try Self.source(Self.highDimensionalModel(dimension: 64, width: 256))
-        case .analyze784, .sweep784, .steps784:
+        case .analyze784, .sweep784, .steps784, .load784:
             return try Self.source(Self.highDimensionalModel(dimension: 784, width: 512))
         }
     }
 
+    /// The d = 784 resolved model as text, made once per process (`load-784` times reading it back).
+    static let resolvedText784: Data = {
+        let source = try! BenchWorkload.analyze784.source()
+        return Data(source.resolved.json.prettyText.utf8)
+    }()
+
     func run() throws -> Int {
+        if self == .load784 {
+            let model = try ModelSource(
+                json: JSONValue.parse(Self.resolvedText784, source: "load-784"), defaultName: "load-784")
+            return EffectiveModel(model.resolved).stateDimension
+        }
         let source = try source()
         let model = EffectiveModel(source.resolved)
         switch self {
@@ -169,6 +182,8 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
         case .steps784:
             var state = model.initialState
             model.gradientRounds(&state, rounds: 100, step: 0.01)
+        case .load784:
+            break
         case .collapse21x4:
             let study = try CollapseStudy(
                 source: source, ratios: try SweepGrid(from: 0, to: 1, steps: 21, scale: .linear).values, seeds: 4,

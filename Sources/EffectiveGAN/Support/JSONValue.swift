@@ -3,9 +3,10 @@ import Foundation
 /// A JSON document as a value, with object keys kept in insertion order.
 ///
 /// Ordered keys make every `--json` output and every resolved model byte-stable: the same run prints the same
-/// bytes. Numbers are written with Swift's shortest round-trip representation, and read back by Foundation's
-/// correctly rounded parser, so a resolved model re-read reproduces every `Double` bit for bit.
-public indirect enum JSONValue: Equatable, Sendable {
+/// bytes. Numbers are written with Swift's shortest round-trip representation, and read back by `JSONParser`'s
+/// correctly rounded conversion, so a resolved model re-read reproduces every `Double` bit for bit. Not `indirect`:
+/// arrays and objects already live on the heap, and an indirect enum would box every number of a 13 MB model.
+public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     case number(Double)
