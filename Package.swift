@@ -44,7 +44,9 @@ let package = Package(
         .target(
             name: "EffectiveGAN",
             dependencies: [
-                "LinearAlgebra", "GSLBridge", "CVectorMath", .product(name: "Numerics", package: "swift-numerics")]),
+                "LinearAlgebra", "GSLBridge", "CVectorMath", .product(name: "Numerics", package: "swift-numerics")],
+            // Real data sets compiled into the library (no file to find at run time): see Data/BundledDataset.swift.
+            resources: [.embedInCode("Resources/digits100.json"), .embedInCode("Resources/mnist100.json")]),
         .target(name: "StabilityReport", dependencies: ["EffectiveGAN", "LinearAlgebra", "GSLBridge"]),
         .target(
             name: "EganCLI",

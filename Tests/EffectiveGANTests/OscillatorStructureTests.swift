@@ -192,3 +192,32 @@ struct OscillatorClosedFormTests {
         #expect(abs(products[1] - products[0]) <= 1e-4 * products[2], "\(products)")
     }
 }
+
+/// The cross-check's eigenvector from the structure (no dense J) is an eigenvector of the dense J.
+@Suite("Oscillator structure eigenvectors")
+struct OscillatorStructureEigenvectorTests {
+    @Test("J v = λ v to 1e-9 ‖J‖ for the structure's dominant mode", arguments: Activation.allCases)
+    func eigenvectorResidual(activation: Activation) throws {
+        var tested = 0
+        defer { #expect(tested >= 20, "only \(tested) models reached the check") }
+        for training in Training.allCases {
+            try TestModels.forEachMLP(activation: activation, training: training) { model, label in
+                guard model.regularizer != .none, (try? model.verifiedEquilibriumResidual()) != nil,
+                    let structure = try OscillatorStructure(model),
+                    let dominant = try StabilityAnalysis(model: model).spectrum.dominantMode
+                else { return }
+                let v = try structure.eigenvector(nearest: dominant.eigenvalue, model: model)
+                let j = model.jacobian(at: model.equilibriumState)
+                let real = j.apply(v.map(\.real))
+                let imaginary = j.apply(v.map(\.imaginary))
+                let λ = dominant.eigenvalue
+                let residual = v.indices.reduce(0.0) { total, i in
+                    let jv = Complex(real[i], imaginary[i])
+                    return total + (jv - λ * v[i]).lengthSquared
+                }.squareRoot()
+                #expect(residual <= 1e-9 * max(1, j.frobeniusNorm), "\(label): ‖Jv − λv‖ = \(residual)")
+                tested += 1
+            }
+        }
+    }
+}

@@ -99,7 +99,7 @@ public struct CollapseStudy: Sendable {
         if let rowPath {
             document = try document.setting(path: rowPath.split(separator: ".").map(String.init), to: rowValues[row])
         }
-        return EffectiveModel(try ModelSource(json: document, defaultName: source.name).resolved)
+        return EffectiveModel(try source.reading(document).resolved)
     }
 
     /// Every (row, φ, seed) in a fixed order.

@@ -1,3 +1,4 @@
+import Foundation
 import LinearAlgebra
 
 /// Reading and validating a config (spec §8). Defaults for keys the spec leaves open are documented in the README
@@ -9,9 +10,12 @@ extension ModelConfig {
 
     /// Decodes and validates a config object.
     ///
-    /// - Parameter defaultName: used when the config has no `name` (e.g. the file's base name).
+    /// - Parameters:
+    ///   - defaultName: used when the config has no `name` (e.g. the file's base name).
+    ///   - baseDirectory: where relative data paths (`target.path`, `target.subset.labels`) start: the config
+    ///     file's folder; nil for the working directory.
     /// - Throws: `ConfigError` naming the first offending field.
-    public init(json: JSONValue, defaultName: String = "model") throws {
+    public init(json: JSONValue, defaultName: String = "model", baseDirectory: URL? = nil) throws {
         let root = try JSONReader(json, path: "")
         try root.rejectUnknownKeys(allowed: Self.topLevelKeys)
         name = try root.string("name", default: defaultName)
@@ -21,7 +25,7 @@ extension ModelConfig {
         }
         dimension = try root.int("dimension")
         guard dimension >= 1 else { throw ConfigError.invalidValue(path: "dimension", reason: "must be at least 1") }
-        target = try TargetSpec(root.object("target"), dimension: dimension)
+        target = try TargetSpec(root.object("target"), dimension: dimension, baseDirectory: baseDirectory)
         generator = try GeneratorSpec(root.object("generator"), dimension: dimension)
         discriminator = try DiscriminatorSpec(root.object("discriminator"))
         loss = try root.choice("loss", as: Loss.self, default: .wgan)
@@ -59,14 +63,15 @@ extension ModelConfig {
 }
 
 extension TargetSpec {
-    static let keys = ["kind", "points", "modes", "radius", "spacing", "side", "samplesPerMode", "spread", "seed"]
-
     /// The keys each target kind reads besides the common ones: a key of another kind is refused, not ignored.
     static let kindKeys = [
         "points": ["points"], "ring": ["modes", "radius"], "line": ["modes", "spacing"], "grid": ["side", "spacing"],
+        "file": DataTargets.fileKeys, "dataset": DataTargets.datasetKeys,
     ]
 
-    init(_ reader: JSONReader, dimension: Int) throws {
+    static let keys = ["kind", "samplesPerMode", "spread", "seed"] + Array(Set(kindKeys.values.joined())).sorted()
+
+    init(_ reader: JSONReader, dimension: Int, baseDirectory: URL? = nil) throws {
         try reader.rejectUnknownKeys(allowed: Self.keys)
         let kind = try reader.string("kind")
         if let own = Self.kindKeys[kind] {
@@ -103,9 +108,12 @@ extension TargetSpec {
                 throw ConfigError.invalidValue(path: reader.child("kind"), reason: "'grid' needs dimension ≥ 2")
             }
             layout = .grid(side: try reader.positiveInt("side"), spacing: try reader.positive("spacing", default: 2))
+        case "file", "dataset":
+            layout = .data(try DataTargets(reader, kind: kind, dimension: dimension, baseDirectory: baseDirectory))
         default:
             throw ConfigError.invalidValue(
-                path: reader.child("kind"), reason: "is '\(kind)'; choose one of: points, ring, line, grid")
+                path: reader.child("kind"),
+                reason: "is '\(kind)'; choose one of: points, ring, line, grid, file, dataset")
         }
         samplesPerMode = try reader.positiveInt("samplesPerMode", default: 1)
         spread = try reader.nonNegative("spread", default: 0)
@@ -116,6 +124,7 @@ extension TargetSpec {
     var modeCount: Int {
         switch layout {
         case let .points(points): return points.count
+        case let .data(data): return data.points.count
         case let .ring(modes, _), let .line(modes, _): return modes
         case let .grid(side, _): return side * side
         }

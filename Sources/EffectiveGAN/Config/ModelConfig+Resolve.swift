@@ -19,11 +19,17 @@ extension ModelConfig {
             etaD: discriminator.learningRate, optimalDiscriminator: discriminator.optimal, memory: discriminator.memory,
             pack: discriminator.pack, likelihood: generator.likelihood, loss: loss,
             regularizer: regularizer.kind,
-            gamma: regularizer.strength)
+            gamma: regularizer.strength, targetSource: target.source)
     }
 }
 
 extension TargetSpec {
+    /// Where data targets came from (nil for the geometric kinds).
+    var source: TargetSource? {
+        if case let .data(data) = layout { return data.source }
+        return nil
+    }
+
     /// Mode centres in `dimension` coordinates (unused coordinates are 0).
     func modeCentres(dimension: Int) -> [[Double]] {
         func point(_ first: Double, _ second: Double = 0) -> [Double] {
@@ -35,6 +41,8 @@ extension TargetSpec {
         switch layout {
         case let .points(points):
             return points
+        case let .data(data):
+            return data.points
         case let .ring(modes, radius):
             return (0..<modes).map { k in
                 let angle = 2 * Double.pi * Double(k) / Double(modes)

@@ -24,6 +24,8 @@ public struct TargetSpec: Equatable, Sendable {
         case line(modes: Int, spacing: Double)
         /// `side × side` centres in the first two coordinates, `spacing` apart, centred; first coordinate slowest.
         case grid(side: Int, spacing: Double)
+        /// Points read from a data file or a bundled data set (kinds `file` and `dataset`).
+        case data(DataTargets)
     }
 
     public var layout: Layout

@@ -14,6 +14,8 @@ public struct ModelSource: Sendable {
     public let config: ModelConfig?
     /// The JSON the source was read from (config or resolved model), for re-reading with changed fields.
     public let document: JSONValue
+    /// Where the config's relative data paths start (its file's folder; nil: the working directory).
+    public let baseDirectory: URL?
     /// The γ-independent oscillator structure of the resolved model, built on first use and shared by every
     /// strength a sweep, an optimisation or a bisection analyses.
     private let structureCache = StructureCache()
@@ -26,8 +28,11 @@ public struct ModelSource: Sendable {
             guard let data = FileManager.default.contents(atPath: argument) else {
                 throw ConfigError.notFound(argument)
             }
-            let stem = URL(fileURLWithPath: argument).deletingPathExtension().lastPathComponent
-            try self.init(json: JSONValue.parse(data, source: argument), defaultName: stem)
+            let url = URL(fileURLWithPath: argument)
+            try self.init(
+                json: JSONValue.parse(data, source: argument),
+                defaultName: url.deletingPathExtension().lastPathComponent,
+                baseDirectory: url.deletingLastPathComponent())
         } else if let preset = Preset(rawValue: argument) {
             try self.init(preset: preset)
         } else {
@@ -40,15 +45,17 @@ public struct ModelSource: Sendable {
         try self.init(json: preset.document, defaultName: preset.rawValue)
     }
 
-    /// A config or resolved model given as JSON.
-    public init(json: JSONValue, defaultName: String) throws {
+    /// A config or resolved model given as JSON; relative data paths start in `baseDirectory` (nil: the working
+    /// directory).
+    public init(json: JSONValue, defaultName: String, baseDirectory: URL? = nil) throws {
         document = json
+        self.baseDirectory = baseDirectory
         if ResolvedModel.looksResolved(json) {
             name = defaultName
             resolved = try ResolvedModel(json: json)
             config = nil
         } else {
-            let config = try ModelConfig(json: json, defaultName: defaultName)
+            let config = try ModelConfig(json: json, defaultName: defaultName, baseDirectory: baseDirectory)
             name = config.name
             resolved = config.resolve()
             self.config = config
@@ -64,7 +71,12 @@ public struct ModelSource: Sendable {
     /// The same source with the regulariser strength γ replaced (in the resolved model and the document).
     public func with(gamma: Double) throws -> ModelSource {
         let key = config == nil ? ["gamma"] : ["regularizer", "strength"]
-        return try ModelSource(json: document.setting(path: key, to: .number(gamma)), defaultName: name)
+        return try reading(document.setting(path: key, to: .number(gamma)))
+    }
+
+    /// Another document (this one with fields changed) read like this source: same name, same data folder.
+    public func reading(_ document: JSONValue) throws -> ModelSource {
+        try ModelSource(json: document, defaultName: name, baseDirectory: baseDirectory)
     }
 }
 

@@ -7,6 +7,7 @@ public enum Preset: String, CaseIterable, Sendable {
     case ring8Near = "ring8-near"
     case line2
     case ring8Collapse = "ring8-collapse"
+    case digits100
 
     /// The preset `egan report` uses when given no config.
     public static let defaultPreset = Preset.ring8
@@ -27,6 +28,9 @@ public enum Preset: String, CaseIterable, Sendable {
         case .line2:
             return
                 "2 modes at ±1 on a line, 2 particles, tanh MLP of width 16 with all weights trained, nonsaturating + r1"
+        case .digits100:
+            return
+                "100 real handwritten digits (8 × 8, standardised; bundled), 100 particles from a small cloud, relu MLP of width 256 trained all, wgan + r1 γ = 1"
         }
     }
 
@@ -85,6 +89,17 @@ public enum Preset: String, CaseIterable, Sendable {
                                "init": {"kind": "gaussian", "center": [0.8, 0.0], "std": 0.05, "seed": 1}},
                  "discriminator": {"kind": "mlp", "width": 64, "activation": "cos", "train": "outer", "weightStd": 1.0,
                                    "seed": 3, "learningRate": 1.0},
+                 "loss": "wgan", "regularizer": {"kind": "r1", "strength": 1.0}}
+                """
+        case .digits100:
+            // weightStd = 1/√d keeps the pre-activations O(1) on standardised pixels (unit overall variance).
+            return """
+                {"name": "digits100", "dimension": 64,
+                 "target": {"kind": "dataset", "name": "digits100", "standardize": true},
+                 "generator": {"particles": 100, "learningRate": 1.0, "kernel": {"kind": "universal", "ratio": 0.1},
+                               "init": {"kind": "gaussian", "std": 0.1, "seed": 2}},
+                 "discriminator": {"kind": "mlp", "width": 256, "activation": "relu", "train": "all", "weightStd": 0.125,
+                                   "hiddenBias": "normal", "hiddenBiasStd": 1.0, "seed": 3, "learningRate": 1.0},
                  "loss": "wgan", "regularizer": {"kind": "r1", "strength": 1.0}}
                 """
         case .line2:

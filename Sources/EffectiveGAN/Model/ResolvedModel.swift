@@ -48,6 +48,9 @@ public struct ResolvedModel: Equatable, Sendable {
     public var regularizer: RegularizerKind
     /// Regulariser strength γ.
     public var gamma: Double
+    /// Where data targets came from (top-level `"targetSource"`, an extension of spec §8 written only for targets
+    /// read from data), or nil.
+    public var targetSource: TargetSource? = nil
 
     /// Output dimension d.
     public var dimension: Int { targets.first?.count ?? 0 }
@@ -58,7 +61,7 @@ public struct ResolvedModel: Equatable, Sendable {
 extension ResolvedModel {
     static let keys = [
         "targets", "particles", "initialParticles", "kernel", "discriminator", "etaD", "loss", "regularizer", "gamma",
-        "likelihood",
+        "likelihood", "targetSource",
     ]
 
     /// Whether a JSON document is a resolved model rather than a construction config.
@@ -93,7 +96,8 @@ extension ResolvedModel {
                 ("etaD", optimalDiscriminator ? .string("optimal") : .number(etaD)),
                 ("loss", .string(loss.rawValue)),
                 ("regularizer", .string(regularizer.rawValue)), ("gamma", .number(gamma)),
-            ] + (likelihood.map { [("likelihood", $0.json)] } ?? []))
+            ] + (likelihood.map { [("likelihood", $0.json)] } ?? [])
+                + (targetSource.map { [("targetSource", $0.json)] } ?? []))
     }
 
     /// Reads and validates a resolved model.
@@ -132,6 +136,7 @@ extension ResolvedModel {
         }
         gamma = try root.nonNegative("gamma", default: 0)
         likelihood = root.has("likelihood") ? try LikelihoodGuidance.read(root.object("likelihood")) : nil
+        targetSource = root.has("targetSource") ? try TargetSource(root.object("targetSource")) : nil
     }
 
     private static func readDiscriminator(_ reader: JSONReader, dimension: Int) throws -> Discriminator {

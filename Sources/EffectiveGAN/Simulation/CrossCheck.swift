@@ -42,21 +42,16 @@ extension EffectiveModel {
     /// oscillatory mode by Prony's method of order 2 (s_{k+1} = a₁ s_k + a₂ s_{k−1} by least squares; the roots of
     /// z² − a₁z − a₂ are e^{λΔ}).
     public func crossCheck(epsilon: Double = 1e-5, seed: Int = 1, tolerance: Double = 0.02) throws -> CrossCheck {
-        // The prediction is the analysis's (oscillator structure, neutral modes by structure); the dense
-        // decomposition only supplies the dominant mode's eigenvector, the one nearest to its eigenvalue.
+        // The prediction is the analysis's (oscillator structure, neutral modes by structure); the mode's
+        // eigenvector comes from the structure too, or from a dense decomposition where there is none.
         let spectrum = try StabilityAnalysis(model: self).spectrum
         guard let dominant = spectrum.dominantMode, spectrum.regime == .underdamped || spectrum.regime == .overdamped
         else {
             throw SimulationError.notConverging(gamma: gamma, regime: spectrum.regime)
         }
-        try checkDenseBudget()
-        let decomposition = try jacobian(at: equilibriumState).eigenDecomposition()
-        let index = decomposition.values.indices.min {
-            (decomposition.values[$0] - dominant.eigenvalue).length
-                < (decomposition.values[$1] - dominant.eigenvalue).length
-        }!
+        let vector = try dominantEigenvector(near: dominant.eigenvalue)
         let phase = 2 * Double.pi * MersenneTwister(seed: UInt(bitPattern: seed)).uniform()
-        let rotated = decomposition.vectors[index].map { ($0 * Complex(cos(phase), sin(phase))).real }
+        let rotated = vector.map { ($0 * Complex(cos(phase), sin(phase))).real }
         let norm = euclideanNorm(rotated)
         let displacement = rotated.map { epsilon * $0 / norm }
 
@@ -96,6 +91,20 @@ extension EffectiveModel {
         return CrossCheck(
             gamma: gamma, regime: spectrum.regime, predictedRate: r, predictedFrequency: ω, measuredRate: measuredRate,
             measuredFrequency: measuredFrequency, tolerance: tolerance, tEnd: tEnd)
+    }
+
+    /// The right eigenvector of J at z* nearest `eigenvalue`: from the oscillator structure where it applies (no
+    /// dense J: digits100 has 23 297 state dimensions), else from a dense decomposition within the memory budget.
+    func dominantEigenvector(near eigenvalue: Complex<Double>) throws -> [Complex<Double>] {
+        if let structure = try OscillatorStructure(self) {
+            return try structure.eigenvector(nearest: eigenvalue, model: self)
+        }
+        try checkDenseBudget()
+        let decomposition = try jacobian(at: equilibriumState).eigenDecomposition()
+        let index = decomposition.values.indices.min {
+            (decomposition.values[$0] - eigenvalue).length < (decomposition.values[$1] - eigenvalue).length
+        }!
+        return decomposition.vectors[index]
     }
 
     /// −slope of ln|s| against time, by least squares.

@@ -34,6 +34,8 @@ public struct OscillatorStructure: Sendable {
     public let biasCoupled: Bool
     /// q·σ_k for the s non-zero eigenvalues σ_k of S restricted to V: the oscillators' stiffnesses.
     public let stiffness: [Double]
+    /// The reduced basis of V in readout coordinates (n_a × v; range of S first): maps a reduced eigenvector back.
+    let basis: Matrix
     /// The γ-independent part of A in the reduced basis (range of S first, then its null space in V, then c).
     let fixedDamping: Matrix
     /// ∂A/∂γ in the same basis.
@@ -98,6 +100,7 @@ public struct OscillatorStructure: Sendable {
             for i in 0..<basis.rows { basis[i, j] = rotation[i, k] }
         }
 
+        self.basis = basis
         particleDimension = model.particleBlockLength
         readoutDimension = geometry.readoutDimension
         let seenValues = try seen.symmetricEigenvalues()

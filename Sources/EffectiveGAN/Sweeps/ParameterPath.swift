@@ -50,7 +50,7 @@ public struct ParameterPath: Sendable, Equatable, CustomStringConvertible {
         }
         let document = try source.document.setting(
             path: path.split(separator: ".").map(String.init), to: .number(value))
-        return EffectiveModel(try ModelSource(json: document, defaultName: source.name).resolved)
+        return EffectiveModel(try source.reading(document).resolved)
     }
 }
 
