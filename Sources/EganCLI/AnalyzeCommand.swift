@@ -12,25 +12,34 @@ struct AnalyzeCommand: EganCommand {
             r = −max Re λ over active modes.
               egan analyze dirac --gamma 1        # the Dirac GAN with R1 strength 1
               egan analyze ring8 --gamma 0.5 --json
+              egan analyze digits100 --modes 10   # the 10 slowest of 506 active modes
+            The table lists every active mode up to 100 of them, else the 20 slowest (--modes sets the number, 0 for \
+            all; --json always has all).
             """)
 
     @OptionGroup var model: ModelArgument
     @OptionGroup var strength: GammaOption
     @Flag(help: "Print JSON (schema egan.analyze/2, see docs/json-schema.md).")
     var json = false
+    @Option(
+        help: "Active modes listed in the table, slowest first (0: all; default: all up to 100, else 20).",
+        transform: { try Checked.count($0, in: 0...1_000_000) })
+    var modes: Int?
 
     func execute() throws -> String {
         let source = try model.load()
         let effective = EffectiveModel(source.resolved, gamma: strength.gamma)
         let analysis = try StabilityAnalysis(model: effective)
         if json { return analysis.json(model: effective, name: source.name).prettyText + "\n" }
-        return AnalysisText.render(analysis, model: effective, name: source.name)
+        return AnalysisText.render(analysis, model: effective, name: source.name, modes: modes)
     }
 }
 
 /// The human-readable form of an analysis, shared by `analyze` and reports.
 enum AnalysisText {
-    static func render(_ analysis: StabilityAnalysis, model: EffectiveModel, name: String) -> String {
+    /// - Parameter modes: how many active modes to list (0: all; nil: all up to 100, else the 20 slowest).
+    static func render(_ analysis: StabilityAnalysis, model: EffectiveModel, name: String, modes: Int? = nil) -> String
+    {
         let spectrum = analysis.spectrum
         var rows: [(String, String)] = [
             (
@@ -90,10 +99,13 @@ enum AnalysisText {
                 ))
         }
         var text = TextTable.keyValue(rows)
+        let active = spectrum.activeModesByRate
+        let shown =
+            modes.map { $0 == 0 ? active.count : min($0, active.count) } ?? (active.count <= 100 ? active.count : 20)
         text += "\nactive eigenvalues, slowest first\n"
         text += TextTable.render(
             header: ["#", "Re λ", "Im λ", "rate", "frequency", "ζ", "kind"],
-            rows: spectrum.activeModesByRate.enumerated().map { k, mode in
+            rows: active.prefix(shown).enumerated().map { k, mode in
                 [
                     "\(k + 1)", Format.number(mode.resolvedEigenvalue.real),
                     Format.number(mode.resolvedEigenvalue.imaginary), Format.number(mode.rate),
@@ -101,6 +113,9 @@ enum AnalysisText {
                     mode.kind.rawValue + (mode.multiplicity > 1 ? " ×\(mode.multiplicity)" : ""),
                 ]
             })
+        if shown < active.count {
+            text += "… \(active.count - shown) faster modes not listed (--modes 0 lists all; --json has them)\n"
+        }
         return text
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EffectiveGAN
+import GSLBridge
 import Foundation
 import StabilityReport
 
@@ -165,6 +166,7 @@ enum CollapseText {
         return
             "\(name): seed-mean collapse metric (0 = all \(study.modeCount) modes covered, \(Format.number(log(Double(study.modeCount)), digits: 4)) = one mode), \(study.seeds.count) seeds\n"
             + TextTable.render(header: header, rows: lines) + "runs: \(outcomes)\n"
+            + "integrator, all cells: \(cells.map(\.statistics).reduce(IntegratorStatistics(), +).summary)\n"
     }
 
     static func json(_ study: CollapseStudy, rows: [CollapseRow], cells: [CollapseStudy.Cell], name: String)

@@ -31,6 +31,8 @@ struct ConvergenceCommand: EganCommand {
             "What must fall below --threshold: distance (to the nearest matched equilibrium, default) or centres (of the modes: ignores how particles sit inside a mode, which a discriminator barely sees when targets are spread)."
     )
     var measure: ConvergenceMeasure = .distance
+    @Option(help: "Output: table (default), csv or json (schema egan.convergence/1).")
+    var format: OutputFormat = .table
 
     func execute() throws -> String {
         let values = try gammas.split(separator: ",", omittingEmptySubsequences: false).map { text -> Double in
@@ -49,14 +51,52 @@ struct ConvergenceCommand: EganCommand {
             progress: Progress.bar("convergence"))
         let optimum = try OptimalStrength.find(source, from: 1e-3, to: 1e3)
         let fastest = runs.filter { $0.time != nil }.min { $0.time! < $1.time! }
-        let rows = runs.map { run in
-            [
-                Format.number(run.gamma), run.time.map { Format.number($0) } ?? "not converged",
-                Format.number(run.finalDistance), run.gamma == fastest?.gamma ? "← fastest" : "",
+        switch format {
+        case .json:
+            return JSONValue.object([
+                ("schema", .string("egan.convergence/1")), ("model", .string(source.name)),
+                ("measure", .string(measure.rawValue)), ("threshold", .number(threshold)), ("tEnd", .number(tEnd)),
+                ("linearOptimum", .object([("gamma", .number(optimum.gamma)), ("rate", .number(optimum.rate))])),
+                ("fastestGamma", fastest.map { .number($0.gamma) } ?? .null),
+                ("runs", .array(runs.map(\.json))),
+            ]).prettyText + "\n"
+        case .csv:
+            return "gamma,time,final_distance,completed,steps,rhs_evaluations,wall_time\n"
+                + runs.map { run in
+                    [
+                        "\(run.gamma)", run.time.map { "\($0)" } ?? "", "\(run.finalDistance)",
+                        "\(run.status == .completed)", "\(run.statistics.steps)", "\(run.statistics.rhsEvaluations)",
+                        "\(run.statistics.wallTime)",
+                    ].joined(separator: ",") + "\n"
+                }.joined()
+        case .table:
+            let rows = runs.map { run in
+                [
+                    Format.number(run.gamma), run.time.map { Format.number($0) } ?? "not converged",
+                    Format.number(run.finalDistance), "\(run.statistics.steps)", "\(run.statistics.rhsEvaluations)",
+                    "\(Format.number(run.statistics.wallTime, digits: 3)) s",
+                    run.gamma == fastest?.gamma ? "← fastest" : "",
+                ]
+            }
+            let header = [
+                "γ", "time", measure == .distance ? "final distance" : "final centre distance", "steps", "RHS", "wall",
+                "",
             ]
+            return TextTable.render(header: header, rows: rows)
+                + "linear γ* = \(Format.number(optimum.gamma)) (r = \(Format.number(optimum.rate)))\n"
         }
-        return TextTable.render(
-            header: ["γ", "time", measure == .distance ? "final distance" : "final centre distance", ""], rows: rows)
-            + "linear γ* = \(Format.number(optimum.gamma)) (r = \(Format.number(optimum.rate)))\n"
+    }
+}
+
+extension ConvergenceRun {
+    var json: JSONValue {
+        var status: [(String, JSONValue)] = [("completed", .bool(self.status == .completed))]
+        if case let .stopped(reason, time) = self.status {
+            status += [("reason", .string(reason)), ("time", .number(time))]
+        }
+        return .object([
+            ("gamma", .number(gamma)), ("time", time.map(JSONValue.number) ?? .null),
+            ("finalDistance", .number(finalDistance)), ("status", .object(status)), ("integrator", statistics.json),
+        ])
     }
 }

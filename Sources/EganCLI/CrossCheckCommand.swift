@@ -70,6 +70,7 @@ enum CrossCheckText {
             + TextTable.render(
                 header: CrossCheck.tableHeader,
                 rows: checks.map(\.tableCells))
+            + checks.map { "integrator at γ = \(Format.number($0.gamma)): \($0.statistics.summary)\n" }.joined()
     }
 }
 
@@ -80,6 +81,7 @@ extension CrossCheck {
             ("measuredRate", .number(measuredRate)), ("rateError", .number(rateError)),
             ("predictedFrequency", .number(predictedFrequency)), ("measuredFrequency", .number(measuredFrequency)),
             ("frequencyError", .number(frequencyError)), ("tEnd", .number(tEnd)), ("passed", .bool(passed)),
+            ("integrator", statistics.json),
         ])
     }
 }

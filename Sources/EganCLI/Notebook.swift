@@ -117,9 +117,15 @@ struct Notebook {
         }.joined()
     }
 
-    /// Splits a line into text between numbers and the numbers themselves.
+    /// Splits a line into text between numbers and the numbers themselves. Wall times — a number followed by " s",
+    /// or a JSON `"wallTime"` — become the word "time" first: they measure the machine, not the model, so a
+    /// notebook re-run elsewhere must not fail on them.
     static func tokens(_ line: String) -> (skeleton: String, numbers: [Double]) {
-        let pattern = #"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"#
+        let number = #"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"#
+        let line = line.replacingOccurrences(of: number + #" s\b"#, with: "time s", options: .regularExpression)
+            .replacingOccurrences(
+                of: #""wallTime": "# + number, with: #""wallTime": time"#, options: .regularExpression)
+        let pattern = number
         guard let regex = try? NSRegularExpression(pattern: pattern) else { return (line, []) }
         let range = NSRange(line.startIndex..., in: line)
         let numbers = regex.matches(in: line, range: range).compactMap {

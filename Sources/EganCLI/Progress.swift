@@ -2,10 +2,11 @@ import EffectiveGAN
 import Foundation
 import Synchronization
 
-/// A one-line progress bar on stderr, shown only when stderr is a terminal (never in pipes, files or CI logs).
+/// A one-line progress bar on stderr, shown only when stderr is a terminal (never in pipes, files or CI logs) or
+/// when asked for (`--progress`).
 enum Progress {
-    static func bar(_ label: String) -> ProgressHandler? {
-        guard isatty(STDERR_FILENO) != 0 else { return nil }
+    static func bar(_ label: String, force: Bool = false) -> ProgressHandler? {
+        guard force || isatty(STDERR_FILENO) != 0 else { return nil }
         let lastShown = Mutex<Int>(-1)
         return { finished, total in
             let percent = total > 0 ? finished * 100 / total : 100
@@ -21,5 +22,29 @@ enum Progress {
             let end = finished == total ? "\r\u{1B}[K" : ""
             FileHandle.standardError.write(Data("\r\(label) \(bar) \(finished)/\(total)\(end)".utf8))
         }
+    }
+}
+
+/// Turns SIGINT (Ctrl-C) into a flag a long computation polls, so it can stop cleanly and write what it has.
+/// Installed for the duration of `watch`; the default action (exit at once) is restored afterwards.
+enum InterruptFlag {
+    static func watch<T>(_ body: (@escaping @Sendable () -> Bool) throws -> T) rethrows -> (T, interrupted: Bool) {
+        let shared = FlagBox()
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { shared.set() }
+        source.resume()
+        defer {
+            source.cancel()
+            signal(SIGINT, SIG_DFL)
+        }
+        let result = try body { shared.isSet }
+        return (result, shared.isSet)
+    }
+
+    private final class FlagBox: Sendable {
+        let flag = Atomic<Bool>(false)
+        var isSet: Bool { flag.load(ordering: .relaxed) }
+        func set() { flag.store(true, ordering: .relaxed) }
     }
 }

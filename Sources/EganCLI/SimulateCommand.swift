@@ -13,6 +13,8 @@ struct SimulateCommand: EganCommand {
               egan simulate ring8 --gamma 19 --t-end 2000
               egan simulate dirac --gamma 1 --perturb 0.1 --integrator msbdf --format table
               egan simulate dirac --gamma 1 --perturb 0.1 --integrator gd --lr 0.5 --scheme alternating
+            A progress bar goes to stderr when it is a terminal (or with --progress). Ctrl-C stops the run at the next \
+            sample: the samples so far are printed (and --trajectories written), status "interrupted", exit code 130.
             """)
 
     @OptionGroup var model: ModelArgument
@@ -33,8 +35,19 @@ struct SimulateCommand: EganCommand {
     var format: OutputFormat = .csv
     @Option(help: "Also write every particle's position at every sample to this CSV file (t, particle, x1…xd).")
     var trajectories: String?
+    @Flag(help: "Show a progress bar on stderr even when it is not a terminal.")
+    var progress = false
 
-    func execute() throws -> String {
+    /// Prints what was computed, then exits with 130 (the shell's code for SIGINT) when the run was interrupted.
+    func run() throws {
+        let (text, interrupted) = try InterruptFlag.watch { stop in try output(shouldStop: stop) }
+        FileHandle.standardOutput.write(Data(text.utf8))
+        if interrupted { throw ExitCode(130) }
+    }
+
+    func execute() throws -> String { try output(shouldStop: nil) }
+
+    private func output(shouldStop: (@Sendable () -> Bool)?) throws -> String {
         if let trajectories { try AtomicFile.checkTarget(trajectories) }
         let source = try model.load()
         let effective = EffectiveModel(source.resolved, gamma: strength.gamma)
@@ -43,7 +56,16 @@ struct SimulateCommand: EganCommand {
             start: perturb.map { .perturbedEquilibrium(epsilon: $0, seed: seed) } ?? .initial, tEnd: tEnd,
             samples: samples, relativeTolerance: integration.rtol, absoluteTolerance: integration.atol,
             divergenceBound: divergenceBound, keepStates: trajectories != nil)
-        let result = try effective.simulate(settings)
+        if case let .mlp(activation, _, _, _, _, _) = source.resolved.discriminator, activation == .relu,
+            case .ode = settings.integrator
+        {
+            FileHandle.standardError.write(
+                Data(
+                    "egan: note: relu makes the flow discontinuous (φ′ jumps), so an adaptive stepper rejects a step at every kink; --integrator gd --lr h (below 'egan steps' h_max) is usually far faster\n"
+                        .utf8))
+        }
+        let result = try effective.simulate(
+            settings, progress: Progress.bar("simulate", force: progress), shouldStop: shouldStop)
         if let trajectories {
             try AtomicFile.write(SimulationText.trajectories(result, model: effective), to: trajectories)
         }
@@ -54,7 +76,7 @@ struct SimulateCommand: EganCommand {
         }
         switch format {
         case .csv: return SimulationText.csv(result)
-        case .table: return SimulationText.table(result) + stopNote
+        case .table: return SimulationText.table(result) + "integrator: \(result.statistics.summary)\n" + stopNote
         case .json: return SimulationText.json(result, name: source.name, gamma: effective.gamma).prettyText + "\n"
         }
     }
@@ -97,6 +119,7 @@ enum SimulationText {
         for (k, column) in columns.dropFirst().enumerated() {
             pairs.append((column, .numbers(result.observables.map { values($0)[k] })))
         }
+        pairs.append(("integrator", result.statistics.json))
         pairs.append(("finalState", .numbers(result.finalState)))
         return .object(pairs)
     }

@@ -1,3 +1,4 @@
+import Dispatch
 internal import CGSL
 
 /// GSL's `gsl_odeiv2` steppers, chosen by name as in SciPy's `solve_ivp(method=…)`.
@@ -87,6 +88,38 @@ public struct ODEFailure: Error, CustomStringConvertible, Sendable {
     }
 }
 
+/// What an integration cost, like SciPy's `nfev`/`njev`: steps, rejected steps, right-hand-side and Jacobian
+/// evaluations, and wall time.
+public struct IntegratorStatistics: Sendable, Equatable {
+    /// Accepted steps (gradient rounds for plain gradient steps).
+    public var steps = 0
+    /// Steps the error control rejected and retried smaller.
+    public var rejectedSteps = 0
+    public var rhsEvaluations = 0
+    public var jacobianEvaluations = 0
+    /// Seconds of wall time inside the integrator.
+    public var wallTime = 0.0
+
+    public init(
+        steps: Int = 0, rejectedSteps: Int = 0, rhsEvaluations: Int = 0, jacobianEvaluations: Int = 0,
+        wallTime: Double = 0
+    ) {
+        self.steps = steps
+        self.rejectedSteps = rejectedSteps
+        self.rhsEvaluations = rhsEvaluations
+        self.jacobianEvaluations = jacobianEvaluations
+        self.wallTime = wallTime
+    }
+
+    /// Sums of two runs' costs (the cells of a study).
+    public static func + (a: IntegratorStatistics, b: IntegratorStatistics) -> IntegratorStatistics {
+        IntegratorStatistics(
+            steps: a.steps + b.steps, rejectedSteps: a.rejectedSteps + b.rejectedSteps,
+            rhsEvaluations: a.rhsEvaluations + b.rhsEvaluations,
+            jacobianEvaluations: a.jacobianEvaluations + b.jacobianEvaluations, wallTime: a.wallTime + b.wallTime)
+    }
+}
+
 /// Integrates an `ODESystem` with a GSL stepper and adaptive step control (`gsl_odeiv2_driver`).
 ///
 /// A class because it owns GSL allocations and the boxed callbacks; use one per thread.
@@ -94,6 +127,8 @@ public final class ODEIntegrator {
     /// What the C callbacks reach through `params`.
     private final class Context {
         let system: ODESystem
+        var rhsEvaluations = 0
+        var jacobianEvaluations = 0
         init(_ system: ODESystem) { self.system = system }
     }
 
@@ -122,10 +157,12 @@ public final class ODEIntegrator {
             to: gsl_odeiv2_system(
                 function: { _, y, dydt, params in
                     let context = Unmanaged<Context>.fromOpaque(params!).takeUnretainedValue()
+                    context.rhsEvaluations += 1
                     return context.system.derivative(y!, dydt!) ? Int32(GSL_SUCCESS) : Int32(GSL_EBADFUNC)
                 },
                 jacobian: { _, y, dfdy, dfdt, params in
                     let context = Unmanaged<Context>.fromOpaque(params!).takeUnretainedValue()
+                    context.jacobianEvaluations += 1
                     let n = context.system.dimension
                     for i in 0..<n { dfdt![i] = 0 }
                     return context.system.jacobian(y!, dfdy!) ? Int32(GSL_SUCCESS) : Int32(GSL_EBADFUNC)
@@ -138,6 +175,17 @@ public final class ODEIntegrator {
 
     /// Steps left in the budget.
     private var remainingSteps: Int
+    /// Accepted and rejected steps and wall time of every `advance` so far (evaluations live in the context).
+    private var steps = 0
+    private var rejectedSteps = 0
+    private var wallTime = 0.0
+
+    /// The cost of every `advance` so far.
+    public var statistics: IntegratorStatistics {
+        IntegratorStatistics(
+            steps: steps, rejectedSteps: rejectedSteps, rhsEvaluations: context.rhsEvaluations,
+            jacobianEvaluations: context.jacobianEvaluations, wallTime: wallTime)
+    }
 
     deinit {
         gsl_odeiv2_driver_free(driver)
@@ -150,9 +198,16 @@ public final class ODEIntegrator {
     /// - Throws: `ODEFailure`; `time` and `state` then hold the last point GSL reached.
     public func advance(_ state: inout [Double], time: inout Double, to target: Double) throws {
         gsl_odeiv2_driver_set_nmax(driver, UInt(remainingSteps))
+        let evolve = driver.pointee.e!
+        let failedBefore = evolve.pointee.failed_steps
+        let start = DispatchTime.now().uptimeNanoseconds
         let status = withExtendedLifetime(context) {
             gsl_odeiv2_driver_apply(driver, &time, target, &state)
         }
+        wallTime += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        steps += Int(driver.pointee.n)
+        let failedAfter = evolve.pointee.failed_steps
+        rejectedSteps += Int(failedAfter >= failedBefore ? failedAfter - failedBefore : failedAfter)
         remainingSteps = max(1, remainingSteps - Int(driver.pointee.n))
         guard status == Int32(GSL_SUCCESS) else {
             if status == Int32(GSL_EBADFUNC) { throw ODEFailure(reason: .nonFinite, time: time) }

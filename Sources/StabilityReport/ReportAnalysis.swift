@@ -16,10 +16,16 @@ public struct ReportAnalysis: Sendable {
     /// (scheme description, h_max) at γ*.
     public let stepLimits: [(String, Double)]
     public let crossChecks: [CrossCheck]
+    /// Checks that could not run (γ and why: too stiff for an explicit stepper at this size, too slow).
+    public let skippedChecks: [(gamma: Double, reason: String)]
     /// Simulation from a small perturbation of z* at γ*.
     public let relaxation: SimulationResult
     /// Simulation from `generator.init` at γ* (for the positions figure).
     public let fromInit: SimulationResult
+    /// How the two simulations were integrated: rk8pd for a smooth flow; plain simultaneous gradient steps at half
+    /// the largest stable step for a relu discriminator, whose φ′ jumps make the field discontinuous (an adaptive
+    /// stepper then rejects a step at every kink: digits100 took 7 399 rejections for 2 720 steps over t = 10).
+    public let integrator: IntegratorChoice
 
     /// Runs everything; `from`/`to` bound the γ search.
     public init(source: ModelSource, from: Double = 1e-3, to: Double = 1e3, progress: ProgressHandler? = nil) throws {
@@ -46,11 +52,28 @@ public struct ReportAnalysis: Sendable {
         // Under-, near-critical and overdamped. Not exactly γ*: at a critical merge the two eigenvectors coincide
         // (a Jordan block), and a single-mode fit of the response is ill-posed there.
         let checkGammas = [γStar / 4, 0.9 * γStar, overdampedGamma]
-        crossChecks = try parallelMap(checkGammas.count) { try atOptimum.with(gamma: checkGammas[$0]).crossCheck() }
+        let outcomes = try parallelMap(checkGammas.count) { k -> Result<CrossCheck, SimulationError> in
+            do {
+                return .success(try atOptimum.with(gamma: checkGammas[k]).crossCheck())
+            } catch let error as SimulationError {
+                return .failure(error)
+            }
+        }
+        crossChecks = outcomes.compactMap { try? $0.get() }
+        skippedChecks = zip(checkGammas, outcomes).compactMap { gamma, outcome in
+            if case let .failure(error) = outcome { return (gamma, error.description) }
+            return nil
+        }
         let rate = max(optimum.rate, 1e-12)
+        let choice = IntegratorChoice(model: model, simultaneousLimit: stepLimits[0].1, tEnd: 10 / rate)
+        integrator = choice
         relaxation = try atOptimum.simulate(
-            SimulationSettings(start: .perturbedEquilibrium(epsilon: 1e-3, seed: 1), tEnd: 5 / rate, samples: 201))
-        fromInit = try atOptimum.simulate(SimulationSettings(tEnd: min(10 / rate, 1e5), samples: 101, keepStates: true))
+            SimulationSettings(
+                integrator: choice.integrator, start: .perturbedEquilibrium(epsilon: 1e-3, seed: 1), tEnd: 5 / rate,
+                samples: 201))
+        fromInit = try atOptimum.simulate(
+            SimulationSettings(integrator: choice.integrator, tEnd: min(10 / rate, 1e5), samples: 101, keepStates: true)
+        )
     }
 
     /// "underdamped for γ < …, overdamped above …": the regime map of the scan in one sentence.
@@ -76,4 +99,26 @@ public struct ReportAnalysis: Sendable {
 
     /// A short hash of the resolved model (FNV-1a, 64 bit, of its compact JSON): identical models, identical hash.
     public var modelHash: String { fingerprint(source.resolved.json.compactText) }
+}
+
+/// How a report integrates its simulations, and the words for it.
+public struct IntegratorChoice: Sendable {
+    public let integrator: Integrator
+    /// "rk8pd" or "gradient steps h = 2.64 (½ h_max; relu makes the flow non-smooth)".
+    public let description: String
+
+    init(model: EffectiveModel, simultaneousLimit: Double, tEnd: Double) {
+        guard case let .mlp(activation, _, _, _, _, _) = model.resolved.discriminator, activation == .relu,
+            simultaneousLimit > 0, simultaneousLimit.isFinite
+        else {
+            integrator = .ode(.rk8pd)
+            description = "rk8pd"
+            return
+        }
+        // Half the stable limit, and at most 10⁵ rounds over the longest run (the step budget is 10⁷ evaluations).
+        let step = max(simultaneousLimit / 2, min(1e5, tEnd) / 1e5)
+        integrator = .gradientSteps(step: step, scheme: .simultaneous, criticSteps: 1)
+        description =
+            "simultaneous gradient steps h = \(Format.number(step, digits: 4)) (half the largest stable step: relu's φ′ jumps make the flow discontinuous, where an adaptive stepper rejects a step at every kink)"
+    }
 }

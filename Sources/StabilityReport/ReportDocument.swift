@@ -22,6 +22,7 @@ extension ReportAnalysis {
         md += figure("Eigenvalue branches", "branches")
         md += figure("Relaxation against the linear envelope", "relaxation")
         md += figure("Particle positions", "positions")
+        md += "The relaxation and the run from the initial cloud are integrated with \(integrator.description).\n\n"
         md += provenance(command: command, date: date)
         return md
     }
@@ -135,6 +136,7 @@ extension ReportAnalysis {
             + Markdown.table(
                 header: CrossCheck.tableHeader,
                 rows: crossChecks.map(\.tableCells))
+            + skippedChecks.map { "\nNot checked at γ = \(Format.number($0.gamma)): \($0.reason).\n" }.joined()
     }
 
     func provenance(command: String, date: Date) -> String {

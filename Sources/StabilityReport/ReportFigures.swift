@@ -1,16 +1,17 @@
 import EffectiveGAN
 import Foundation
+import LinearAlgebra
 
 /// The report's SVG figures, each drawn with `SVGPlot`.
 extension ReportAnalysis {
-    /// (name, SVG) for every figure; the positions figure only for 2-D models. `ReportWriter` names the files
-    /// `NAME-HASH.svg` by content.
+    /// (name, SVG) for every figure; positions from d = 2 on (above, in the plane of the targets' principal
+    /// components). `ReportWriter` names the files `NAME-HASH.svg` by content.
     public var figures: [(name: String, svg: String)] {
         var list = [
             ("rate", rateFigure.render()), ("branches", branchFigure.render()),
             ("relaxation", relaxationFigure.render()),
         ]
-        if model.dimension == 2 { list.append(("positions", positionsFigure.render())) }
+        if model.dimension >= 2 { list.append(("positions", positionsFigure.render())) }
         return list
     }
 
@@ -95,7 +96,8 @@ extension ReportAnalysis {
             title: "\(source.name): relaxation at γ* = \(Format.number(optimum.gamma))", xLabel: "time t",
             yLabel: "particle distance to equilibrium", yScale: .log)
         let pairs = zip(relaxation.times, relaxation.observables.map(\.distance)).map { ($0, $1) }
-        plot.series.append(SVGPlot.Series(name: "simulation (rk8pd)", points: pairs, color: Palette.blue))
+        let method = integrator.description == "rk8pd" ? "rk8pd" : "gradient steps"
+        plot.series.append(SVGPlot.Series(name: "simulation (\(method))", points: pairs, color: Palette.blue))
         let positive = pairs.filter { $0.1 > 0 && $0.1.isFinite }
         if !positive.isEmpty {
             let logAmplitude = positive.reduce(0) { $0 + log($1.1) + optimum.rate * $1.0 } / Double(positive.count)
@@ -108,18 +110,24 @@ extension ReportAnalysis {
         return plot
     }
 
-    /// Particles at the start and the end of a run from generator.init at γ*, over the targets (2-D models).
+    /// Particles at the start and the end of a run from generator.init at γ*, over the targets: the plane itself in
+    /// d = 2, the line in d = 1, and above two dimensions the plane of the targets' two principal components
+    /// (centred on their mean), where the spread of the data is largest.
     public var positionsFigure: SVGPlot {
+        let projection = TargetProjection(targets: source.resolved.targets)
         var plot = SVGPlot(
-            title: "\(source.name): particles from generator.init at γ*", xLabel: "x₁", yLabel: "x₂")
+            title: "\(source.name): particles from generator.init at γ*", xLabel: projection.labels.x,
+            yLabel: projection.labels.y)
         plot.caption = "t = 0 → \(Format.number(fromInit.times.last ?? 0)) (10/r), γ* = \(Format.number(optimum.gamma))"
-        let targets = source.resolved.targets.map { ($0[0], $0[1]) }
-        let start = stride(from: 0, to: model.particleBlockLength, by: 2).map {
-            (fromInit.states.first![$0], fromInit.states.first![$0 + 1])
+        let d = model.dimension
+        let targets = source.resolved.targets.map(projection.apply)
+        let particles = { (state: [Double]) in
+            stride(from: 0, to: self.model.particleBlockLength, by: d).map {
+                projection.apply(Array(state[$0..<($0 + d)]))
+            }
         }
-        let end = stride(from: 0, to: model.particleBlockLength, by: 2).map {
-            (fromInit.finalState[$0], fromInit.finalState[$0 + 1])
-        }
+        let start = particles(fromInit.states.first!)
+        let end = particles(fromInit.finalState)
         plot.series = [
             SVGPlot.Series(name: "targets", points: targets, style: .markers, color: Palette.grey),
             SVGPlot.Series(name: "particles at t = 0", points: start, style: .markers, color: Palette.blue),
@@ -132,5 +140,49 @@ extension ReportAnalysis {
         plot.width = 560
         plot.height = 560
         return plot
+    }
+}
+
+/// Coordinates for drawing points of any dimension in a plane: identity for d = 2, (x, 0) for d = 1, and the targets'
+/// two leading principal components above (LAPACK `dsyevd` on their covariance).
+struct TargetProjection {
+    let mean: [Double]
+    /// Two orthonormal directions (d ≥ 3), or nil.
+    let axes: (x: [Double], y: [Double])?
+    let dimension: Int
+
+    init(targets: [[Double]]) {
+        let d = targets.first?.count ?? 0
+        dimension = d
+        let count = Double(targets.count)
+        mean = (0..<d).map { α in targets.reduce(0) { $0 + $1[α] } / count }
+        guard d > 2 else {
+            axes = nil
+            return
+        }
+        // Centred data as a d × M matrix; its Gram (1/M) X Xᵀ is the covariance.
+        var centred = Matrix(rows: d, columns: targets.count)
+        for (m, point) in targets.enumerated() { for α in 0..<d { centred[α, m] = point[α] - mean[α] } }
+        guard let decomposition = try? Matrix.product(centred, centred.transposed).symmetricEigenDecomposition() else {
+            axes = nil
+            return
+        }
+        axes = ((0..<d).map { decomposition.vectors[$0, d - 1] }, (0..<d).map { decomposition.vectors[$0, d - 2] })
+    }
+
+    var labels: (x: String, y: String) {
+        switch dimension {
+        case 1: return ("x", "")
+        case 2: return ("x₁", "x₂")
+        default: return ("principal component 1 of the targets", "principal component 2")
+        }
+    }
+
+    func apply(_ point: [Double]) -> (Double, Double) {
+        guard let axes else { return (point[0], dimension > 1 ? point[1] : 0) }
+        let centred = zip(point, mean).map { $0 - $1 }
+        return (
+            zip(centred, axes.x).reduce(0) { $0 + $1.0 * $1.1 }, zip(centred, axes.y).reduce(0) { $0 + $1.0 * $1.1 }
+        )
     }
 }

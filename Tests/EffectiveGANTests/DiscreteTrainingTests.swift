@@ -51,7 +51,7 @@ struct DiscreteTrainingTests {
         "alternating h_max agrees with a direct power iteration of the linear map", arguments: [Preset.dirac, .line2])
     func alternatingPowerIteration(preset: Preset) throws {
         let model = try TestModels.preset(preset, gamma: 0.8)
-        let training = try DiscreteTraining(model: model, scheme: .alternating, criticSteps: 2)
+        let training = try DiscreteTraining(model: model, scheme: .alternating, criticSteps: 2, reduced: false)
         let limit = try training.largestStableStep()
         #expect(limit > 0 && limit.isFinite)
         // Active directions only: start from the image of J, which has no component along its null space.
@@ -65,6 +65,33 @@ struct DiscreteTrainingTests {
         }
         #expect(growth(limit * 0.98) < 1)
         #expect(growth(limit * 1.02) > 1)
+    }
+
+    /// The reduced map (oscillator structure, size 2s + n_q) against the dense one, on every kind of small model.
+    @Test("reduced and dense maps give the same contraction and h_max", arguments: Activation.allCases)
+    func reducedMatchesDense(activation: Activation) throws {
+        var compared = 0
+        for training in Training.allCases {
+            try TestModels.forEachMLP(activation: activation, training: training) { model, label in
+                guard model.regularizer != .none, (try? model.verifiedEquilibriumResidual()) != nil,
+                    try OscillatorStructure(model) != nil
+                else { return }
+                for (scheme, critics) in [(SteppingScheme.simultaneous, 1), (.alternating, 1), (.alternating, 3)] {
+                    let reduced = try DiscreteTraining(model: model, scheme: scheme, criticSteps: critics)
+                    let dense = try DiscreteTraining(model: model, scheme: scheme, criticSteps: critics, reduced: false)
+                    let limit = try dense.largestStableStep()
+                    guard limit > 0, limit.isFinite else { continue }
+                    for h in [0.3 * limit, 0.9 * limit, 1.1 * limit] {
+                        let (a, b) = (try reduced.contraction(step: h), try dense.contraction(step: h))
+                        #expect(abs(a - b) <= 1e-9, "\(label) \(scheme) k=\(critics) h=\(h): \(a) vs \(b)")
+                    }
+                    let reducedLimit = try reduced.largestStableStep()
+                    #expect(abs(reducedLimit - limit) <= 1e-5 * limit, "\(label): \(reducedLimit) vs \(limit)")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared >= 30, "only \(compared) comparisons")
     }
 
     @Test("--critic-steps with simultaneous steps is refused")

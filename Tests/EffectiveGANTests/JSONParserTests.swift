@@ -1,4 +1,5 @@
 import Foundation
+import GSLBridge
 import Testing
 
 @testable import EffectiveGAN
@@ -81,22 +82,23 @@ struct JSONParserTests {
     /// exponent) read back exactly as Swift's correctly rounded `Double(_:)` reads them.
     @Test("random numbers read exactly as Swift's Double(_:) reads them")
     func randomNumbers() throws {
-        var rng = SplitMix64(state: 17)
+        let rng = MersenneTwister(seed: 17)
+        func below(_ bound: Int) -> Int { min(bound - 1, Int(rng.uniform() * Double(bound))) }
         var texts: [String] = []
         for _ in 0..<4000 {
-            let bits = rng.next()
+            let bits = UInt64(below(1 << 32)) << 32 | UInt64(below(1 << 32))
             let value = Double(bitPattern: bits)
             if value.isFinite { texts.append("\(value)") }
-            let digits = 1 + rng.below(25)
-            let mantissa = String((0..<digits).map { _ in Character("\(rng.below(10))") })
-            let point = rng.below(digits + 1)
-            let exponent = rng.below(700) - 350
+            let digits = 1 + below(25)
+            let mantissa = String((0..<digits).map { _ in Character("\(below(10))") })
+            let point = below(digits + 1)
+            let exponent = below(700) - 350
             let leading = mantissa.drop { $0 == "0" }
             let integer = point == 0 || leading.isEmpty ? "0" : String(mantissa.prefix(point).drop { $0 == "0" })
             let fraction = String(mantissa.dropFirst(point))
             let text =
                 (integer.isEmpty ? "0" : integer) + (fraction.isEmpty ? "" : "." + fraction) + "e\(exponent)"
-            texts.append(rng.below(2) == 0 ? text : "-" + text)
+            texts.append(below(2) == 0 ? text : "-" + text)
         }
         let document = "[" + texts.joined(separator: ",") + "]"
         guard case let .array(values) = try Self.parse(document) else {
@@ -109,19 +111,4 @@ struct JSONParserTests {
         }
         #expect(mismatches.isEmpty, "\(mismatches.count) of \(texts.count) differ, e.g. \(mismatches.prefix(3))")
     }
-}
-
-/// A tiny seeded generator for the differential test (SplitMix64).
-struct SplitMix64 {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GSLBridge
 import Testing
+import Synchronization
 
 @testable import EffectiveGAN
 
@@ -188,5 +189,50 @@ struct TrainingMethodCrossCheckTests {
             json: JSONValue.parse(try Data(contentsOf: url), source: url.path), defaultName: method)
         let check = try EffectiveModel(source.resolved, gamma: 5).crossCheck()
         #expect(check.passed && check.rateError <= 1e-4 && check.frequencyError <= 1e-4, "\(method): \(check)")
+    }
+}
+
+/// Issue #14: integrator diagnostics and interrupts.
+@Suite("Simulation diagnostics")
+struct SimulationDiagnosticsTests {
+    @Test("gradient steps: one round per step, one field evaluation per simultaneous round, k + 1 alternating")
+    func gradientStepCounts() throws {
+        let model = try TestModels.preset(.ring8, gamma: 19)
+        for (scheme, critics, perRound) in [(SteppingScheme.simultaneous, 1, 1), (.alternating, 3, 4)] {
+            let settings = SimulationSettings(
+                integrator: .gradientSteps(step: 0.5, scheme: scheme, criticSteps: critics), tEnd: 100, samples: 11)
+            let result = try model.simulate(settings)
+            #expect(result.statistics.steps == 200)
+            #expect(result.statistics.rhsEvaluations == 200 * perRound)
+            #expect(result.statistics.jacobianEvaluations == 0 && result.statistics.rejectedSteps == 0)
+        }
+    }
+
+    @Test("GSL steppers: rk8pd takes 13 evaluations per attempted step (plus start-up); msbdf evaluates Jacobians")
+    func odeCounts() throws {
+        let model = try TestModels.preset(.ring8, gamma: 19)
+        let explicit = try model.simulate(SimulationSettings(integrator: .ode(.rk8pd), tEnd: 200, samples: 5))
+        let s = explicit.statistics
+        // 13 stages per attempted step, plus at most one start-up evaluation per advance (4 sample intervals).
+        let staged = 13 * (s.steps + s.rejectedSteps)
+        #expect(s.steps > 10 && (staged...(staged + 4)).contains(s.rhsEvaluations), "\(s)")
+        #expect(s.jacobianEvaluations == 0 && s.wallTime > 0)
+        let implicit = try model.simulate(SimulationSettings(integrator: .ode(.msbdf), tEnd: 200, samples: 5))
+        #expect(implicit.statistics.jacobianEvaluations > 0 && implicit.statistics.steps > 0)
+    }
+
+    @Test("an interrupt stops at the next sample and keeps every sample so far")
+    func interrupt() throws {
+        let model = try TestModels.preset(.ring8, gamma: 19)
+        let asked = Mutex(0)
+        let result = try model.simulate(
+            SimulationSettings(tEnd: 1000, samples: 21),
+            shouldStop: {
+                asked.withLock { count in
+                    count += 1; return count > 6
+                }
+            })
+        #expect(result.times.count == 6)
+        #expect(result.status == .stopped(reason: SimulationResult.interruptedReason, time: result.times.last!))
     }
 }

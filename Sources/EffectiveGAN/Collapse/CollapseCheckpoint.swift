@@ -1,3 +1,4 @@
+import GSLBridge
 import Foundation
 import Synchronization
 
@@ -73,6 +74,7 @@ extension CollapseStudy.Cell {
         .object([
             ("row", .integer(row)), ("ratio", .number(ratio)), ("seed", .integer(seed)), ("metric", .number(metric)),
             ("covered", .integer(coveredModes)), ("outcome", .string(outcome.rawValue)),
+            ("integrator", statistics.json),
         ])
     }
 
@@ -85,7 +87,8 @@ extension CollapseStudy.Cell {
             let coveredCount = Int(exactly: covered)
         else { return nil }
         self.init(
-            row: rowIndex, ratio: ratio, seed: seedValue, metric: metric, coveredModes: coveredCount, outcome: outcome)
+            row: rowIndex, ratio: ratio, seed: seedValue, metric: metric, coveredModes: coveredCount, outcome: outcome,
+            statistics: json["integrator"].flatMap(IntegratorStatistics.init(json:)) ?? IntegratorStatistics())
     }
 }
 

@@ -31,6 +31,14 @@ public struct CollapseStudy: Sendable {
         public let metric: Double
         public let coveredModes: Int
         public let outcome: Outcome
+        /// What the cell's simulation cost. Not part of equality: wall times differ between identical runs, and a
+        /// resumed study must compare equal to a fresh one.
+        public var statistics = IntegratorStatistics()
+
+        public static func == (a: Cell, b: Cell) -> Bool {
+            (a.row, a.ratio, a.seed, a.coveredModes, a.outcome) == (b.row, b.ratio, b.seed, b.coveredModes, b.outcome)
+                && (a.metric == b.metric || (a.metric.isNaN && b.metric.isNaN))
+        }
     }
 
     /// The path `generator.kernel.ratio`: the universal kernel's φ, the default column.
@@ -121,7 +129,7 @@ public struct CollapseStudy: Sendable {
         }
         return Cell(
             row: row, ratio: ratio, seed: seed, metric: last?.collapse ?? .nan, coveredModes: last?.coveredModes ?? 0,
-            outcome: outcome)
+            outcome: outcome, statistics: result.statistics)
     }
 
     /// Runs every cell not in `done` (in parallel), calling `store` as each finishes, and returns all cells in

@@ -73,7 +73,9 @@ extension DataTargets {
 
     /// Reads a data file, mapping its problems to a config error on `field`.
     static func read(_ path: String, as format: DataFormat, field: String, baseDirectory: URL?) throws -> DataTable {
-        let url = URL(fileURLWithPath: path, relativeTo: path.hasPrefix("/") ? nil : baseDirectory)
+        let url =
+            path.hasPrefix("/") || baseDirectory == nil
+            ? URL(fileURLWithPath: path) : baseDirectory!.appendingPathComponent(path)
         let where_ = baseDirectory.map { " (relative paths start in \($0.path))" } ?? ""
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
             (attributes[.type] as? FileAttributeType) == .typeRegular, let size = attributes[.size] as? Int

@@ -1,3 +1,5 @@
+import GSLBridge
+
 /// Time to converge from `generator.init` at one γ.
 public struct ConvergenceRun: Sendable {
     public let gamma: Double
@@ -6,6 +8,8 @@ public struct ConvergenceRun: Sendable {
     /// The measured distance at the last sample.
     public let finalDistance: Double
     public let status: SimulationResult.Status
+    /// What the run cost.
+    public let statistics: IntegratorStatistics
 }
 
 extension ModelSource {
@@ -38,7 +42,8 @@ extension ModelSource {
                 time = 0
             }
             return ConvergenceRun(
-                gamma: gammas[k], time: time, finalDistance: distances.last ?? .nan, status: result.status)
+                gamma: gammas[k], time: time, finalDistance: distances.last ?? .nan, status: result.status,
+                statistics: result.statistics)
         }
     }
 }

@@ -17,6 +17,8 @@ public struct CrossCheck: Sendable {
     public let tolerance: Double
     /// How far the simulation ran.
     public let tEnd: Double
+    /// What the nonlinear run cost.
+    public var statistics = IntegratorStatistics()
 
     /// |measured − predicted| / predicted for the rate.
     public var rateError: Double { abs(measuredRate - predictedRate) / predictedRate }
@@ -36,7 +38,8 @@ extension EffectiveModel {
     /// so the late response is that mode alone and the fit measures its λ without contamination from modes of
     /// similar rate. The displacement from z* is integrated with `rk8pd` (rtol 1e-10, atol 1e-7·ε: tight relative to the signal, yet above the ~1e-16 rounding noise of F(z* + δ) in
     /// directions the mode does not move), or with the
-    /// implicit `msbdf` when the spectrum is stiff over the run (max|λ|·t_end > 10⁴). The signal
+    /// implicit `msbdf` when the spectrum is stiff over the run (max|λ|·t_end > 10⁴) and its dense Jacobians fit the
+    /// memory budget (digits100's would need 22 GB: it stays explicit). The signal
     /// is the projection of the particle displacement on the initial one (the whole state's when the mode barely
     /// moves the particles). Fit, on the last two thirds of the run: a real mode by log-linear regression of |s|; an
     /// oscillatory mode by Prony's method of order 2 (s_{k+1} = a₁ s_k + a₂ s_{k−1} by least squares; the roots of
@@ -73,9 +76,16 @@ extension EffectiveModel {
             throw SimulationError.tooSlowToCheck(rate: r, tEnd: tEnd)
         }
         let count = Int((tEnd / spacing).rounded())
+        // Explicit steps are bounded by stability at ~ 4/max|λ|: past ~2.5·10⁴ of them, only an implicit stepper is
+        // practical, and it needs dense Jacobians.
+        let stiffness = spectrum.scale * tEnd
+        if stiffness > 1e5, !implicitStepperFits {
+            throw SimulationError.tooStiffToCheck(stiffness: stiffness, implicitBytes: implicitStepperBytes)
+        }
 
         let integrator = ODEIntegrator(
-            system: odeSystem(offset: equilibriumState), stepper: spectrum.scale * tEnd > 1e4 ? .msbdf : .rk8pd,
+            system: odeSystem(offset: equilibriumState),
+            stepper: spectrum.scale * tEnd > 1e4 && implicitStepperFits ? .msbdf : .rk8pd,
             relativeTolerance: 1e-10,
             absoluteTolerance: 1e-7 * epsilon, initialStep: spacing / 10)
         var y = displacement
@@ -88,9 +98,11 @@ extension EffectiveModel {
         let late = Array(signal[(signal.count / 3)...])
         let (measuredRate, measuredFrequency) =
             oscillatory ? Self.pronyFit(late, spacing: spacing) : (Self.logLinearRate(late, spacing: spacing), 0)
-        return CrossCheck(
+        var check = CrossCheck(
             gamma: gamma, regime: spectrum.regime, predictedRate: r, predictedFrequency: ω, measuredRate: measuredRate,
             measuredFrequency: measuredFrequency, tolerance: tolerance, tEnd: tEnd)
+        check.statistics = integrator.statistics
+        return check
     }
 
     /// The right eigenvector of J at z* nearest `eigenvalue`: from the oscillator structure where it applies (no

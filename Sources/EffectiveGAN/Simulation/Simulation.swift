@@ -1,3 +1,4 @@
+import Dispatch
 import GSLBridge
 import LinearAlgebra
 
@@ -16,6 +17,11 @@ public struct SimulationResult: Sendable {
     /// The last state reached.
     public let finalState: [Double]
     public let status: Status
+    /// What the integration cost (steps, evaluations, wall time).
+    public let statistics: IntegratorStatistics
+
+    /// The stop reason of a run ended by `shouldStop` (an interrupt).
+    public static let interruptedReason = "interrupted"
 }
 
 extension EffectiveModel {
@@ -67,8 +73,16 @@ extension EffectiveModel {
     ///
     /// OpenBLAS is single-threaded (as everywhere in the process): the field's products are skinny (d = 2 columns)
     /// and OpenBLAS's thread hand-off would cost more than they do.
-    public func simulate(_ settings: SimulationSettings) throws -> SimulationResult {
+    ///
+    /// - Parameters:
+    ///   - progress: called with (samples recorded, samples asked for) after each sample.
+    ///   - shouldStop: asked before each sample interval; when it answers true (an interrupt) the run stops with
+    ///     status "interrupted" and keeps every sample recorded so far.
+    public func simulate(
+        _ settings: SimulationSettings, progress: ProgressHandler? = nil, shouldStop: (@Sendable () -> Bool)? = nil
+    ) throws -> SimulationResult {
         try settings.validate()
+        if case let .ode(stepper) = settings.integrator { try checkImplicitStepperBudget(stepper) }
         if settings.keepStates {
             try MemoryBudget.check(
                 8 * Double(settings.samples) * Double(stateDimension),
@@ -80,10 +94,14 @@ extension EffectiveModel {
         var observed: [Observables] = []
         var states: [[Double]] = []
         var status = SimulationResult.Status.completed
-        let advance = try stepper(settings)
+        let (advance, statistics) = try stepper(settings)
         let workspace = makeFieldWorkspace()
         var time = 0.0
         for target in times {
+            if let shouldStop, shouldStop() {
+                status = .stopped(reason: SimulationResult.interruptedReason, time: time)
+                break
+            }
             do {
                 try advance(&state, &time, target)
             } catch let failure as ODEFailure {
@@ -101,40 +119,54 @@ extension EffectiveModel {
             recordedTimes.append(target)
             observed.append(values)
             if settings.keepStates { states.append(state) }
+            progress?(recordedTimes.count, times.count)
         }
         return SimulationResult(
-            times: recordedTimes, observables: observed, states: states, finalState: state, status: status)
+            times: recordedTimes, observables: observed, states: states, finalState: state, status: status,
+            statistics: statistics())
     }
 
-    /// A closure advancing (state, time) to a target time with the chosen integrator.
-    private func stepper(_ settings: SimulationSettings) throws -> (inout [Double], inout Double, Double) throws -> Void
-    {
+    /// A closure advancing (state, time) to a target time with the chosen integrator, and one reporting its cost.
+    private func stepper(_ settings: SimulationSettings) throws -> (
+        advance: (inout [Double], inout Double, Double) throws -> Void, statistics: () -> IntegratorStatistics
+    ) {
         switch settings.integrator {
         case let .ode(kind):
             let integrator = ODEIntegrator(
                 system: odeSystem(), stepper: kind, relativeTolerance: settings.relativeTolerance,
                 absoluteTolerance: settings.absoluteTolerance, initialStep: min(1e-3, settings.tEnd / 1e3))
-            return { state, time, target in
+            let advance = { (state: inout [Double], time: inout Double, target: Double) in
                 guard target > time else { return }
                 try integrator.advance(&state, time: &time, to: target)
             }
+            return (advance, { integrator.statistics })
         case let .gradientSteps(h, scheme, criticSteps):
-            var rounds = 0
+            // A class so the closures share the count.
+            final class Count { var rounds = 0; var seconds = 0.0 }
+            let count = Count()
             let workspace = makeFieldWorkspace()
             let velocity = ScratchBuffer(stateDimension)
-            return { state, time, target in
+            let evaluationsPerRound = scheme == .simultaneous ? 1 : criticSteps + 1
+            let statistics = {
+                IntegratorStatistics(
+                    steps: count.rounds, rhsEvaluations: count.rounds * evaluationsPerRound, wallTime: count.seconds)
+            }
+            let advance = { (state: inout [Double], time: inout Double, target: Double) throws in
                 let goal = Int((target / h).rounded())  // settings.validate() bounded t_end/h by the step budget
-                while rounds < goal {
+                let start = DispatchTime.now().uptimeNanoseconds
+                defer { count.seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+                while count.rounds < goal {
                     self.gradientRound(
                         &state, step: h, scheme: scheme, criticSteps: criticSteps, workspace: workspace,
                         velocity: velocity)
-                    rounds += 1
+                    count.rounds += 1
                     guard state.allSatisfy(\.isFinite) else {
-                        throw ODEFailure(reason: .nonFinite, time: Double(rounds) * h)
+                        throw ODEFailure(reason: .nonFinite, time: Double(count.rounds) * h)
                     }
                 }
                 time = target
             }
+            return (advance, statistics)
         }
     }
 

@@ -85,6 +85,8 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable, Sendable
     case notConverging(gamma: Double, regime: Regime)
     /// The dominant mode decays too slowly to be followed for two e-foldings.
     case tooSlowToCheck(rate: Double, tEnd: Double)
+    /// Stiff over the window (max|λ|·t_end large) and too big for an implicit stepper's dense Jacobians.
+    case tooStiffToCheck(stiffness: Double, implicitBytes: Double)
 
     public var description: String {
         switch self {
@@ -93,6 +95,9 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable, Sendable
         case let .tooSlowToCheck(rate, tEnd):
             return
                 "the dominant mode decays at rate \(Format.number(max(rate, 0))), too slowly to follow for two e-foldings (t = \(Format.number(abs(tEnd)))); choose a larger γ"
+        case let .tooStiffToCheck(stiffness, bytes):
+            return
+                "the flow is stiff over the check's window (max|λ|·t = \(Format.number(stiffness, digits: 3)): tens of thousands of explicit steps) and an implicit stepper would need \(MemoryBudget.describe(bytes)) of dense Jacobians, above the memory budget; check a γ nearer γ*, or raise EGAN_MEMORY_BUDGET"
         }
     }
 }

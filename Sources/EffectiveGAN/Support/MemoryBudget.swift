@@ -1,3 +1,4 @@
+import GSLBridge
 import Foundation
 
 /// The memory a single computation may plan to use before it is refused.
@@ -47,6 +48,25 @@ extension EffectiveModel {
             3 * n * n * 8,
             for: "a dense eigenproblem of dimension \(stateDimension) (methods without the oscillator structure)")
     }
+}
+
+extension EffectiveModel {
+    /// Bytes an implicit GSL stepper needs: GSL's Jacobian and Newton matrices plus egan's dense J and its
+    /// row-major copy, about 5 n² doubles.
+    var implicitStepperBytes: Double { 5 * Double(stateDimension) * Double(stateDimension) * 8 }
+
+    /// Refuses an implicit stepper (rk1imp … msbdf) whose dense Jacobians exceed the memory budget.
+    func checkImplicitStepperBudget(_ stepper: ODEStepper) throws {
+        guard stepper.usesJacobian else { return }
+        try MemoryBudget.check(
+            implicitStepperBytes,
+            for:
+                "the implicit stepper \(stepper.rawValue) at state dimension \(stateDimension) (dense n × n Jacobians); use an explicit stepper such as rk8pd"
+        )
+    }
+
+    /// Whether an implicit stepper fits the memory budget (the cross-check falls back to rk8pd when not).
+    var implicitStepperFits: Bool { (try? checkImplicitStepperBudget(.msbdf)) != nil }
 }
 
 extension MemoryBudget {
