@@ -18,7 +18,7 @@ computation, and their answers are checked against egan's before any time is rep
   steps-784          the displacement z(1) - z(0) after 100 simultaneous gradient steps (h = 0.01) of the d = 784
                      model: relative difference <= 1e-10 (the same arithmetic up to summation order)
 Medians over --repeats runs, each after one warm-up run (for JAX: after compilation); egan's come from
-`egan bench --json`. The JAX peer covers the field workloads (steps, simulations); eigenvalue workloads are
+`egan bench --format json`. The JAX peer covers the field workloads (steps, simulations); eigenvalue workloads are
 NumPy/SciPy only. Exit status 1 if any answer disagrees.
 """
 
@@ -90,7 +90,7 @@ def main():
 
     # Answers first: egan's, then each peer's against them.
     peer_eigenvalues = model.eigenvalues()
-    analysis = json.loads(egan(options.egan, "analyze", large_path, "--json"))
+    analysis = json.loads(egan(options.egan, "analyze", large_path, "--format", "json"))
     egan_all = np.array([m["re"] + 1j * m["im"] for m in analysis["modes"] for _ in range(m.get("multiplicity", 1))])
     rho = max(1.0, np.abs(peer_eigenvalues).max())
     floor = 1e-5 * rho
@@ -105,7 +105,7 @@ def main():
             f"{len(egan_active)} eigenvalues above 1e-5 rho agree to {distance:.1e} rho", distance <= 1e-8)
     checks["jacobian-1153", "numpy"] = ("(eigenvalues checked by analyze-1153)", True)
 
-    sweep = json.loads(egan(options.egan, "sweep", large_path, "--from", "1e-2", "--to", "1e2", "--steps", "101",
+    sweep = json.loads(egan(options.egan, "sweep", large_path, "--from", "1e-2", "--to", "1e2", "--points", "101",
                             "--scale", "log", "--format", "json"))
     egan_rates = np.array([p["rate"] for p in sweep["points"]])
     peer_rates = np.array([rate(Model(large, gamma=g).eigenvalues(), p["counts"]["neutral"])
@@ -158,7 +158,7 @@ def main():
 
     # Then times.
     workloads = ["jacobian-1153", "analyze-1153", "sweep-1153", "simulate-256", "simulate-256-tanh", "steps-784"]
-    bench = json.loads(egan(options.egan, "bench", *workloads, "--repeats", str(options.repeats), "--json"))
+    bench = json.loads(egan(options.egan, "bench", *workloads, "--repeats", str(options.repeats), "--format", "json"))
     egan_times = {w["workload"]: (w["median"], w["dimension"]) for w in bench["workloads"]}
     numpy_work = {
         "jacobian-1153": lambda: model.jacobian(model.equilibrium()),

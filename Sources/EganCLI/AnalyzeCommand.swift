@@ -11,22 +11,23 @@ struct AnalyzeCommand: EganCommand {
             The regime is marginal (undamped ringing), underdamped, overdamped or unstable; the convergence rate is \
             r = −max Re λ over active modes.
               egan analyze dirac --gamma 1        # the Dirac GAN with R1 strength 1
-              egan analyze ring8 --gamma 0.5 --json
+              egan analyze ring8 --gamma 0.5 --format json
               egan analyze digits100 --modes 10   # the 10 slowest of 506 active modes
             The table lists every active mode up to 100 of them, else the 20 slowest (--modes sets the number, 0 for \
-            all; --json always has all).
+            all; --format json always has all).
             """)
 
     @OptionGroup var model: ModelArgument
     @OptionGroup var strength: GammaOption
-    @Flag(help: "Print JSON (schema egan.analyze/2, see docs/json-schema.md).")
-    var json = false
+    @OptionGroup var output: FormatOption
     @Option(
         help: "Active modes listed in the table, slowest first (0: all; default: all up to 100, else 20).",
         transform: { try Checked.count($0, in: 0...1_000_000) })
     var modes: Int?
 
     func execute() throws -> String {
+        let format = try output.chosen(csvRows: false, command: "analyze")
+        let json = format == .json
         let source = try model.load()
         let effective = EffectiveModel(source.resolved, gamma: strength.gamma)
         let analysis = try StabilityAnalysis(model: effective)
@@ -114,7 +115,7 @@ enum AnalysisText {
                 ]
             })
         if shown < active.count {
-            text += "… \(active.count - shown) faster modes not listed (--modes 0 lists all; --json has them)\n"
+            text += "… \(active.count - shown) faster modes not listed (--modes 0 lists all; --format json has them)\n"
         }
         return text
     }

@@ -10,8 +10,8 @@ struct BenchCommand: EganCommand {
               swift run -c release egan bench
               swift run -c release egan bench sweep-ring8 --repeats 20
               swift run -c release egan bench simulate-256 --resolved > bench-256.json   # the workload's model
-            The NumPy/SciPy comparison (benchmarks/compare.py) reads the models from --resolved and the times from
-            --json.
+            The peer comparison (benchmarks/compare.py) reads the models from --resolved and the times from
+            --format json.
             """)
 
     @Argument(
@@ -23,8 +23,7 @@ struct BenchCommand: EganCommand {
         help: "Timed repeats per workload (after one warm-up run; 1 to 1000).",
         transform: { try Checked.count($0, in: 1...1000) })
     var repeats: Int = 5
-    @Flag(help: "Print the results as JSON (schema egan.bench/1).")
-    var json = false
+    @OptionGroup var output: FormatOption
     @Flag(help: "Print the resolved model of the one workload named instead of timing it.")
     var resolved = false
 
@@ -34,6 +33,7 @@ struct BenchCommand: EganCommand {
     }
 
     func execute() throws -> String {
+        let format = try output.chosen(csvRows: true, command: "bench")
         if resolved { return try workloads[0].source().resolved.json.prettyText + "\n" }
         let selected = workloads.isEmpty ? BenchWorkload.allCases : workloads
         var rows: [[String]] = []
@@ -60,7 +60,11 @@ struct BenchCommand: EganCommand {
                     ("median", .number(median)), ("min", .number(times[0])), ("repeats", .integer(repeats)),
                 ]))
         }
-        if json {
+        if format == .csv {
+            return "workload,dimension,median,min,repeats\n"
+                + rows.map { $0.joined(separator: ",") + "\n" }.joined()
+        }
+        if format == .json {
             return JSONValue.object([
                 ("schema", .string("egan.bench/1")), ("vectorMathBits", .integer(vectorMathBits)),
                 ("workloads", .array(results)),

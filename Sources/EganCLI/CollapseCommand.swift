@@ -15,7 +15,7 @@ struct CollapseCommand: EganCommand {
             the run converged, oscillated or diverged. φ_c is where the seed-mean metric crosses ½ ln K, with a 95 % \
             bootstrap interval over seeds. Cells run on all cores; --resume keeps finished cells in a file.
               egan collapse ring8-collapse --ratios 0:1:11 --seeds 4 --t-end 400
-              egan collapse ring8-collapse --ratios 0:1:11 --seeds 4 --vs discriminator.weightStd=0.5,1,2 --heatmap phase.svg
+              egan collapse ring8-collapse --ratios 0:1:11 --seeds 4 --t-end 400 --vs discriminator.weightStd=0.5,1,2 --heatmap phase.svg
               egan collapse notebooks-text/configs/ring8-collapse-erf.json --column generator.kernel.biasVariance \\
                 --ratios 0:0.2:11 --t-end 300
             ReLU features make the flow non-smooth (φ′ jumps), which adaptive high-order steppers resolve with very \

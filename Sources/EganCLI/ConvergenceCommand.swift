@@ -15,12 +15,14 @@ struct ConvergenceCommand: EganCommand {
             """)
 
     @OptionGroup var model: ModelArgument
-    @Option(help: "Comma-separated regulariser strengths.")
+    @Option(help: "Regulariser strengths: a list 2,5,10 or a grid FROM:TO:STEPS[:log|linear] (log by default).")
     var gammas: String
     @Option(help: "Distance below which the run counts as converged (> 0).", transform: Checked.positive)
     var threshold: Double = 1e-3
-    @Option(help: "End time of each simulation.", transform: Checked.positive)
-    var tEnd: Double
+    @Option(
+        help: "End time of each simulation (default: 10/r at the smallest rate of the listed γ).",
+        transform: Checked.positive)
+    var tEnd: Double?
     @Option(
         help: "Sample times on [0, t-end] (the convergence time is resolved to t-end/samples).",
         transform: Checked.count(atLeast: 2))
@@ -35,14 +37,12 @@ struct ConvergenceCommand: EganCommand {
     var format: OutputFormat = .table
 
     func execute() throws -> String {
-        let values = try gammas.split(separator: ",", omittingEmptySubsequences: false).map { text -> Double in
-            guard let value = try? Checked.finite(String(text)), value >= 0 else {
-                throw ValidationError(
-                    "--gammas: '\(text)' is not a number ≥ 0; give a comma-separated list such as 1,2,5")
-            }
-            return value
-        }
+        let values = try GammaList.parse(gammas)
         let source = try model.load()
+        let tEnd =
+            try self.tEnd ?? values.map {
+                try RelaxationTime.default(EffectiveModel(source.resolved, gamma: $0), multiple: 10)
+            }.max()!
         let settings = SimulationSettings(
             integrator: try integration.resolve(), tEnd: tEnd, samples: samples,
             relativeTolerance: integration.rtol, absoluteTolerance: integration.atol)

@@ -10,21 +10,22 @@ struct CrossCheckCommand: EganCommand {
             nonlinear flow with rk8pd, fit the decay rate and oscillation frequency of the response on the late \
             window, and compare with r(γ) and |Im λ| of the dominant mode. Exits with status 1 if any check fails.
               egan crosscheck dirac --gamma 0.5 --gamma 2 --gamma 5
-              egan crosscheck ring8 --gamma 1 --gamma 19 --gamma 100 --json
+              egan crosscheck ring8 --gamma 1 --gamma 19 --gamma 100 --format json
             """)
 
     @OptionGroup var model: ModelArgument
     @Option(
         help: "Regulariser strengths to check (repeat the option; default: the config's).", transform: Checked.strength)
     var gamma: [Double] = []
+    @Option(help: "More strengths, as on every command: a list 2,5,10 or a grid FROM:TO:STEPS[:log|linear].")
+    var gammas: String?
     @Option(help: "Size ε of the perturbation (> 0).", transform: Checked.positive)
     var epsilon: Double = 1e-5
     @Option(help: "Seed of the perturbation's phase (a whole number ≥ 0).", transform: Checked.seed)
     var seed: Int = 1
     @Option(help: "Relative tolerance for PASS (> 0).", transform: Checked.positive)
     var tolerance: Double = 0.02
-    @Flag(help: "Print JSON (schema egan.crosscheck/1).")
-    var json = false
+    @OptionGroup var output: FormatOption
 
     func validate() throws {
         if let bad = gamma.first(where: { !($0 > 0 && $0.isFinite) }) {
@@ -43,14 +44,28 @@ struct CrossCheckCommand: EganCommand {
     func execute() throws -> String { try check().text }
 
     private func check() throws -> (text: String, passed: Bool) {
+        let format = try output.chosen(csvRows: true, command: "crosscheck")
         let source = try model.load()
-        let gammas = gamma.isEmpty ? [source.resolved.gamma] : gamma
+        let listed = try gamma + (self.gammas.map { try GammaList.parse($0) } ?? [])
+        let gammas = listed.isEmpty ? [source.resolved.gamma] : listed
         let checks = try parallelMap(gammas.count, progress: Progress.bar("crosscheck")) { k in
             try EffectiveModel(source.resolved, gamma: gammas[k]).crossCheck(
                 epsilon: epsilon, seed: seed, tolerance: tolerance)
         }
         let passed = checks.allSatisfy(\.passed)
-        if json {
+        if format == .csv {
+            let rows = checks.map { c in
+                [
+                    c.gamma, c.predictedRate, c.measuredRate, c.rateError, c.predictedFrequency, c.measuredFrequency,
+                    c.frequencyError, c.tEnd,
+                ].map { "\($0)" }.joined(separator: ",") + ",\(c.regime.rawValue),\(c.passed)\n"
+            }
+            return (
+                "gamma,predicted_rate,measured_rate,rate_error,predicted_frequency,measured_frequency,frequency_error,t_end,regime,passed\n"
+                    + rows.joined(), passed
+            )
+        }
+        if format == .json {
             return (
                 JSONValue.object([
                     ("schema", .string("egan.crosscheck/1")), ("model", .string(source.name)),

@@ -17,7 +17,7 @@ extension RunSetting {
         case .strengths: return "--gammas"
         case .gridStart: return "--from"
         case .gridEnd: return "--to"
-        case .gridPoints: return "--steps"
+        case .gridPoints: return "--points"
         case .gridScale: return "--scale"
         case .column: return "--column"
         case .columnGrid: return "--ratios"

@@ -1,14 +1,18 @@
 import ArgumentParser
 import EffectiveGAN
 
-/// `--from --to --steps --scale`: the grid of a sweep.
+/// `--from --to --points --scale`: the grid of a sweep. (`--points` was `--steps`, which clashed with gradient
+/// steps; `--steps` is kept as a hidden alias.)
 struct GridOptions: ParsableArguments {
     @Option(help: "First value of the swept parameter.", transform: Checked.finite)
     var from: Double = 0.01
     @Option(help: "Last value of the swept parameter.", transform: Checked.finite)
     var to: Double = 10
     @Option(help: "Number of grid points (at least 2), endpoints included.", transform: Checked.count(atLeast: 2))
-    var steps: Int = 61
+    var points: Int = 61
+    @Option(name: .customLong("steps"), help: .hidden, transform: Checked.count(atLeast: 2))
+    var legacyPoints: Int?
+    var steps: Int { legacyPoints ?? points }
     @Option(help: "Grid spacing: log (default) or linear.")
     var scale: SweepGrid.Scale = .log
 
@@ -32,6 +36,52 @@ struct GammaOption: ParsableArguments {
     func validate() throws {
         if let gamma, !(gamma >= 0 && gamma.isFinite) {
             throw ValidationError("--gamma must be a finite number ≥ 0 (got \(gamma))")
+        }
+    }
+}
+
+/// `--format table|json|csv`: the one output switch of every command that prints results (table by default).
+/// `--json` stays as a hidden alias of `--format json` for scripts written against earlier releases.
+struct FormatOption: ParsableArguments {
+    @Option(help: "Output: table (default), json (schemas in docs/json-schema.md) or csv (where results are rows).")
+    var format: OutputFormat = .table
+    @Flag(help: .hidden)
+    var json = false
+
+    /// The format asked for; `csv` is refused by commands whose result is not a list of rows.
+    func chosen(csvRows: Bool, command: String) throws -> OutputFormat {
+        let value = json ? OutputFormat.json : format
+        if value == .csv, !csvRows {
+            throw ValidationError("--format csv: '\(command)' prints one result, not rows; use table or json")
+        }
+        return value
+    }
+}
+
+/// A list of regulariser strengths written one way on every command: `2,5,10` (a list) or `FROM:TO:STEPS[:log]`
+/// (a grid, log-spaced by default for γ; `:linear` for even spacing).
+enum GammaList {
+    static func parse(_ text: String, flag: String = "--gammas") throws -> [Double] {
+        if text.contains(":") {
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            guard (3...4).contains(parts.count), let from = try? Checked.finite(parts[0]),
+                let to = try? Checked.finite(parts[1]), let steps = Int(parts[2]), steps >= 2, steps <= 100_000,
+                from > 0, to > from
+            else {
+                throw ValidationError(
+                    "\(flag): '\(text)' is not a grid FROM:TO:STEPS[:log|linear] with 0 < FROM < TO and STEPS ≥ 2, e.g. 1:100:9"
+                )
+            }
+            let scale = parts.count == 4 ? SweepGrid.Scale(rawValue: parts[3]) : .log
+            guard let scale else { throw ValidationError("\(flag): spacing '\(parts[3])' must be log or linear") }
+            return try SweepGrid(from: from, to: to, steps: steps, scale: scale).values
+        }
+        return try text.split(separator: ",", omittingEmptySubsequences: false).map { item -> Double in
+            guard let value = try? Checked.finite(String(item)), value >= 0 else {
+                throw ValidationError(
+                    "\(flag): '\(item)' is not a number ≥ 0; give a list such as 1,2,5 or a grid such as 1:100:9")
+            }
+            return value
         }
     }
 }

@@ -16,8 +16,8 @@ struct KernelCommand: EganCommand {
             the empirical NTK J Jᵀ of finite random networks of --width averaged over --networks seeds, and the best \
             universal fit g₁ (diagonal), g₂ (off-diagonal), φ = g₂/g₁ with its relative residual. Use φ as \
             generator.kernel.ratio, or put {"kind": "ntk", …} in a config to use Θ itself.
-              egan kernel --latent-dim 64 --samples 16
-              egan kernel --depth 3 --activation tanh --latent-dim 512 --samples 32 --width 2048 --json
+              egan kernel --latent-dim 64 --latent-samples 16
+              egan kernel --depth 3 --activation tanh --latent-dim 512 --latent-samples 32 --width 2048 --format json
             """)
 
     @Option(help: "Hidden layers L (1 to 64).", transform: { try Checked.count($0, in: 1...64) })
@@ -33,7 +33,11 @@ struct KernelCommand: EganCommand {
     @Option(help: "Latent dimension d_z.", transform: Checked.count(atLeast: 1))
     var latentDim: Int = 64
     @Option(help: "Number of latent samples N (particles).", transform: Checked.count(atLeast: 1))
-    var samples: Int = 16
+    var latentSamples: Int = 16
+    /// `--samples` was this option's name; it clashed with simulate's sample times and stays as a hidden alias.
+    @Option(name: .customLong("samples"), help: .hidden, transform: Checked.count(atLeast: 1))
+    var legacySamples: Int?
+    var samples: Int { legacySamples ?? latentSamples }
     @Option(help: "gaussian or sphere (radius √d_z).")
     var distribution: LatentDistribution = .gaussian
     @Option(help: "Seed of the latent samples (a whole number ≥ 0).", transform: Checked.seed)
@@ -44,10 +48,10 @@ struct KernelCommand: EganCommand {
     var networks: Int = 4
     @Option(help: "all (full NTK) or readout (last layer only).")
     var train: GeneratorNetwork.Training = .all
-    @Flag(help: "Print JSON (schema egan.kernel/1).")
-    var json = false
+    @OptionGroup var output: FormatOption
 
     func execute() throws -> String {
+        let json = try output.chosen(csvRows: false, command: "kernel") == .json
         guard networks >= 0 else { throw KernelError.invalid("--networks must be ≥ 0 (got \(networks))") }
         let network = try GeneratorNetwork(
             depth: depth, activation: activation, weightVariance: weightVar, biasVariance: biasVar, training: train)

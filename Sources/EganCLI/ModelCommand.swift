@@ -17,6 +17,7 @@ struct ModelCommand: EganCommand {
     var resolved = false
     @Flag(help: "Print the model's config as JSON, to save and edit as a starting point (a preset's construction).")
     var config = false
+    @OptionGroup var output: FormatOption
 
     func validate() throws {
         if resolved && config { throw ValidationError("choose one of --resolved and --config") }
@@ -27,6 +28,22 @@ struct ModelCommand: EganCommand {
         if resolved { return source.resolved.json.prettyText + "\n" }
         if config { return source.document.prettyText + "\n" }
         let effective = EffectiveModel(source.resolved)
+        if try output.chosen(csvRows: false, command: "model") == .json {
+            return JSONValue.object([
+                ("schema", .string("egan.model/1")), ("model", .string(source.name)),
+                ("targets", .integer(effective.targetCount)), ("dimension", .integer(effective.dimension)),
+                ("particles", .integer(effective.particleCount)),
+                (
+                    "parameters",
+                    .object(effective.discriminator.parameterBlocks.map { ($0.name, JSONValue.integer($0.count)) })
+                ),
+                ("stateDimension", .integer(effective.stateDimension)), ("loss", .string(effective.loss.rawValue)),
+                ("regularizer", .string(effective.regularizer.rawValue)), ("gamma", .number(effective.gamma)),
+                ("etaD", effective.optimalDiscriminator ? .string("optimal") : .number(effective.etaD)),
+                ("methods", .string(methods(effective))),
+                ("targetSource", source.resolved.targetSource.map { .string($0.origin) } ?? .null),
+            ]).prettyText + "\n"
+        }
         return TextTable.keyValue([
             ("name", source.name),
             ("targets M", "\(effective.targetCount) in dimension \(effective.dimension)"),

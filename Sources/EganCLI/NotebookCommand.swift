@@ -10,7 +10,7 @@ struct NotebookCommand: ParsableCommand {
             'run' executes every cell in-process and writes its output below it in an ```output block; 'check' \
             re-runs them and fails with a diff when an output changed beyond the notebook's stated tolerance.
               egan notebook run notebooks-text/01-dirac-gan.md
-              egan notebook check notebooks-text/*.md
+              egan notebook check notebooks-text/01-dirac-gan.md   # or notebooks-text/*.md: all (minutes)
             """,
         subcommands: [NotebookRun.self, NotebookCheck.self])
 }

@@ -11,7 +11,7 @@ struct OptimizeCommand: EganCommand {
             whether γ* sits at a critical point (critical damping), at a crossing of two branches' rates, or at the \
             interval's boundary (then widen it).
               egan optimize dirac            # γ* = 2, r = 1 (wgan)
-              egan optimize ring8 --from 0.001 --to 100 --json
+              egan optimize ring8 --from 0.001 --to 100 --format json
             """)
 
     @OptionGroup var model: ModelArgument
@@ -20,11 +20,16 @@ struct OptimizeCommand: EganCommand {
     @Option(help: "Largest γ searched.", transform: Checked.positive)
     var to: Double = 1e3
     @Option(help: "Points of the initial log scan (at least 3).", transform: Checked.count(atLeast: 3))
-    var steps: Int = 121
-    @Flag(help: "Print JSON (schema egan.optimize/2).")
-    var json = false
+    var points: Int = 121
+    /// `--steps` was this option's name (it clashed with gradient steps); kept as a hidden alias.
+    @Option(name: .customLong("steps"), help: .hidden, transform: Checked.count(atLeast: 3))
+    var legacyPoints: Int?
+    var steps: Int { legacyPoints ?? points }
+    @OptionGroup var output: FormatOption
 
     func execute() throws -> String {
+        let format = try output.chosen(csvRows: false, command: "optimize")
+        let json = format == .json
         let source = try model.load()
         let optimum = try OptimalStrength.find(source, from: from, to: to, steps: steps, progress: Progress.bar("scan"))
         // Each oscillator's own critical damping, refined by bisection: affordable for up to 64 oscillators.

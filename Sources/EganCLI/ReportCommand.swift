@@ -24,8 +24,10 @@ struct ReportCommand: EganCommand {
     var from: Double = 1e-3
     @Option(help: "Largest γ searched.", transform: Checked.positive)
     var to: Double = 1e3
+    @OptionGroup var formatting: FormatOption
 
     func execute() throws -> String {
+        let format = try formatting.chosen(csvRows: false, command: "report")
         let source = try config.map { try ModelSource($0) } ?? ModelSource(preset: Preset.defaultPreset)
         let path = output ?? "reports/\(config == nil ? "default" : safeFileName(source.name)).md"
         try ReportWriter.checkPath(path)
@@ -33,6 +35,14 @@ struct ReportCommand: EganCommand {
         let command = (["egan", "report"] + (config.map { [$0] } ?? []) + (output.map { ["-o", $0] } ?? [])).joined(
             separator: " ")
         let files = try ReportWriter.write(analysis, to: path, command: command)
+        if format == .json {
+            return JSONValue.object([
+                ("schema", .string("egan.report/1")), ("model", .string(source.name)), ("report", .string(path)),
+                ("figures", .array(files.dropLast().map { .string($0) })),
+                ("gammaStar", .number(analysis.optimum.gamma)), ("rate", .number(analysis.optimum.rate)),
+                ("globalOutcome", .string(analysis.globalOutcome.sentence)),
+            ]).prettyText + "\n"
+        }
         return
             "wrote \(path) (γ* = \(Format.refined(analysis.optimum.gamma)), r = \(Format.refined(analysis.optimum.rate)))\n"
             + files.dropLast().map { "  figure \($0)\n" }.joined()

@@ -19,8 +19,10 @@ struct SimulateCommand: EganCommand {
 
     @OptionGroup var model: ModelArgument
     @OptionGroup var strength: GammaOption
-    @Option(help: "End time.", transform: Checked.positive)
-    var tEnd: Double
+    @Option(
+        help: "End time (default: 10/r, ten relaxation times of the linearised flow at this γ).",
+        transform: Checked.positive)
+    var tEnd: Double?
     @Option(help: "Number of sample times on [0, t-end].", transform: Checked.count(atLeast: 2))
     var samples: Int = 101
     @OptionGroup var integration: IntegratorOptions
@@ -31,8 +33,8 @@ struct SimulateCommand: EganCommand {
     var seed: Int = 1
     @Option(help: "Stop as diverged when the particle distance exceeds this (> 0).", transform: Checked.positive)
     var divergenceBound: Double = 1e6
-    @Option(help: "Output: csv (default), json, or table.")
-    var format: OutputFormat = .csv
+    @Option(help: "Output: table (default), json or csv.")
+    var format: OutputFormat = .table
     @Option(help: "Also write every particle's position at every sample to this CSV file (t, particle, x1…xd).")
     var trajectories: String?
     @Flag(help: "Show a progress bar on stderr even when it is not a terminal.")
@@ -53,7 +55,8 @@ struct SimulateCommand: EganCommand {
         let effective = EffectiveModel(source.resolved, gamma: strength.gamma)
         let settings = SimulationSettings(
             integrator: try integration.resolve(),
-            start: perturb.map { .perturbedEquilibrium(epsilon: $0, seed: seed) } ?? .initial, tEnd: tEnd,
+            start: perturb.map { .perturbedEquilibrium(epsilon: $0, seed: seed) } ?? .initial,
+            tEnd: try tEnd ?? RelaxationTime.default(effective, multiple: 10),
             samples: samples, relativeTolerance: integration.rtol, absoluteTolerance: integration.atol,
             divergenceBound: divergenceBound, keepStates: trajectories != nil)
         if case let .mlp(activation, _, _, _, _, _) = source.resolved.discriminator, activation == .relu,
@@ -72,7 +75,7 @@ struct SimulateCommand: EganCommand {
         var stopNote = ""
         if case let .stopped(reason, _) = result.status {
             stopNote = "stopped: \(reason); the \(result.times.count) samples before it are shown\n"
-            if format != .table { FileHandle.standardError.write(Data("egan: warning: \(stopNote)".utf8)) }
+            FileHandle.standardError.write(Data("egan: warning: \(stopNote)".utf8))
         }
         switch format {
         case .csv: return SimulationText.csv(result)

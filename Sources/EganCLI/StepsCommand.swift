@@ -12,7 +12,7 @@ struct StepsCommand: EganCommand {
             bisection to relative 1e-6.
               egan steps dirac --gamma 1
               egan steps ring8 --gamma 0.5 --scheme alternating --critic-steps 5 --lr 0.1
-              egan steps ring8 --sweep --from 0.01 --to 10 --steps 41
+              egan steps ring8 --sweep --from 0.01 --to 10 --points 41
             """)
 
     @OptionGroup var model: ModelArgument
@@ -30,11 +30,10 @@ struct StepsCommand: EganCommand {
     @Option(
         help: "Also report the contraction factor per round at this step size h (> 0).", transform: Checked.positive)
     var lr: Double?
-    @Flag(help: "Map h_max over a γ grid (--from --to --steps --scale).")
+    @Flag(help: "Map h_max over a γ grid (--from --to --points --scale).")
     var sweep = false
     @OptionGroup var grid: GridOptions
-    @Flag(help: "Print JSON (schema egan.steps/1).")
-    var json = false
+    @OptionGroup var output: FormatOption
 
     func validate() throws {
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive step size (got \(lr))") }
@@ -44,6 +43,8 @@ struct StepsCommand: EganCommand {
     }
 
     func execute() throws -> String {
+        let format = try output.chosen(csvRows: true, command: "steps")
+        let json = format == .json
         let source = try model.load()
         let gammas = sweep ? try grid.grid().values : [strength.gamma ?? source.resolved.gamma]
         let results = try parallelMap(gammas.count, progress: sweep ? Progress.bar("steps") : nil) { k in
@@ -71,6 +72,10 @@ struct StepsCommand: EganCommand {
                         })
                 ),
             ]).prettyText + "\n"
+        }
+        if format == .csv {
+            return "gamma,h_max,contraction\n"
+                + results.map { "\($0.gamma),\($0.limit),\($0.contraction.map { "\($0)" } ?? "")\n" }.joined()
         }
         var header = ["γ", "h_max"]
         if lr != nil { header += ["contraction at h", "stable"] }

@@ -9,8 +9,8 @@ struct SweepCommand: EganCommand {
             Each grid point is analysed at the matched equilibrium (as 'egan analyze'), on all cores. Between grid \
             points where the dominant mode switches between oscillatory and real, the critical point is refined by \
             bisection to relative 1e-6. Eigenvalue branches are tracked by optimal assignment and written with --format json.
-              egan sweep ring8 --from 0.01 --to 10 --steps 201
-              egan sweep ring8 --param generator.kernel.ratio --scale linear --from 0 --to 0.9 --steps 10 --gamma 0.5
+              egan sweep ring8 --from 0.01 --to 10 --points 201
+              egan sweep ring8 --param generator.kernel.ratio --scale linear --from 0 --to 0.9 --points 10 --gamma 0.5
               egan sweep dirac --format json > dirac-sweep.json
             """)
 

@@ -40,7 +40,7 @@ public struct GlobalOutcome: Sendable, Equatable {
     }
 
     /// One line for the summary.
-    var sentence: String {
+    public var sentence: String {
         "\(coveredModes) of \(modeCount) modes covered, \(kind.rawValue), final W₂ = \(Format.number(finalW2)) at t = \(Format.number(time))"
     }
 }

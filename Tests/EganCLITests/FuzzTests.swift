@@ -150,8 +150,8 @@ struct FuzzTests {
         ]
         let commands: [([String], [String])] = [
             (["analyze", "ring8"], ["--gamma"]),
-            (["sweep", "ring8"], ["--from", "--to", "--steps", "--gamma"]),
-            (["optimize", "dirac"], ["--from", "--to", "--steps"]),
+            (["sweep", "ring8"], ["--from", "--to", "--points", "--gamma"]),
+            (["optimize", "dirac"], ["--from", "--to", "--points"]),
             (
                 ["simulate", "dirac", "--t-end", "2"],
                 ["--samples", "--seed", "--perturb", "--rtol", "--atol", "--divergence-bound", "--gamma"]

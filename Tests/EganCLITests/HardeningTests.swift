@@ -33,10 +33,10 @@ struct HardeningTests {
             (["simulate", "dirac", "--t-end", "10", "--perturb", "0.1", "--seed=-1"], "--seed"),
             (["crosscheck", "dirac", "--gamma", "1", "--seed=-1"], "--seed"),
             (["kernel", "--seed=-1"], "--seed"),
-            (["sweep", "ring8", "--steps", "9223372036854775807"], "--steps"),
+            (["sweep", "ring8", "--points", "9223372036854775807"], "--points"),
             (["simulate", "dirac", "--t-end", "10", "--samples", "9223372036854775807"], "--samples"),
             (["collapse", "ring8-collapse", "--ratios", "0:1:3", "--t-end", "10", "--seeds", "1000000000"], "--seeds"),
-            (["kernel", "--samples", "9223372036854775807"], "--samples"),
+            (["kernel", "--latent-samples", "9223372036854775807"], "--latent-samples"),
             (["kernel", "--networks", "1000000000"], "--networks"),
             (["steps", "dirac", "--scheme", "alternating", "--critic-steps", "1000000000"], "--critic-steps"),
             (["analyze", "dirac", "--gamma", "0x10"], "--gamma"),
@@ -81,7 +81,7 @@ struct HardeningTests {
     @Test("kernel sizes and overflow are refused, not computed")
     func kernel() throws {
         try Self.refused(["kernel", "--width", "1000000"], mentioning: "memory budget")
-        try Self.refused(["kernel", "--samples", "1000000"], mentioning: "memory budget")
+        try Self.refused(["kernel", "--latent-samples", "1000000"], mentioning: "memory budget")
         try Self.refused(["kernel", "--weight-var", "1e308"], mentioning: "overflows")
     }
 

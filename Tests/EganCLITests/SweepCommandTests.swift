@@ -12,7 +12,7 @@ struct SweepCommandTests {
     @Test("sweep --format json has points, the critical point γ = 2 and branches")
     func sweepJSON() throws {
         let result = try CLI.run([
-            "sweep", "dirac", "--from", "0.5", "--to", "4", "--steps", "8", "--scale", "linear", "--format", "json",
+            "sweep", "dirac", "--from", "0.5", "--to", "4", "--points", "8", "--scale", "linear", "--format", "json",
         ])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try JSONValue.parse(Data(result.stdout.utf8), source: "stdout")
@@ -60,7 +60,7 @@ struct SweepCommandTests {
         arguments: [
             (["sweep", "dirac", "--from", "1", "--to", "1"], "--from"),
             (["sweep", "dirac", "--from", "2", "--to", "1"], "--from"),
-            (["sweep", "dirac", "--steps", "1"], "--steps"),
+            (["sweep", "dirac", "--points", "1"], "--points"),
             (["sweep", "dirac", "--scale", "log", "--from", "0"], "log"),
             (["sweep", "dirac", "--scale", "log", "--from=-1", "--to", "1"], "log"),
             (["sweep", "ring8", "--param", "generator.kernel.ratoi"], "ratoi"),
