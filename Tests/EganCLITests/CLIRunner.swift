@@ -20,11 +20,15 @@ enum CLI {
         return Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("egan")
     }
 
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> CLIResult {
+    /// Runs `egan` (or another `program`) with `arguments`, optionally in `directory` with `environment`.
+    static func run(
+        _ arguments: [String], in directory: URL? = nil, program: URL? = nil, environment: [String: String]? = nil
+    ) throws -> CLIResult {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program ?? executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
+        if let environment { process.environment = environment }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
