@@ -4,10 +4,14 @@ import EffectiveGAN
 /// `--from --to --points --scale`: the grid of a sweep. (`--points` was `--steps`, which clashed with gradient
 /// steps; `--steps` is kept as a hidden alias.)
 struct GridOptions: ParsableArguments {
-    @Option(help: "First value of the swept parameter.", transform: Checked.finite)
-    var from: Double = 0.01
-    @Option(help: "Last value of the swept parameter.", transform: Checked.finite)
-    var to: Double = 10
+    /// The defaults span γ over the interval `optimize` and `report` search (10⁻³ to 10³), so a sweep shows the
+    /// same ground they do; another `--param` needs its own --from/--to.
+    @Option(
+        help: "First value of the swept parameter (default 1e-3, as optimize and report search γ).",
+        transform: Checked.finite)
+    var from: Double = 1e-3
+    @Option(help: "Last value of the swept parameter (default 1e3).", transform: Checked.finite)
+    var to: Double = 1e3
     @Option(help: "Number of grid points (at least 2), endpoints included.", transform: Checked.count(atLeast: 2))
     var points: Int = 61
     @Option(name: .customLong("steps"), help: .hidden, transform: Checked.count(atLeast: 2))
