@@ -41,7 +41,8 @@ struct ConvergenceCommand: EganCommand {
         let source = try model.load()
         let tEnd =
             try self.tEnd ?? values.map {
-                try RelaxationTime.default(EffectiveModel(source.resolved, gamma: $0), multiple: 10)
+                try RelaxationTime.default(
+                    EffectiveModel(source.resolved, gamma: $0), multiple: 10, structure: source.oscillatorStructure())
             }.max()!
         let settings = SimulationSettings(
             integrator: try integration.resolve(), tEnd: tEnd, samples: samples,
@@ -90,13 +91,9 @@ struct ConvergenceCommand: EganCommand {
 
 extension ConvergenceRun {
     var json: JSONValue {
-        var status: [(String, JSONValue)] = [("completed", .bool(self.status == .completed))]
-        if case let .stopped(reason, time) = self.status {
-            status += [("reason", .string(reason)), ("time", .number(time))]
-        }
-        return .object([
+        .object([
             ("gamma", .number(gamma)), ("time", time.map(JSONValue.number) ?? .null),
-            ("finalDistance", .number(finalDistance)), ("status", .object(status)), ("integrator", statistics.json),
+            ("finalDistance", .number(finalDistance)), ("status", status.json), ("integrator", statistics.json),
         ])
     }
 }

@@ -50,7 +50,7 @@ struct CrossCheckCommand: EganCommand {
         let gammas = listed.isEmpty ? [source.resolved.gamma] : listed
         let checks = try parallelMap(gammas.count, progress: Progress.bar("crosscheck")) { k in
             try EffectiveModel(source.resolved, gamma: gammas[k]).crossCheck(
-                epsilon: epsilon, seed: seed, tolerance: tolerance)
+                epsilon: epsilon, seed: seed, tolerance: tolerance, structure: source.oscillatorStructure())
         }
         let passed = checks.allSatisfy(\.passed)
         if format == .csv {

@@ -56,12 +56,10 @@ struct SimulateCommand: EganCommand {
         let settings = SimulationSettings(
             integrator: try integration.resolve(),
             start: perturb.map { .perturbedEquilibrium(epsilon: $0, seed: seed) } ?? .initial,
-            tEnd: try tEnd ?? RelaxationTime.default(effective, multiple: 10),
+            tEnd: try tEnd ?? RelaxationTime.default(effective, multiple: 10, structure: source.oscillatorStructure()),
             samples: samples, relativeTolerance: integration.rtol, absoluteTolerance: integration.atol,
             divergenceBound: divergenceBound, keepStates: trajectories != nil)
-        if case let .mlp(activation, _, _, _, _, _) = source.resolved.discriminator, activation == .relu,
-            case .ode = settings.integrator
-        {
+        if source.resolved.hasDiscontinuousField, case .ode = settings.integrator {
             FileHandle.standardError.write(
                 Data(
                     "egan: note: relu makes the flow discontinuous (φ′ jumps), so an adaptive stepper rejects a step at every kink; --integrator gd --lr h (below 'egan steps' h_max) is usually far faster\n"
@@ -111,13 +109,9 @@ enum SimulationText {
     }
 
     static func json(_ result: SimulationResult, name: String, gamma: Double) -> JSONValue {
-        var status: [(String, JSONValue)] = [("completed", .bool(result.status == .completed))]
-        if case let .stopped(reason, time) = result.status {
-            status += [("reason", .string(reason)), ("time", .number(time))]
-        }
         var pairs: [(String, JSONValue)] = [
             ("schema", .string("egan.simulate/1")), ("model", .string(name)), ("gamma", .number(gamma)),
-            ("status", .object(status)), ("t", .numbers(result.times)),
+            ("status", result.status.json), ("t", .numbers(result.times)),
         ]
         for (k, column) in columns.dropFirst().enumerated() {
             pairs.append((column, .numbers(result.observables.map { values($0)[k] })))
@@ -136,5 +130,14 @@ enum SimulationText {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension SimulationResult.Status {
+    /// `{completed}`, plus `reason` and `time` when the run stopped early (simulate and convergence JSON).
+    var json: JSONValue {
+        var pairs: [(String, JSONValue)] = [("completed", .bool(self == .completed))]
+        if case let .stopped(reason, time) = self { pairs += [("reason", .string(reason)), ("time", .number(time))] }
+        return .object(pairs)
     }
 }

@@ -54,8 +54,8 @@ struct IntegratorOptions: ParsableArguments {
 
 /// Default end times from the linearised flow: a multiple of the relaxation time 1/r at the model's γ.
 enum RelaxationTime {
-    static func `default`(_ model: EffectiveModel, multiple: Double) throws -> Double {
-        let spectrum = try StabilityAnalysis(model: model).spectrum
+    static func `default`(_ model: EffectiveModel, multiple: Double, structure: OscillatorStructure?) throws -> Double {
+        let spectrum = try StabilityAnalysis(model: model, structure: structure).spectrum
         guard spectrum.rate > 0, (multiple / spectrum.rate).isFinite else {
             throw ValidationError(
                 "--t-end: no default at γ = \(Format.number(model.gamma)), where the linearised flow does not decay (\(spectrum.regime.rawValue)); give --t-end"

@@ -50,7 +50,7 @@ struct StepsCommand: EganCommand {
         let results = try parallelMap(gammas.count, progress: sweep ? Progress.bar("steps") : nil) { k in
             let training = try DiscreteTraining(
                 model: EffectiveModel(source.resolved, gamma: gammas[k]), scheme: scheme, criticSteps: criticSteps,
-                generatorSteps: generatorSteps)
+                generatorSteps: generatorSteps, structure: source.oscillatorStructure())
             let limit = try training.largestStableStep()
             let contraction = try lr.map { try training.contraction(step: $0) }
             return (gamma: gammas[k], limit: limit, contraction: contraction)

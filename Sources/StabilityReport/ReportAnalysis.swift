@@ -48,13 +48,18 @@ public struct ReportAnalysis: Sendable {
         stepLimits = try [
             ("simultaneous", SteppingScheme.simultaneous, 1), ("alternating, 1 critic step", .alternating, 1),
             ("alternating, 5 critic steps", .alternating, 5),
-        ].map { ($0.0, try DiscreteTraining(model: atOptimum, scheme: $0.1, criticSteps: $0.2).largestStableStep()) }
+        ].map {
+            let training = try DiscreteTraining(
+                model: atOptimum, scheme: $0.1, criticSteps: $0.2, structure: source.oscillatorStructure())
+            return ($0.0, try training.largestStableStep())
+        }
         // Under-, near-critical and overdamped. Not exactly γ*: at a critical merge the two eigenvectors coincide
         // (a Jordan block), and a single-mode fit of the response is ill-posed there.
         let checkGammas = [γStar / 4, 0.9 * γStar, overdampedGamma]
         let outcomes = try parallelMap(checkGammas.count) { k -> Result<CrossCheck, SimulationError> in
             do {
-                return .success(try atOptimum.with(gamma: checkGammas[k]).crossCheck())
+                return .success(
+                    try atOptimum.with(gamma: checkGammas[k]).crossCheck(structure: source.oscillatorStructure()))
             } catch let error as SimulationError {
                 return .failure(error)
             }
@@ -108,9 +113,7 @@ public struct IntegratorChoice: Sendable {
     public let description: String
 
     init(model: EffectiveModel, simultaneousLimit: Double, tEnd: Double) {
-        guard case let .mlp(activation, _, _, _, _, _) = model.resolved.discriminator, activation == .relu,
-            simultaneousLimit > 0, simultaneousLimit.isFinite
-        else {
+        guard model.resolved.hasDiscontinuousField, simultaneousLimit > 0, simultaneousLimit.isFinite else {
             integrator = .ode(.rk8pd)
             description = "rk8pd"
             return

@@ -41,11 +41,13 @@ public struct DiscreteTraining: Sendable {
     /// marginal maps, |μ| = 1 up to rounding, are not called stable).
     public static let stabilityMargin = 1e-12
 
-    /// - Parameter reduced: build T on the structure's reduced subspace where it applies (false: always the dense
-    ///   J; the tests compare the two).
+    /// - Parameters:
+    ///   - reduced: build T on the structure's reduced subspace where it applies (false: always the dense J; the
+    ///     tests compare the two).
+    ///   - structure: the model's oscillator structure when the caller has it (γ-independent); nil builds it here.
     public init(
         model: EffectiveModel, scheme: SteppingScheme, criticSteps: Int = 1, generatorSteps: Int = 1,
-        reduced: Bool = true
+        reduced: Bool = true, structure: OscillatorStructure? = nil
     ) throws {
         guard criticSteps >= 1 else { throw InvalidSetting(.criticSteps, "must be at least 1 (got \(criticSteps))") }
         guard generatorSteps >= 1 else {
@@ -59,7 +61,7 @@ public struct DiscreteTraining: Sendable {
         self.scheme = scheme
         self.criticSteps = criticSteps
         self.generatorSteps = generatorSteps
-        let structure = try OscillatorStructure(model)
+        let structure = try structure ?? OscillatorStructure(model)
         spectrum = try StabilityAnalysis(model: model, structure: structure).spectrum
         if reduced, let structure {
             jacobian = structure.reducedJacobian(gamma: model.gamma)

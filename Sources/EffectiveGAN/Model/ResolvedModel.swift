@@ -54,6 +54,13 @@ public struct ResolvedModel: Equatable, Sendable {
 
     /// Output dimension d.
     public var dimension: Int { targets.first?.count ?? 0 }
+
+    /// Whether the flow jumps: relu's φ′ is a step, so ∇_x D (the particles' velocity) is discontinuous and an
+    /// adaptive ODE stepper rejects a step at every kink; plain gradient steps suit such models.
+    public var hasDiscontinuousField: Bool {
+        if case let .mlp(activation, _, _, _, _, _) = discriminator { return activation == .relu }
+        return false
+    }
 }
 
 // MARK: - JSON form (spec §8, keys exactly)

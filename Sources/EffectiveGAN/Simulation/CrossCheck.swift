@@ -44,15 +44,21 @@ extension EffectiveModel {
     /// moves the particles). Fit, on the last two thirds of the run: a real mode by log-linear regression of |s|; an
     /// oscillatory mode by Prony's method of order 2 (s_{k+1} = a₁ s_k + a₂ s_{k−1} by least squares; the roots of
     /// z² − a₁z − a₂ are e^{λΔ}).
-    public func crossCheck(epsilon: Double = 1e-5, seed: Int = 1, tolerance: Double = 0.02) throws -> CrossCheck {
+    ///
+    /// - Parameter structure: the model's oscillator structure when the caller has it (it does not depend on γ:
+    ///   `ModelSource.oscillatorStructure()`); nil builds it here.
+    public func crossCheck(
+        epsilon: Double = 1e-5, seed: Int = 1, tolerance: Double = 0.02, structure: OscillatorStructure? = nil
+    ) throws -> CrossCheck {
+        let structure = try structure ?? OscillatorStructure(self)
         // The prediction is the analysis's (oscillator structure, neutral modes by structure); the mode's
         // eigenvector comes from the structure too, or from a dense decomposition where there is none.
-        let spectrum = try StabilityAnalysis(model: self).spectrum
+        let spectrum = try StabilityAnalysis(model: self, structure: structure).spectrum
         guard let dominant = spectrum.dominantMode, spectrum.regime == .underdamped || spectrum.regime == .overdamped
         else {
             throw SimulationError.notConverging(gamma: gamma, regime: spectrum.regime)
         }
-        let vector = try dominantEigenvector(near: dominant.eigenvalue)
+        let vector = try dominantEigenvector(near: dominant.eigenvalue, structure: structure)
         let phase = 2 * Double.pi * MersenneTwister(seed: UInt(bitPattern: seed)).uniform()
         let rotated = vector.map { ($0 * Complex(cos(phase), sin(phase))).real }
         let norm = euclideanNorm(rotated)
@@ -107,8 +113,10 @@ extension EffectiveModel {
 
     /// The right eigenvector of J at z* nearest `eigenvalue`: from the oscillator structure where it applies (no
     /// dense J: digits100 has 23 297 state dimensions), else from a dense decomposition within the memory budget.
-    func dominantEigenvector(near eigenvalue: Complex<Double>) throws -> [Complex<Double>] {
-        if let structure = try OscillatorStructure(self) {
+    func dominantEigenvector(near eigenvalue: Complex<Double>, structure: OscillatorStructure?) throws
+        -> [Complex<Double>]
+    {
+        if let structure {
             return try structure.eigenvector(nearest: eigenvalue, model: self)
         }
         try checkDenseBudget()

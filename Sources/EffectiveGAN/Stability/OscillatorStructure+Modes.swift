@@ -33,11 +33,13 @@ extension OscillatorStructure {
         for k in 0..<readoutDimension { vector[nd + k] = readout[k] }
         if biasCoupled { vector[nd + parameters.count - 1] = reduced[v] }
 
-        // δx = (g′(0)/λ)(K ⊗ I) G δa, real and imaginary parts of δa separately.
+        // δx = (g′(0)/λ)(K ⊗ I) G δa, real and imaginary parts of δa separately, through one evaluator.
+        let evaluator = model.makeFieldWorkspace().discriminator
         let slopes = [\Complex<Double>.real, \Complex<Double>.imaginary].map { part in
             var θ = parameters
             for k in 0..<readoutDimension { θ[k] = readout[k][keyPath: part] }
-            return model.kernel.apply(to: model.readoutSlopes(parameters: θ), blockSize: model.dimension)
+            return model.kernel.apply(
+                to: model.readoutSlopes(parameters: θ, evaluator: evaluator), blockSize: model.dimension)
         }
         let factor = Complex(model.loss.gPrime(0), 0) / λ
         for i in 0..<nd { vector[i] = factor * Complex(slopes[0][i], slopes[1][i]) }
@@ -48,8 +50,7 @@ extension OscillatorStructure {
 
 extension EffectiveModel {
     /// ∇_x D at the matched particles for discriminator parameters θ (particle-blocked, N·d).
-    func readoutSlopes(parameters θ: [Double]) -> [Double] {
-        let evaluator = makeFieldWorkspace().discriminator
+    func readoutSlopes(parameters θ: [Double], evaluator: any DiscriminatorFieldEvaluator) -> [Double] {
         let x = particles(in: matchedState).transposed.storage
         x.withUnsafeBufferPointer { points in
             θ.withUnsafeBufferPointer { evaluator.load(particles: points.baseAddress!, parameters: $0.baseAddress!) }
