@@ -6,7 +6,7 @@
 //     → LinearAlgebra (Matrix, eigenvalues, BLAS-3)   GSLBridge (RNG, ODE, root finding)
 //   CVectorMath (C: glibc libmvec sin/cos/tanh over arrays, for the vector field's hot loop)
 //     → EffectiveGAN (config → model → field & Jacobian → spectrum → sweeps → simulation)
-//     → StabilityReport (Markdown reports, SVG figures)
+//     → StabilityReport (Markdown reports, SVG figures)   EffectiveGANMPI (CMPI: study cells across MPI ranks)
 //     → EganCLI (swift-argument-parser commands, text notebooks) → egan (the executable)
 import PackageDescription
 
@@ -36,6 +36,9 @@ let package = Package(
         .systemLibrary(
             name: "CGSL", pkgConfig: "gsl",
             providers: [.apt(["libgsl-dev"])]),
+        .systemLibrary(
+            name: "CMPI", pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         .target(
             name: "LinearAlgebra",
             dependencies: ["CLAPACKE", .product(name: "Numerics", package: "swift-numerics")]),
@@ -48,10 +51,12 @@ let package = Package(
             // Real data sets compiled into the library (no file to find at run time): see Data/BundledDataset.swift.
             resources: [.embedInCode("Resources/digits100.json"), .embedInCode("Resources/mnist100.json")]),
         .target(name: "StabilityReport", dependencies: ["EffectiveGAN", "LinearAlgebra", "GSLBridge"]),
+        // Studies across the ranks of an MPI job; EffectiveGAN itself never needs MPI (see Support/CellExecution).
+        .target(name: "EffectiveGANMPI", dependencies: ["EffectiveGAN", "CMPI"]),
         .target(
             name: "EganCLI",
             dependencies: [
-                "EffectiveGAN", "StabilityReport", "LinearAlgebra", "GSLBridge",
+                "EffectiveGAN", "StabilityReport", "EffectiveGANMPI", "LinearAlgebra", "GSLBridge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "egan", dependencies: ["EganCLI"]),

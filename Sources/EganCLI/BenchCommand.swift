@@ -24,6 +24,7 @@ struct BenchCommand: EganCommand {
         transform: { try Checked.count($0, in: 1...1000) })
     var repeats: Int = 5
     @OptionGroup var output: FormatOption
+    @OptionGroup var parallel: ThreadsOption
     @Flag(help: "Print the resolved model of the one workload named instead of timing it.")
     var resolved = false
 
@@ -32,7 +33,9 @@ struct BenchCommand: EganCommand {
         if resolved && workloads.count != 1 { throw ValidationError("--resolved needs exactly one workload") }
     }
 
-    func execute() throws -> String {
+    func execute() throws -> String { try parallel.running(timings) }
+
+    private func timings() throws -> String {
         let format = try output.chosen(csvRows: true, command: "bench")
         if resolved { return try workloads[0].source().resolved.json.prettyText + "\n" }
         let selected = workloads.isEmpty ? BenchWorkload.allCases : workloads

@@ -47,6 +47,7 @@ struct CollapseCommand: EganCommand {
     var samples: Int = 101
     @OptionGroup var strength: GammaOption
     @OptionGroup var integration: IntegratorOptions
+    @OptionGroup var parallel: ThreadsOption
     @Option(help: "Keep finished cells in this JSON-lines file and skip them when run again.")
     var resume: String?
     @Option(help: "Write the phase diagram as an SVG heatmap to this file.")
@@ -97,7 +98,9 @@ struct CollapseCommand: EganCommand {
         return (pieces[0], values)
     }
 
-    func execute() throws -> String {
+    func execute() throws -> String { try parallel.running(study) }
+
+    private func study() throws -> String {
         var source = try model.load()
         if let gamma = strength.gamma { source = try source.with(gamma: gamma) }
         let (path, values) = try parseVs()
@@ -107,7 +110,10 @@ struct CollapseCommand: EganCommand {
                 integrator: try integration.resolve(), tEnd: tEnd, samples: samples,
                 relativeTolerance: integration.rtol, absoluteTolerance: integration.atol))
         for target in [resume, heatmap].compactMap({ $0 }) { try AtomicFile.checkTarget(target) }
-        let checkpoint = try resume.map { try CollapseCheckpoint(path: $0, signature: study.signature) }
+        // Only the writing process (rank 0 of an MPI job) keeps the checkpoint: it hands out the undone cells.
+        let checkpoint =
+            CellExecution.current.isWriter
+            ? try resume.map { try CollapseCheckpoint(path: $0, signature: study.signature) } : nil
         var store: (@Sendable (CollapseStudy.Cell) throws -> Void)?
         if let checkpoint { store = { try checkpoint.store($0) } }
         let cells = try study.run(done: checkpoint?.done ?? [], store: store, progress: Progress.bar("collapse"))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import EffectiveGAN
 
 extension ConvergenceMeasure: ExpressibleByArgument {}
@@ -10,13 +11,16 @@ struct ConvergenceCommand: EganCommand {
         discussion: """
             Simulates from generator.init at each γ (in parallel) and reports the first time after which the particle \
             distance to the nearest matched equilibrium stays below --threshold. Marks the fastest γ and the linear γ* \
-            (from 'egan optimize').
+            (from 'egan optimize'). Without --gammas it runs γ*/8, γ*/4, γ*/2, γ*, 2γ*, 4γ*, 8γ* around the linear γ*.
               egan convergence ring8 --gammas 2,5,10,19,40,100 --t-end 4000
             """)
 
     @OptionGroup var model: ModelArgument
-    @Option(help: "Regulariser strengths: a list 2,5,10 or a grid FROM:TO:STEPS[:log|linear] (log by default).")
-    var gammas: String
+    @Option(
+        help:
+            "Regulariser strengths: a list 2,5,10 or a grid FROM:TO:STEPS[:log|linear] (log by default); default: 7 values from γ*/8 to 8γ*."
+    )
+    var gammas: String?
     @Option(help: "Distance below which the run counts as converged (> 0).", transform: Checked.positive)
     var threshold: Double = 1e-3
     @Option(
@@ -28,6 +32,7 @@ struct ConvergenceCommand: EganCommand {
         transform: Checked.count(atLeast: 2))
     var samples: Int = 1001
     @OptionGroup var integration: IntegratorOptions
+    @OptionGroup var parallel: ThreadsOption
     @Option(
         help:
             "What must fall below --threshold: distance (to the nearest matched equilibrium, default) or centres (of the modes: ignores how particles sit inside a mode, which a discriminator barely sees when targets are spread)."
@@ -36,9 +41,17 @@ struct ConvergenceCommand: EganCommand {
     @Option(help: "Output: table (default), csv or json (schema egan.convergence/1).")
     var format: OutputFormat = .table
 
-    func execute() throws -> String {
-        let values = try GammaList.parse(gammas)
+    func execute() throws -> String { try parallel.running(study) }
+
+    private func study() throws -> String {
         let source = try model.load()
+        let optimum = try OptimalStrength.find(source, from: 1e-3, to: 1e3)
+        let values: [Double]
+        if let gammas {
+            values = try GammaList.parse(gammas)
+        } else {
+            values = (-3...3).map { optimum.gamma * pow(2, Double($0)) }
+        }
         let tEnd =
             try self.tEnd ?? values.map {
                 try RelaxationTime.default(
@@ -50,7 +63,6 @@ struct ConvergenceCommand: EganCommand {
         let runs = try source.convergenceTimes(
             gammas: values, threshold: threshold, settings: settings, measure: measure,
             progress: Progress.bar("convergence"))
-        let optimum = try OptimalStrength.find(source, from: 1e-3, to: 1e3)
         let fastest = runs.filter { $0.time != nil }.min { $0.time! < $1.time! }
         switch format {
         case .json:
@@ -83,7 +95,12 @@ struct ConvergenceCommand: EganCommand {
                 "γ", "time", measure == .distance ? "final distance" : "final centre distance", "steps", "RHS", "wall",
                 "",
             ]
-            return TextTable.render(header: header, rows: rows)
+            // A study in which nothing converged has no fastest γ: say why rather than leave a blank mark.
+            let verdict =
+                fastest == nil
+                ? "no run fell below \(Format.number(threshold)) by t = \(Format.number(tEnd)): every run still oscillated or drifted (raise --t-end, or see 'egan simulate')\n"
+                : ""
+            return TextTable.render(header: header, rows: rows) + verdict
                 + "linear γ* = \(Format.number(optimum.gamma)) (r = \(Format.number(optimum.rate)))\n"
         }
     }

@@ -19,36 +19,47 @@ struct CrossCheckCommand: EganCommand {
     var gamma: [Double] = []
     @Option(help: "More strengths, as on every command: a list 2,5,10 or a grid FROM:TO:STEPS[:log|linear].")
     var gammas: String?
-    @Option(help: "Size ε of the perturbation (> 0).", transform: Checked.positive)
-    var epsilon: Double = 1e-5
+    @Option(
+        help: "Size ε of the perturbation, in [1e-12, 0.1] (linear yet above rounding); the same flag as simulate's.",
+        transform: Checked.positive)
+    var perturb: Double = 1e-5
+    /// `--epsilon` was this option's name; simulate calls the same size `--perturb`, so it stays as a hidden alias.
+    @Option(name: .customLong("epsilon"), help: .hidden, transform: Checked.positive)
+    var legacyEpsilon: Double?
+    var epsilon: Double { legacyEpsilon ?? perturb }
     @Option(help: "Seed of the perturbation's phase (a whole number ≥ 0).", transform: Checked.seed)
     var seed: Int = 1
     @Option(help: "Relative tolerance for PASS (> 0).", transform: Checked.positive)
     var tolerance: Double = 0.02
     @OptionGroup var output: FormatOption
+    @OptionGroup var parallel: ThreadsOption
 
     func validate() throws {
         if let bad = gamma.first(where: { !($0 > 0 && $0.isFinite) }) {
             throw ValidationError("--gamma must be positive and finite (got \(bad))")
         }
-        if !(epsilon > 0 && epsilon.isFinite) { throw ValidationError("--epsilon must be positive (got \(epsilon))") }
+        if !(epsilon > 0 && epsilon.isFinite) { throw ValidationError("--perturb must be positive (got \(epsilon))") }
         if !(tolerance > 0) { throw ValidationError("--tolerance must be positive (got \(tolerance))") }
     }
 
     func run() throws {
-        let (text, passed) = try check()
+        let (text, passed) = try parallel.running(check)
         print(text, terminator: "")
         if !passed { throw ExitCode(1) }
     }
 
-    func execute() throws -> String { try check().text }
+    func execute() throws -> String { try parallel.running(check).text }
 
     private func check() throws -> (text: String, passed: Bool) {
         let format = try output.chosen(csvRows: true, command: "crosscheck")
         let source = try model.load()
         let listed = try gamma + (self.gammas.map { try GammaList.parse($0) } ?? [])
         let gammas = listed.isEmpty ? [source.resolved.gamma] : listed
-        let checks = try parallelMap(gammas.count, progress: Progress.bar("crosscheck")) { k in
+        let (epsilon, seed, tolerance) = (self.epsilon, self.seed, self.tolerance)
+        let checks = try CellExecution.current.map(
+            gammas.count, done: [:], describe: { "the check at γ = \(Format.number(gammas[$0]))" },
+            progress: Progress.bar("crosscheck"), onResult: nil
+        ) { k in
             try EffectiveModel(source.resolved, gamma: gammas[k]).crossCheck(
                 epsilon: epsilon, seed: seed, tolerance: tolerance, structure: source.oscillatorStructure())
         }

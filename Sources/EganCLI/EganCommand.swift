@@ -1,5 +1,6 @@
 import ArgumentParser
 import EffectiveGAN
+import EffectiveGANMPI
 import Foundation
 
 /// A command whose whole result is text, so that the CLI prints it and a notebook can capture it in-process.
@@ -25,7 +26,60 @@ struct ModelArgument: ParsableArguments {
 /// The process entry point: parses, runs, and maps every error to one stderr line and exit code 2.
 public enum EganMain {
     /// Runs `egan` with `arguments` (without the program name) and returns the exit code.
+    ///
+    /// Started by `mpirun` or `srun`, every rank runs the same command: study cells are spread over the ranks
+    /// (`DistributedCellExecutor`), and rank 0 alone prints and writes files; the other ranks' output goes to
+    /// /dev/null. A plain run never initialises MPI.
     public static func run(_ arguments: [String]) -> Int32 {
+        guard MPIJob.launched() else { return runCommand(arguments) }
+        let job: MPIJob
+        do {
+            job = try MPIJob()
+        } catch {
+            FileHandle.standardError.write(Data("egan: error: \(error)\n".utf8))
+            return 2
+        }
+        CellExecution.current = DistributedCellExecutor(transport: job, threads: MPIJob.defaultThreads())
+        if job.rank != 0 {
+            AtomicFile.isEnabled = false
+            silenceStandardStreams()
+        }
+        let stopHandler = job.rank == 0 ? reportStopsOfTheJob() : nil
+        let code = runCommand(arguments)
+        stopHandler?.cancel()
+        job.finish()
+        return code
+    }
+
+    /// When a rank dies, the launcher stops the others with SIGTERM: rank 0 then says which cells were lost (the
+    /// rest are in the --resume file) before it exits.
+    private static func reportStopsOfTheJob() -> any DispatchSourceSignal {
+        signal(SIGTERM, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
+        source.setEventHandler {
+            let cells = DistributedCellExecutor.cellsInFlight.map { "\($0.cell) on rank \($0.rank)" }
+            let lost =
+                cells.isEmpty ? "no cell was running" : "lost the cells in flight: " + cells.joined(separator: "; ")
+            FileHandle.standardError.write(
+                Data(
+                    "egan: error: the MPI job was stopped (a rank died, or the job was cancelled); \(lost). Finished cells are kept in the --resume file: run the same command again, with any number of ranks, to continue.\n"
+                        .utf8))
+            _exit(143)
+        }
+        source.resume()
+        return source
+    }
+
+    /// Points stdout and stderr at /dev/null (ranks other than 0 compute the same output as rank 0).
+    private static func silenceStandardStreams() {
+        let null = open("/dev/null", O_WRONLY)
+        guard null >= 0 else { return }
+        dup2(null, STDOUT_FILENO)
+        dup2(null, STDERR_FILENO)
+        close(null)
+    }
+
+    static func runCommand(_ arguments: [String]) -> Int32 {
         do {
             var command = try Egan.parseAsRoot(arguments)
             try command.run()

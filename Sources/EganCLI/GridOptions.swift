@@ -89,3 +89,26 @@ enum GammaList {
         }
     }
 }
+
+/// `--threads T`: the cores a study's cells use in this process (each rank's, under MPI).
+struct ThreadsOption: ParsableArguments {
+    @Option(
+        help:
+            "Worker threads for the study's cells in this process (default: all cores; under mpirun or srun, the node's cores shared among its ranks, at least 1). Results do not depend on it.",
+        transform: Checked.count(atLeast: 1))
+    var threads: Int?
+
+    /// Runs `body` with the thread count installed in the current executor (local or distributed, keeping its
+    /// kind), and restores the executor after it (a notebook runs many commands in one process).
+    func running<T>(_ body: () throws -> T) throws -> T {
+        guard let threads else { return try body() }
+        let previous = CellExecution.current
+        defer { CellExecution.current = previous }
+        if let distributed = previous as? DistributedCellExecutor {
+            CellExecution.current = DistributedCellExecutor(transport: distributed.transport, threads: threads)
+        } else {
+            CellExecution.current = LocalCellExecutor(threads: threads)
+        }
+        return try body()
+    }
+}

@@ -2,7 +2,11 @@ import ArgumentParser
 import Foundation
 
 /// A text notebook: Markdown whose fenced cells of language `egan` are commands, each followed by a fenced
-/// `output` block holding what the command printed.
+/// `output` block holding what the command printed, and by an image line `![egan figure](PATH)` for every SVG the
+/// cell wrote (an argument ending in `.svg`), so a Markdown viewer shows the figure inline.
+///
+/// Cells run in the notebook's own folder: `configs/ring5.json` in a cell means the file beside the notebook,
+/// wherever `egan notebook` is started from.
 ///
 /// Outputs are compared number by number: text must match exactly, and numbers to a relative tolerance stated in
 /// the notebook by a line `<!-- egan-notebook: tolerance 1e-6 -->` (default 1e-6), or within an absolute
@@ -12,8 +16,9 @@ import Foundation
 struct Notebook {
     enum Block {
         case text(String)
-        /// An `egan` cell: its command lines, and the output stored below it (nil if none yet).
-        case cell(commands: [String], output: String?)
+        /// An `egan` cell: its command lines, the output stored below it (nil if none yet), and the figures it
+        /// wrote (paths relative to the notebook).
+        case cell(commands: [String], output: String?, figures: [String])
     }
 
     var blocks: [Block]
@@ -52,14 +57,23 @@ struct Notebook {
                     lookahead += 1
                 }
                 var output: String?
+                var figures: [String] = []
                 if lookahead < lines.count, lines[lookahead].trimmingCharacters(in: .whitespaces) == "```output" {
                     let (body, after) = fenced(from: lookahead)
                     output = body.map { $0 + "\n" }.joined()
                     index = after
+                    // The figure lines the runner wrote: a blank line, then one image line each.
+                    while index + 1 < lines.count, lines[index].isEmpty,
+                        let figure = Self.figurePath(lines[index + 1])
+                    {
+                        figures.append(figure)
+                        index += 2
+                    }
                 }
                 blocks.append(
                     .cell(
-                        commands: commands.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }, output: output))
+                        commands: commands.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }, output: output,
+                        figures: figures))
             } else {
                 prose.append(line)
                 index += 1
@@ -103,15 +117,27 @@ struct Notebook {
         return Double(text[range].replacingOccurrences(of: pattern, with: "$1", options: .regularExpression))
     }
 
-    /// The Markdown text, every cell followed by its output block.
+    static let figurePrefix = "![egan figure]("
+
+    /// `![egan figure](PATH)`: the image line under a cell that wrote the SVG file PATH.
+    static func figureLine(_ path: String) -> String { figurePrefix + path + ")" }
+
+    /// PATH of an image line the runner wrote, or nil for any other line (a user's own images stay prose).
+    static func figurePath(_ line: String) -> String? {
+        guard line.hasPrefix(figurePrefix), line.hasSuffix(")") else { return nil }
+        return String(line.dropFirst(figurePrefix.count).dropLast())
+    }
+
+    /// The Markdown text, every cell followed by its output block and figures.
     var text: String {
         blocks.map { block -> String in
             switch block {
             case let .text(prose):
                 return prose + "\n"
-            case let .cell(commands, output):
+            case let .cell(commands, output, figures):
                 var cell = "```egan\n" + commands.map { $0 + "\n" }.joined() + "```\n"
                 if let output { cell += "\n```output\n" + output + "```\n" }
+                for figure in figures { cell += "\n" + Self.figureLine(figure) + "\n" }
                 return cell
             }
         }.joined()

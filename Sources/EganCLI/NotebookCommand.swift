@@ -7,8 +7,10 @@ struct NotebookCommand: ParsableCommand {
         commandName: "notebook", abstract: "Run text notebooks, or check that their stored outputs still hold.",
         discussion: """
             A notebook is Markdown whose ```egan cells are egan commands (one per line, without the word egan). \
-            'run' executes every cell in-process and writes its output below it in an ```output block; 'check' \
-            re-runs them and fails with a diff when an output changed beyond the notebook's stated tolerance.
+            'run' executes every cell in-process and writes its output below it in an ```output block, and an \
+            image line for every .svg file the cell wrote; 'check' re-runs them and fails with a diff when an \
+            output changed beyond the notebook's stated tolerance. Cells run in the notebook's own folder, so \
+            paths in them are relative to the notebook.
               egan notebook run notebooks-text/01-dirac-gan.md
               egan notebook check notebooks-text/01-dirac-gan.md   # or notebooks-text/*.md: all (minutes)
             """,
@@ -32,14 +34,31 @@ enum NotebookRunner {
         }
     }
 
-    /// The notebook with every output block recomputed.
-    static func run(_ notebook: Notebook) -> Notebook {
+    /// The notebook with every output block recomputed, run in `folder` (the notebook's own; see `Notebook`).
+    ///
+    /// The process's current directory is changed for the run and restored after it: every command resolves
+    /// relative paths against it, and `egan notebook` runs one notebook at a time.
+    static func run(_ notebook: Notebook, in folder: String) throws -> Notebook {
+        let manager = FileManager.default
+        let previous = manager.currentDirectoryPath
+        guard manager.changeCurrentDirectoryPath(folder) else { throw FileError.cannotRead(path: folder) }
+        defer { _ = manager.changeCurrentDirectoryPath(previous) }
         var result = notebook
         result.blocks = notebook.blocks.map { block in
-            guard case let .cell(commands, _) = block else { return block }
-            return .cell(commands: commands, output: commands.map(execute).joined())
+            guard case let .cell(commands, _, _) = block else { return block }
+            let output = commands.map(execute).joined()
+            // Figures: the SVG files the cell names that exist after it ran.
+            let figures = commands.flatMap(shellWords).filter {
+                $0.hasSuffix(".svg") && manager.fileExists(atPath: $0)
+            }
+            return .cell(commands: commands, output: output, figures: figures)
         }
         return result
+    }
+
+    /// The folder holding the notebook at `path` (relative paths are taken from the current directory).
+    static func folder(of path: String) -> String {
+        URL(fileURLWithPath: path).deletingLastPathComponent().path
     }
 
     static func load(_ path: String) throws -> Notebook {
@@ -60,7 +79,7 @@ struct NotebookRun: EganCommand {
     func execute() throws -> String {
         var report = ""
         for file in files {
-            let notebook = NotebookRunner.run(try NotebookRunner.load(file))
+            let notebook = try NotebookRunner.run(try NotebookRunner.load(file), in: NotebookRunner.folder(of: file))
             try AtomicFile.write(notebook.text, to: file)
             let cells = notebook.blocks.filter { if case .cell = $0 { return true } else { return false } }.count
             report += "ran \(cells) cells of \(file)\n"
@@ -80,7 +99,7 @@ struct NotebookCheck: ParsableCommand {
         var failures = 0
         for file in files {
             let stored = try NotebookRunner.load(file)
-            let fresh = NotebookRunner.run(stored)
+            let fresh = try NotebookRunner.run(stored, in: NotebookRunner.folder(of: file))
             var differences: [String] = []
             for (cellIndex, (old, new)) in zip(stored.cells, fresh.cells).enumerated() {
                 guard let oldOutput = old.output else {
@@ -111,6 +130,8 @@ struct NotebookCheck: ParsableCommand {
 
 extension Notebook {
     var cells: [(commands: [String], output: String?)] {
-        blocks.compactMap { if case let .cell(commands, output) = $0 { return (commands, output) } else { return nil } }
+        blocks.compactMap {
+            if case let .cell(commands, output, _) = $0 { return (commands, output) } else { return nil }
+        }
     }
 }

@@ -22,10 +22,13 @@ struct SweepCommand: EganCommand {
     )
     var param: String = ParameterPath.strength.path
     @OptionGroup var strength: GammaOption
+    @OptionGroup var parallel: ThreadsOption
     @Option(help: "Output: table (default), csv, or json (schema egan.sweep/1, with branches).")
     var format: OutputFormat = .table
 
-    func execute() throws -> String {
+    func execute() throws -> String { try parallel.running(sweep) }
+
+    private func sweep() throws -> String {
         var source = try model.load()
         if let gamma = strength.gamma, param != ParameterPath.strength.path { source = try source.with(gamma: gamma) }
         let path = try ParameterPath(param, for: source)

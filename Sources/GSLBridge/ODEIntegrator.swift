@@ -90,7 +90,7 @@ public struct ODEFailure: Error, CustomStringConvertible, Sendable {
 
 /// What an integration cost, like SciPy's `nfev`/`njev`: steps, rejected steps, right-hand-side and Jacobian
 /// evaluations, and wall time.
-public struct IntegratorStatistics: Sendable, Equatable {
+public struct IntegratorStatistics: Sendable, Equatable, Codable {
     /// Accepted steps (gradient rounds for plain gradient steps).
     public var steps = 0
     /// Steps the error control rejected and retried smaller.

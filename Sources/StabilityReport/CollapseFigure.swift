@@ -11,7 +11,9 @@ public enum CollapseFigure {
             xLabel: exact ? study.column : "kernel ratio φ = g₂/g₁", yLabel: study.rowPath ?? "")
         let lnK = log(Double(study.modeCount))
         plot.caption =
-            "colour: seed-mean ln K + Σ p ln p, from 0 (all \(study.modeCount) modes covered, dark) to ln K = \(Format.number(lnK, digits: 4)) (collapsed, yellow); ● marks φ_c"
+            "colour: seed mean of ln K + Σ p ln p (0: all \(study.modeCount) modes covered; ln K: one); ● marks φ_c"
+        let bar = SVGPlot.ColorBar(label: "collapse metric ln K + Σ p ln p", low: 0, high: lnK)
+        plot.colorBar = bar
         let ratios = study.ratios
         let edges = ratios.indices.map { k -> (Double, Double) in
             let left =
@@ -27,7 +29,7 @@ public enum CollapseFigure {
             for (k, mean) in row.meanMetric.enumerated() {
                 plot.cells.append(
                     SVGPlot.Cell(
-                        x: edges[k], y: (Double(r) - 0.5, Double(r) + 0.5), color: Palette.ramp(mean / lnK),
+                        x: edges[k], y: (Double(r) - 0.5, Double(r) + 0.5), color: Palette.ramp(bar.fraction(mean)),
                         tooltip:
                             "\(row.label), φ = \(Format.number(ratios[k])): metric \(Format.number(mean, digits: 4))"))
             }

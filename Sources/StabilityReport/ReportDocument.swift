@@ -20,6 +20,12 @@ extension ReportAnalysis {
             + "\n"
         md += "## Figures\n\n"
         md += figure("Eigenvalue branches", "branches")
+        md += "The slow modes, which set the convergence rate (Re λ from −4 r(γ\\*) to r(γ\\*)/2):\n\n"
+        md += figure("Eigenvalue branches near the imaginary axis", "branches-slow")
+        md +=
+            "Each branch's decay rate and frequency against γ; black dots are exceptional points, where an oscillating pair lands on the real axis (that mode's own critical damping):\n\n"
+        md += figure("Decay rates against γ", "rates-vs-gamma")
+        md += figure("Frequencies against γ", "frequencies-vs-gamma")
         md += figure("Relaxation against the linear envelope", "relaxation")
         md += figure("Particle positions", "positions")
         md += "The relaxation and the run from the initial cloud are integrated with \(integrator.description).\n\n"

@@ -4,11 +4,19 @@ import LinearAlgebra
 
 /// The report's SVG figures, each drawn with `SVGPlot`.
 extension ReportAnalysis {
+    /// Every figure a report can have, in report order (the writer removes stale files of these names only).
+    public static let figureNames = [
+        "rate", "branches", "branches-slow", "rates-vs-gamma", "frequencies-vs-gamma", "relaxation", "positions",
+    ]
+
     /// (name, SVG) for every figure; positions from d = 2 on (above, in the plane of the targets' principal
     /// components). `ReportWriter` names the files `NAME-HASH.svg` by content.
     public var figures: [(name: String, svg: String)] {
         var list = [
-            ("rate", rateFigure.render()), ("branches", branchFigure.render()),
+            ("rate", rateFigure.render()), ("branches", branchFigure().render()),
+            ("branches-slow", branchFigure(slowZoom: 4).render()),
+            ("rates-vs-gamma", spectrumAgainstGammaFigure(imaginary: false).render()),
+            ("frequencies-vs-gamma", spectrumAgainstGammaFigure(imaginary: true).render()),
             ("relaxation", relaxationFigure.render()),
         ]
         if model.dimension >= 2 { list.append(("positions", positionsFigure.render())) }
@@ -70,21 +78,123 @@ extension ReportAnalysis {
         return bands.filter { !$0.label.isEmpty } + bands.filter(\.label.isEmpty)
     }
 
-    /// Every tracked eigenvalue branch in the complex plane, coloured by γ (dark: small γ, light: large γ).
-    public var branchFigure: SVGPlot {
+    /// Every tracked eigenvalue branch in the complex plane, coloured by γ on a log colour bar, with the
+    /// eigenvalues at γ* ringed in red. `slowZoom`: show only Re λ ∈ [−slowZoom·r(γ*), slowZoom·r(γ*)/8], where
+    /// the slow modes live: on the full plane fast modes stretch the Re axis (to −180 on ring8) and the slow ones
+    /// collapse onto the imaginary axis.
+    public func branchFigure(slowZoom: Double? = nil) -> SVGPlot {
+        let points = optimum.scan.points
+        let zoomed = slowZoom != nil
         var plot = SVGPlot(
-            title: "\(source.name): eigenvalue branches in the complex plane", xLabel: "Re λ", yLabel: "Im λ")
-        let count = optimum.scan.points.count
-        let colors = (0..<count).map { Palette.ramp(Double($0) / Double(max(1, count - 1))) }
-        let first = Format.number(optimum.scan.points.first!.value)
-        let last = Format.number(optimum.scan.points.last!.value)
-        plot.caption = "colour: γ from \(first) (dark purple) to \(last) (yellow), log-spaced"
+            title:
+                "\(source.name): \(zoomed ? "slow eigenvalue branches, near the imaginary axis" : "eigenvalue branches in the complex plane")",
+            xLabel: "Re λ (decay rate, per unit of the flow's time t)",
+            yLabel: "Im λ (angular frequency, rad per unit t)")
+        let bar = SVGPlot.ColorBar(
+            label: "regulariser strength γ", low: points.first!.value, high: points.last!.value, scale: .log)
+        plot.colorBar = bar
+        let colors = points.map { Palette.ramp(bar.fraction($0.value)) }
+        plot.caption =
+            "each dot one eigenvalue at one γ of the scan; red: the spectrum at γ* = \(Format.number(optimum.gamma))"
         for (index, branch) in branches.enumerated() {
             plot.series.append(
                 SVGPlot.Series(
                     name: "branch \(index + 1)", points: branch.eigenvalues.map { ($0.real, $0.imaginary) },
-                    style: .markers,
-                    color: Palette.grey, pointColors: colors, inLegend: false))
+                    style: .markers, color: Palette.grey, pointColors: colors, inLegend: false))
+        }
+        let atOptimum = spectra[1].analysis.spectrum.modes.filter { $0.kind != .neutral }.map {
+            ($0.eigenvalue.real, $0.eigenvalue.imaginary)
+        }
+        plot.series.append(
+            SVGPlot.Series(
+                name: "at γ* = \(Format.number(optimum.gamma))", points: atOptimum, style: .markers, color: Palette.red)
+        )
+        if let slowZoom {
+            let r = max(optimum.rate, 1e-12)
+            let window = (-slowZoom * r, slowZoom * r / 8)
+            let inside = (branches.flatMap(\.eigenvalues).map { ($0.real, $0.imaginary) } + atOptimum).filter {
+                $0.0 >= window.0 && $0.0 <= window.1
+            }
+            let height = max(inside.map { abs($0.1) }.max() ?? r, r) * 1.08
+            plot.xRange = window
+            plot.yRange = (-height, height)
+            plot.markers = [
+                SVGPlot.Marker(x: -r, label: "Re λ = −r(γ*) = −\(Format.number(r))", color: Palette.red)
+            ]
+        }
+        return plot
+    }
+
+    /// An oscillator branch meeting the real axis (an exceptional point, its own critical damping) between two
+    /// grid points of the scan: located on the grid (the geometric middle of the bracketing interval), which is
+    /// what a figure needs; `Sweep.branchMerges` refines them when a number is wanted.
+    struct GridExceptionalPoint {
+        let gamma: Double
+        /// −Re λ of the pair on its oscillatory side of the interval.
+        let rate: Double
+    }
+
+    var gridExceptionalPoints: [GridExceptionalPoint] {
+        let points = optimum.scan.points
+        return optimum.scan.branchSwitches(branches).map { branch, k, oscillatoryBefore in
+            let oscillating = branches[branch].eigenvalues[oscillatoryBefore ? k - 1 : k]
+            return GridExceptionalPoint(
+                gamma: (points[k - 1].value * points[k].value).squareRoot(), rate: -oscillating.real)
+        }.sorted { $0.rate < $1.rate }
+    }
+
+    /// Re λ or Im λ of every branch against γ, the way continuation tools draw bifurcation diagrams: decay rates
+    /// −Re λ on log axes (`imaginary: false`) or frequencies Im λ ≥ 0 (`imaginary: true`); γ* and the critical
+    /// points as vertical lines, exceptional points (where an oscillating pair lands on the real axis) as black
+    /// dots, the slowest four labelled.
+    public func spectrumAgainstGammaFigure(imaginary: Bool) -> SVGPlot {
+        let points = optimum.scan.points
+        var plot = SVGPlot(
+            title: "\(source.name): \(imaginary ? "frequencies Im λ" : "decay rates −Re λ") of every branch against γ",
+            xLabel: "regulariser strength γ",
+            yLabel: imaginary ? "Im λ (rad per unit t)" : "decay rate −Re λ (per unit t)", xScale: .log,
+            yScale: imaginary ? .linear : .log)
+        for (index, branch) in branches.enumerated() {
+            let values = zip(points, branch.eigenvalues).compactMap { point, λ -> (Double, Double)? in
+                if imaginary { return λ.imaginary >= 0 ? (point.value, λ.imaginary) : nil }
+                return (point.value, -λ.real)
+            }
+            plot.series.append(
+                SVGPlot.Series(name: "branch \(index + 1)", points: values, color: "#9aa7b8", inLegend: false))
+        }
+        if !imaginary {
+            plot.series.append(
+                SVGPlot.Series(
+                    name: "slowest rate r(γ)", points: points.map { ($0.value, $0.spectrum.rate) }, color: Palette.blue)
+            )
+        }
+        let exceptional = gridExceptionalPoints
+        plot.series.append(
+            SVGPlot.Series(
+                name: "exceptional points (pair meets the real axis)",
+                points: exceptional.map { ($0.gamma, imaginary ? 0 : $0.rate) }, style: .markers, color: "#000000"))
+        plot.markers =
+            [
+                SVGPlot.Marker(
+                    x: optimum.gamma, label: "γ* = \(Format.number(optimum.gamma))", color: Palette.red, dashed: false)
+            ]
+            + optimum.criticalPoints.map {
+                SVGPlot.Marker(
+                    x: $0.value, label: "critical γ = \(Format.number($0.value)) (\($0.mechanism.rawValue))",
+                    color: Palette.purple)
+            }
+        plot.legendAtBottom = !imaginary
+        // Labels for the slowest exceptional points first, each only where it overlaps no label already placed
+        // (they cluster: ring8 has a dozen between γ = 2 and 8), and at most six.
+        var placed: [(x: Double, y: Double, width: Double)] = []
+        for point in exceptional where placed.count < 6 {
+            let text = "EP γ≈\(Format.number(point.gamma, digits: 3))"
+            let y = imaginary ? 0 : point.rate
+            let (px, py, width) = (plot.pixelX(point.gamma), plot.pixelY(y), 6.5 * Double(text.count))
+            guard !placed.contains(where: { abs($0.y - py) < 14 && px < $0.x + $0.width + 6 && $0.x < px + width + 6 })
+            else { continue }
+            placed.append((px, py, width))
+            plot.annotations.append(SVGPlot.Annotation(x: point.gamma, y: y, text: text, color: "#000000"))
         }
         return plot
     }

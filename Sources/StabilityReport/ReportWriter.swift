@@ -43,7 +43,7 @@ public enum ReportWriter {
         // Only this writer's own figures (NAME-8 hex digits.svg) are ever removed: other files in the folder stay.
         let referenced = Set(files.values.map { URL(fileURLWithPath: $0).lastPathComponent })
         let present = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        let ownFigure = #"^(rate|branches|relaxation|positions)-[0-9a-f]{8}\.svg$"#
+        let ownFigure = "^(" + ReportAnalysis.figureNames.joined(separator: "|") + #")-[0-9a-f]{8}\.svg$"#
         for file in present
         where file.range(of: ownFigure, options: .regularExpression) != nil && !referenced.contains(file) {
             try? FileManager.default.removeItem(atPath: "\(folder)/\(file)")

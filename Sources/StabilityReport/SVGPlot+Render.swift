@@ -41,6 +41,13 @@ extension SVGPlot {
         for item in series {
             svg += draw(item)
         }
+        for note in annotations where visible((note.x, note.y)) {
+            svg +=
+                "<text data-annotation=\"\(escape(note.text))\" x=\"\(f(pixelX(note.x) + 5))\" y=\"\(f(pixelY(note.y) - 6))\" font-size=\"11\" fill=\"\(note.color)\">\(escape(note.text))</text>\n"
+        }
+        if let colorBar {
+            svg += drawColorBar(colorBar, plotRight: plotRight, plotTop: plotTop, plotBottom: plotBottom)
+        }
         svg += legend(plotRight: plotRight, plotTop: plotTop, plotBottom: plotBottom)
         svg += "</svg>\n"
         return svg
@@ -72,6 +79,37 @@ extension SVGPlot {
         svg +=
             "<text x=\"18\" y=\"\(f((plotTop + plotBottom) / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(f((plotTop + plotBottom) / 2)))\">\(escape(yLabel))</text>\n"
         return svg
+    }
+
+    /// A vertical bar right of the plot filled with `Palette.ramp` (a gradient sampled at 9 stops), with ticks on
+    /// the bar's scale and its label written upwards beside it.
+    private func drawColorBar(_ bar: ColorBar, plotRight: Double, plotTop: Double, plotBottom: Double) -> String {
+        let x = plotRight + 18
+        let barWidth = 14.0
+        let stops = (0...8).map { k in
+            "<stop offset=\"\(f(Double(k) / 8))\" stop-color=\"\(Palette.ramp(Double(k) / 8))\"/>"
+        }
+        var svg = "<g data-colorbar=\"\(escape(bar.label))\">\n"
+        svg +=
+            "<defs><linearGradient id=\"colorbar-ramp\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">\(stops.joined())</linearGradient></defs>\n"
+        svg +=
+            "<rect x=\"\(f(x))\" y=\"\(f(plotTop))\" width=\"\(f(barWidth))\" height=\"\(f(plotBottom - plotTop))\" fill=\"url(#colorbar-ramp)\" stroke=\"#222\"/>\n"
+        let low = min(bar.low, bar.high)
+        let high = max(bar.low, bar.high)
+        var ticks = Self.ticks((low, high), bar.scale).filter { $0 >= low && $0 <= high }
+        if ticks.count < 2 { ticks = [low, high] }
+        for tick in ticks {
+            let y = plotBottom - bar.fraction(tick) * (plotBottom - plotTop)
+            svg +=
+                "<line x1=\"\(f(x + barWidth))\" y1=\"\(f(y))\" x2=\"\(f(x + barWidth + 4))\" y2=\"\(f(y))\" stroke=\"#222\"/>"
+            svg +=
+                "<text x=\"\(f(x + barWidth + 6))\" y=\"\(f(y + 4))\" font-size=\"11\">\(Self.tickLabel(tick, bar.scale))</text>\n"
+        }
+        let labelX = x + barWidth + 56
+        let middle = (plotTop + plotBottom) / 2
+        svg +=
+            "<text x=\"\(f(labelX))\" y=\"\(f(middle))\" text-anchor=\"middle\" transform=\"rotate(-90 \(f(labelX)) \(f(middle)))\">\(escape(bar.label))</text>\n"
+        return svg + "</g>\n"
     }
 
     private func visible(_ point: (Double, Double)) -> Bool {

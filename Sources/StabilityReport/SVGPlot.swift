@@ -78,6 +78,44 @@ public struct SVGPlot {
         }
     }
 
+    /// A colour scale drawn as a labelled bar right of the plot: `Palette.ramp(0)` at `low`, `ramp(1)` at `high`.
+    public struct ColorBar {
+        public var label: String
+        public var low: Double
+        public var high: Double
+        public var scale: Scale
+        public init(label: String, low: Double, high: Double, scale: Scale = .linear) {
+            self.label = label
+            self.low = low
+            self.high = high
+            self.scale = scale
+        }
+
+        /// Where `value` sits on the bar, 0 at `low` and 1 at `high` (clamped): the argument of `Palette.ramp`.
+        public func fraction(_ value: Double) -> Double {
+            let t: Double
+            switch scale {
+            case .linear: t = (value - low) / (high - low)
+            case .log: t = log(value / low) / log(high / low)
+            }
+            return t.isFinite ? max(0, min(1, t)) : 0
+        }
+    }
+
+    /// A text placed at a data point (e.g. "EP 3" beside an exceptional point).
+    public struct Annotation {
+        public var x: Double
+        public var y: Double
+        public var text: String
+        public var color: String
+        public init(x: Double, y: Double, text: String, color: String) {
+            self.x = x
+            self.y = y
+            self.text = text
+            self.color = color
+        }
+    }
+
     public var title: String
     public var xLabel: String
     public var yLabel: String
@@ -87,6 +125,9 @@ public struct SVGPlot {
     public var bands: [Band] = []
     public var markers: [Marker] = []
     public var cells: [Cell] = []
+    public var annotations: [Annotation] = []
+    /// The colour scale of `pointColors` or `cells`, drawn right of the plot (nil: none).
+    public var colorBar: ColorBar?
     /// Category names for the y ticks at 0, 1, 2, … (a heatmap's rows) instead of numbers.
     public var yCategories: [String]?
     /// Legend in the lower right corner instead of the upper right (for curves that rise to the right).
@@ -99,7 +140,10 @@ public struct SVGPlot {
     public var xRange: (Double, Double)?
     public var yRange: (Double, Double)?
 
-    let margin = (left: 78.0, right: 24.0, top: 52.0, bottom: 58.0)
+    /// Pixels around the plot area; the right one widens to make room for a colour bar.
+    var margin: (left: Double, right: Double, top: Double, bottom: Double) {
+        (78, colorBar == nil ? 24 : 110, 52, 58)
+    }
 
     public init(title: String, xLabel: String, yLabel: String, xScale: Scale = .linear, yScale: Scale = .linear) {
         self.title = title

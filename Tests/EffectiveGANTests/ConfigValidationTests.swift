@@ -30,6 +30,41 @@ struct ConfigValidationTests {
     @Test("the base config is valid")
     func baseIsValid() { #expect(Self.message(Self.base) == nil) }
 
+    @Test("the README's config reference names every key a config may hold")
+    func referenceListsEveryKey() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "## Config reference"))
+        let section = String(readme[start.upperBound...]).components(separatedBy: "\n## ")[0]
+        let keys: [(String, [String])] = [
+            ("", ModelConfig.topLevelKeys), ("target", TargetSpec.keys), ("generator", GeneratorSpec.keys),
+            ("discriminator", DiscriminatorSpec.keys), ("regularizer", ["kind", "strength"]),
+        ]
+        for (prefix, names) in keys {
+            for key in names {
+                let path = prefix.isEmpty ? key : "\(prefix).\(key)"
+                // The key itself, or its sub-keys (`generator.kernel.kind`).
+                #expect(
+                    section.contains("`\(path)`") || section.contains("`\(path)."), "config reference lacks `\(path)`")
+            }
+        }
+    }
+
+    @Test("problems in independent sections are all named in one pass, numbered, on one line")
+    func allProblemsAtOnce() throws {
+        let bad = Self.base.replacingOccurrences(of: "\"loss\": \"wgan\"", with: "\"loss\": \"lose\", \"colour\": 1")
+            .replacingOccurrences(of: "\"width\": 8", with: "\"width\": 0")
+            .replacingOccurrences(of: "\"radius\": 1", with: "\"radius\": -1")
+        let message = try #require(Self.message(bad))
+        #expect(message.hasPrefix("4 problems: (1) unknown key 'colour'"))
+        for field in ["'target.radius'", "'discriminator.width'", "'loss'"] { #expect(message.contains(field)) }
+        #expect(!message.contains("\n"))
+        // One problem is reported as itself, without the count.
+        let single = try #require(Self.message(Self.replacing("\"width\": 8", "\"width\": 0")))
+        #expect(single.hasPrefix("'discriminator.width'"))
+    }
+
     @Test(
         "each bad value names its field",
         arguments: [

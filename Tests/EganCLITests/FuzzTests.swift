@@ -150,7 +150,7 @@ struct FuzzTests {
         ]
         let commands: [([String], [String])] = [
             (["analyze", "ring8"], ["--gamma"]),
-            (["sweep", "ring8"], ["--from", "--to", "--points", "--gamma"]),
+            (["sweep", "ring8"], ["--from", "--to", "--points", "--gamma", "--threads"]),
             (["optimize", "dirac"], ["--from", "--to", "--points"]),
             (
                 ["simulate", "dirac", "--t-end", "2"],
@@ -164,7 +164,7 @@ struct FuzzTests {
                     "--bias-var",
                 ]
             ),
-            (["crosscheck", "dirac"], ["--gamma", "--epsilon", "--seed", "--tolerance"]),
+            (["crosscheck", "dirac"], ["--gamma", "--perturb", "--epsilon", "--seed", "--tolerance"]),
         ]
         for index in 0..<60 {
             let (command, options) = rng.pick(commands)

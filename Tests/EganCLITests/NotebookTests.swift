@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+import EffectiveGAN
+
 @testable import EganCLI
 
 @Suite("Text notebooks")
@@ -51,6 +53,33 @@ struct NotebookTests {
         let directive = Notebook(parsing: "<!-- egan-notebook: tolerance 1e-5 absolute 1e-7 -->\n")
         #expect(directive.tolerance == 1e-5 && directive.absoluteTolerance == 1e-7)
         #expect(Notebook(parsing: "# t\n").absoluteTolerance == Notebook.defaultAbsoluteTolerance)
+    }
+
+    @Test("cells run in the notebook's folder: a copy elsewhere checks clean from any directory, figures shown inline")
+    func pathsRelativeToTheNotebook() throws {
+        let text = """
+            # t
+
+            ```egan
+            analyze line.json --gamma 1
+            collapse line.json --ratios 0:1:2 --seeds 1 --t-end 5 --heatmap figures/h.svg
+            ```
+            """
+        let notebook = try CLI.temporaryFile(text, name: "t.md")
+        let folder = notebook.deletingLastPathComponent()
+        let config = try Preset.line2.document.compactText
+        try config.write(to: folder.appendingPathComponent("line.json"), atomically: true, encoding: .utf8)
+        // Started from the package root, not the notebook's folder: paths still resolve beside the notebook.
+        let run = try CLI.run(["notebook", "run", notebook.path], in: Self.packageRoot)
+        #expect(run.status == 0, "\(run.stderr)")
+        let written = try String(contentsOf: notebook, encoding: .utf8)
+        #expect(!written.contains("error:"), "\(written)")
+        #expect(written.contains("```\n\n![egan figure](figures/h.svg)\n"))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("figures/h.svg").path))
+        // Parsing keeps the figure line with its cell, so a second run leaves the text as it was.
+        #expect(Notebook(parsing: written).text == written)
+        let check = try CLI.run(["notebook", "check", notebook.path], in: FileManager.default.temporaryDirectory)
+        #expect(check.status == 0, "\(check.stdout)")
     }
 
     @Test("cell lines split like a shell")

@@ -24,7 +24,13 @@ struct ReportTests {
         let path = folder.appendingPathComponent("dirac.md").path
         let files = try ReportWriter.write(
             analysis, to: path, command: "egan report dirac", date: Date(timeIntervalSince1970: 0))
-        #expect(files.count == 4)  // three figures (1-D model: no positions figure) and the report
+        #expect(files.count == 7)  // six figures (1-D model: no positions figure) and the report
+        // The Dirac GAN's one oscillator lands on the real axis at γ = 2 (spec §6): the figures' grid estimate of
+        // that exceptional point lies within one scan step (a factor 10^(4/120) ≈ 1.08) of it.
+        let exceptional = analysis.gridExceptionalPoints
+        #expect(exceptional.count == 1)
+        #expect(abs(log(exceptional[0].gamma / 2)) < log(1.08))
+        #expect(abs(exceptional[0].rate - 1) < 0.1)
         let markdown = try String(contentsOfFile: path, encoding: .utf8)
         // The Dirac GAN's closed form (spec §6): γ* = 2, r(γ*) = 1 for wgan, at its exceptional point.
         #expect(markdown.contains("γ\\* = 2**"))
@@ -100,7 +106,20 @@ struct ReportTests {
     @Test("ring8 report has the positions figure and a regime sentence naming both regimes")
     func ring8Figures() throws {
         let analysis = try ReportAnalysis(source: ModelSource(preset: .ring8), from: 0.01, to: 1000)
-        #expect(analysis.figures.map(\.name) == ["rate", "branches", "relaxation", "positions"])
+        #expect(analysis.figures.map(\.name) == ReportAnalysis.figureNames)
+        // Colour by γ is explained by a colour bar spanning the scan; the zoom shows Re λ ∈ [−4 r*, r*/2].
+        let branches = analysis.branchFigure()
+        #expect(branches.colorBar?.low == analysis.optimum.scan.points.first!.value)
+        #expect(branches.render().contains("data-colorbar=\"regulariser strength γ\""))
+        let slow = analysis.branchFigure(slowZoom: 4)
+        #expect(slow.xDomain == (-4 * analysis.optimum.rate, analysis.optimum.rate / 2))
+        // Every slow eigenvalue at γ* is inside the zoom, the fastest are not.
+        let atOptimum = analysis.spectra[1].analysis.spectrum.modes.filter { $0.kind != .neutral }
+        #expect(atOptimum.contains { $0.eigenvalue.real < slow.xDomain.0 })
+        #expect(atOptimum.contains { $0.eigenvalue.real >= slow.xDomain.0 })
+        let rates = analysis.spectrumAgainstGammaFigure(imaginary: false)
+        #expect(rates.markers.contains { $0.label.hasPrefix("critical γ") })
+        #expect(!rates.annotations.isEmpty && rates.annotations.allSatisfy { $0.text.hasPrefix("EP γ≈") })
         #expect(analysis.regimeSentence.contains("underdamped") && analysis.regimeSentence.contains("overdamped"))
         // From its narrow initial cloud ring8 ends on 3 of its 8 modes (issue #17): the report must say so, and
         // say that this disagrees with the linear stability of z* at γ*.
@@ -108,6 +127,38 @@ struct ReportTests {
         #expect(analysis.disagreement?.contains("3 of 8 modes covered") == true)
         #expect(analysis.crossChecks.allSatisfy { $0.passed })
         for (_, svg) in analysis.figures { _ = try XMLDocument(data: Data(svg.utf8)) }
+    }
+
+    @Test("rewriting a report removes its stale figures of every figure name, and nothing else")
+    func staleFiguresRemoved() throws {
+        let analysis = try ReportAnalysis(source: ModelSource(preset: .dirac), from: 0.01, to: 100)
+        let folder = try Self.temporaryFolder()
+        let path = folder.appendingPathComponent("dirac.md").path
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("dirac"), withIntermediateDirectories: true)
+        let stale = folder.appendingPathComponent("dirac/branches-slow-00000000.svg").path
+        let foreign = folder.appendingPathComponent("dirac/my-notes-00000000.svg").path
+        for file in [stale, foreign] { try "<svg/>".write(toFile: file, atomically: true, encoding: .utf8) }
+        _ = try ReportWriter.write(
+            analysis, to: path, command: "egan report dirac", date: Date(timeIntervalSince1970: 0))
+        #expect(!FileManager.default.fileExists(atPath: stale))
+        #expect(FileManager.default.fileExists(atPath: foreign))
+    }
+
+    @Test("a colour bar maps its ends to the ramp's ends, linearly or by decades, and clamps outside")
+    func colorBar() {
+        let log = SVGPlot.ColorBar(label: "γ", low: 1, high: 100, scale: .log)
+        #expect(abs(log.fraction(10) - 0.5) < 1e-15)
+        #expect(log.fraction(1000) == 1 && log.fraction(0.1) == 0)
+        let linear = SVGPlot.ColorBar(label: "metric", low: 0, high: 2)
+        #expect(linear.fraction(0.5) == 0.25)
+        var plot = SVGPlot(title: "t", xLabel: "x", yLabel: "y")
+        plot.series = [SVGPlot.Series(name: "s", points: [(0, 0), (1, 1)], color: Palette.blue)]
+        let without = plot.pixelX(1)
+        plot.colorBar = linear
+        // The plot area narrows to make room for the bar and its labels.
+        #expect(plot.pixelX(1) < without)
+        #expect(plot.render().contains("url(#colorbar-ramp)"))
     }
 
     @Test("log ticks are decades, linear ticks are round numbers")

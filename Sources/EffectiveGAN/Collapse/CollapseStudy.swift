@@ -14,7 +14,7 @@ import GSLBridge
 /// universal fit (g₂/g₁), so the transition can be read in the same units as a universal-kernel study.
 public struct CollapseStudy: Sendable {
     /// How a run ended.
-    public enum Outcome: String, Sendable, CaseIterable {
+    public enum Outcome: String, Sendable, CaseIterable, Codable {
         /// The particles settled: the W₂ distance varied by less than 1e-3 (relative) over the last 10 % of the run.
         case converged
         /// Still moving at the end (ringing or slow drift).
@@ -23,7 +23,7 @@ public struct CollapseStudy: Sendable {
         case diverged
     }
 
-    public struct Cell: Sendable, Equatable {
+    public struct Cell: Sendable, Equatable, Codable {
         public let row: Int
         public let ratio: Double
         public let seed: Int
@@ -132,8 +132,8 @@ public struct CollapseStudy: Sendable {
             outcome: outcome, statistics: result.statistics)
     }
 
-    /// Runs every cell not in `done` (in parallel), calling `store` as each finishes, and returns all cells in
-    /// `cellKeys` order.
+    /// Runs every cell not in `done` (in parallel, on `CellExecution.current`), calling `store` as each finishes in
+    /// the writing process, and returns all cells in `cellKeys` order.
     public func run(done: [Cell], store: (@Sendable (Cell) throws -> Void)? = nil, progress: ProgressHandler? = nil)
         throws -> [Cell]
     {
@@ -141,15 +141,23 @@ public struct CollapseStudy: Sendable {
         func matches(_ c: Cell, _ k: (row: Int, ratio: Double, seed: Int)) -> Bool {
             c.row == k.row && c.ratio == k.ratio && c.seed == k.seed
         }
-        let missing = keys.filter { k in !done.contains { matches($0, k) } }
-        let fresh = try parallelMap(missing.count, progress: progress) { index in
-            let key = missing[index]
-            let cell = try run(row: key.row, ratio: key.ratio, seed: key.seed)
-            try store?(cell)
-            return cell
+        var known: [Int: Cell] = [:]
+        for (index, key) in keys.enumerated() {
+            if let cell = done.first(where: { matches($0, key) }) { known[index] = cell }
         }
-        let all = done + fresh
-        return keys.map { k in all.first { matches($0, k) }! }
+        let labels = rowValues.map(\.compactText)
+        let rowPath = rowPath
+        let column = column
+        return try CellExecution.current.map(
+            keys.count, done: known,
+            describe: { index in
+                let key = keys[index]
+                let row = rowPath.map { "\($0) = \(labels[key.row]), " } ?? ""
+                return "the cell \(row)\(column) = \(Format.number(key.ratio)), seed \(key.seed)"
+            }, progress: progress, onResult: store.map { store in { _, cell in try store(cell) } }
+        ) { index in
+            try run(row: keys[index].row, ratio: keys[index].ratio, seed: keys[index].seed)
+        }
     }
 
     /// The number of modes K (distinct targets), for the ½ ln K threshold.

@@ -15,6 +15,8 @@ public enum ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
     case wrongType(path: String, expected: String)
     /// A value of the right type outside its valid range or set.
     case invalidValue(path: String, reason: String)
+    /// Problems in several independent parts of one config, found in one pass (each its own error).
+    case several([ConfigError])
 
     public var description: String {
         switch self {
@@ -30,6 +32,34 @@ public enum ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
             return "'\(path)' must be \(expected)"
         case let .invalidValue(path, reason):
             return "'\(path)' \(reason)"
+        case let .several(problems):
+            return "\(problems.count) problems: "
+                + problems.enumerated().map { "(\($0.offset + 1)) \($0.element.description)" }.joined(separator: "; ")
+        }
+    }
+}
+
+/// Collects the `ConfigError`s of independent parts of a config, so one run names every part that is wrong
+/// instead of the first (other errors, such as an unreadable data file, still end the reading at once).
+struct ConfigProblems {
+    private(set) var found: [ConfigError] = []
+
+    /// The value `body` produces, or nil after recording its `ConfigError`.
+    mutating func collect<T>(_ body: () throws -> T) throws -> T? {
+        do {
+            return try body()
+        } catch let error as ConfigError {
+            found.append(error)
+            return nil
+        }
+    }
+
+    /// Throws what was found: the one error itself, or `.several` for more.
+    func throwIfAny() throws {
+        switch found.count {
+        case 0: return
+        case 1: throw found[0]
+        default: throw ConfigError.several(found)
         }
     }
 }

@@ -14,24 +14,53 @@ extension ModelConfig {
     ///   - defaultName: used when the config has no `name` (e.g. the file's base name).
     ///   - baseDirectory: where relative data paths (`target.path`, `target.subset.labels`) start: the config
     ///     file's folder; nil for the working directory.
-    /// - Throws: `ConfigError` naming the first offending field.
+    /// - Throws: `ConfigError` naming the offending field, or `.several` naming one per wrong section.
     public init(json: JSONValue, defaultName: String = "model", baseDirectory: URL? = nil) throws {
         let root = try JSONReader(json, path: "")
-        try root.rejectUnknownKeys(allowed: Self.topLevelKeys)
-        name = try root.string("name", default: defaultName)
-        if root.has("equilibrium"), try root.string("equilibrium") != "matched" {
-            throw ConfigError.invalidValue(
-                path: "equilibrium", reason: "must be \"matched\" (the only equilibrium kind)")
+        // The sections are independent, so each is read even when another is wrong, and all their problems are
+        // reported together (within a section, the first problem).
+        var problems = ConfigProblems()
+        _ = try problems.collect { try root.rejectUnknownKeys(allowed: Self.topLevelKeys) }
+        let name = try problems.collect { try root.string("name", default: defaultName) }
+        _ = try problems.collect {
+            if root.has("equilibrium"), try root.string("equilibrium") != "matched" {
+                throw ConfigError.invalidValue(
+                    path: "equilibrium", reason: "must be \"matched\" (the only equilibrium kind)")
+            }
         }
-        dimension = try root.int("dimension")
-        guard dimension >= 1 else { throw ConfigError.invalidValue(path: "dimension", reason: "must be at least 1") }
-        target = try TargetSpec(root.object("target"), dimension: dimension, baseDirectory: baseDirectory)
-        generator = try GeneratorSpec(root.object("generator"), dimension: dimension)
-        discriminator = try DiscriminatorSpec(root.object("discriminator"))
-        loss = try root.choice("loss", as: Loss.self, default: .wgan)
-        regularizer =
+        let dimension = try problems.collect {
+            let dimension = try root.int("dimension")
+            guard dimension >= 1 else {
+                throw ConfigError.invalidValue(path: "dimension", reason: "must be at least 1")
+            }
+            return dimension
+        }
+        // Target and generator sizes are checked against the dimension, so they wait for a valid one.
+        let target = try dimension.flatMap { d in
+            try problems.collect {
+                try TargetSpec(root.object("target"), dimension: d, baseDirectory: baseDirectory)
+            }
+        }
+        let generator = try dimension.flatMap { d in
+            try problems.collect { try GeneratorSpec(root.object("generator"), dimension: d) }
+        }
+        let discriminator = try problems.collect { try DiscriminatorSpec(root.object("discriminator")) }
+        let loss = try problems.collect { try root.choice("loss", as: Loss.self, default: .wgan) }
+        let regularizer = try problems.collect {
             root.has("regularizer")
-            ? try RegularizerSpec(root.object("regularizer")) : RegularizerSpec(kind: .none, strength: 0)
+                ? try RegularizerSpec(root.object("regularizer")) : RegularizerSpec(kind: .none, strength: 0)
+        }
+        try problems.throwIfAny()
+        guard let name, let dimension, let target, let generator, let discriminator, let loss, let regularizer else {
+            preconditionFailure("every section was read or its problem thrown")
+        }
+        self.name = name
+        self.dimension = dimension
+        self.target = target
+        self.generator = generator
+        self.discriminator = discriminator
+        self.loss = loss
+        self.regularizer = regularizer
         if discriminator.optimal {
             try OptimalDiscriminator.validate(
                 linearInθ: discriminator.kind == .linear || discriminator.training == .outer,

@@ -1,6 +1,10 @@
 import Foundation
 
 /// Built-in models, usable wherever a config file is.
+///
+/// Every preset whose regulariser is on carries a strength γ > 0, so `analyze`, `steps` and `crosscheck` describe a
+/// damped GAN as typed: dirac γ = 1 (underdamped, λ = −½ ± i√3/2 by spec §6), ring8 γ = 10 and line2 γ = 1 (each
+/// near, and below, its optimum: 19.09 and 1.07; `egan optimize NAME` finds it). Commands that sweep γ ignore it.
 public enum Preset: String, CaseIterable, Sendable {
     case dirac
     case ring8
@@ -16,9 +20,11 @@ public enum Preset: String, CaseIterable, Sendable {
     public var summary: String {
         switch self {
         case .dirac:
-            return "Mescheder's Dirac GAN: one particle, target at 0, linear D without bias, wgan + r1 (spec §6 oracle)"
+            return
+                "Mescheder's Dirac GAN: one particle, target at 0, linear D without bias, wgan + r1 γ = 1 (spec §6 oracle)"
         case .ring8:
-            return "8 modes on a ring of radius 2, 8 particles, φ = 0.1, 64 cos random features (outer), wgan + r1"
+            return
+                "8 modes on a ring of radius 2, 8 particles, φ = 0.1, 64 cos random features (outer), wgan + r1 γ = 10"
         case .ring8Near:
             return
                 "ring8 starting near its equilibrium (each particle 0.05 from its target): where linear theory predicts the run"
@@ -27,7 +33,7 @@ public enum Preset: String, CaseIterable, Sendable {
                 "mode-collapse study: 32 particles in a narrow cloud (std 0.05) at (0.8, 0), 8 ring modes, 64 cos features, wgan + r1 γ = 1"
         case .line2:
             return
-                "2 modes at ±1 on a line, 2 particles, tanh MLP of width 16 with all weights trained, nonsaturating + r1"
+                "2 modes at ±1 on a line, 2 particles, tanh MLP of width 16 with all weights trained, nonsaturating + r1 γ = 1"
         case .digits100:
             return
                 "100 real handwritten digits (8 × 8, standardised; bundled), 100 particles from a small cloud, relu MLP of width 256 trained all, wgan + r1 γ = 1"
@@ -69,7 +75,7 @@ public enum Preset: String, CaseIterable, Sendable {
                  "generator": {"particles": 1, "learningRate": 1.0, "kernel": {"kind": "universal", "ratio": 0.0},
                                "init": {"kind": "points", "points": [[1.0]]}},
                  "discriminator": {"kind": "linear", "learningRate": 1.0, "outputBias": false},
-                 "loss": "wgan", "regularizer": {"kind": "r1", "strength": 0.0}}
+                 "loss": "wgan", "regularizer": {"kind": "r1", "strength": 1.0}}
                 """
         case .ring8:
             return """
@@ -79,7 +85,7 @@ public enum Preset: String, CaseIterable, Sendable {
                                "init": {"kind": "gaussian", "center": [0, 0], "std": 0.1, "seed": 2}},
                  "discriminator": {"kind": "mlp", "width": 64, "activation": "cos", "train": "outer", "weightStd": 1.0,
                                    "hiddenBias": "uniform-2pi", "seed": 3, "learningRate": 1.0},
-                 "loss": "wgan", "regularizer": {"kind": "r1", "strength": 0.0}}
+                 "loss": "wgan", "regularizer": {"kind": "r1", "strength": 10.0}}
                 """
         case .ring8Collapse:
             return """
@@ -110,7 +116,7 @@ public enum Preset: String, CaseIterable, Sendable {
                                "init": {"kind": "gaussian", "center": [0], "std": 0.1, "seed": 2}},
                  "discriminator": {"kind": "mlp", "width": 16, "activation": "tanh", "train": "all", "weightStd": 1.0,
                                    "hiddenBias": "normal", "hiddenBiasStd": 1.0, "seed": 3, "learningRate": 1.0},
-                 "loss": "nonsaturating", "regularizer": {"kind": "r1", "strength": 0.0}}
+                 "loss": "nonsaturating", "regularizer": {"kind": "r1", "strength": 1.0}}
                 """
         }
     }

@@ -1,7 +1,7 @@
 import GSLBridge
 
 /// Time to converge from `generator.init` at one γ.
-public struct ConvergenceRun: Sendable {
+public struct ConvergenceRun: Sendable, Codable {
     public let gamma: Double
     /// First sample time after which the measured distance stays below the threshold; nil if it never does.
     public let time: Double?
@@ -13,7 +13,7 @@ public struct ConvergenceRun: Sendable {
 }
 
 extension ModelSource {
-    /// Simulates from `generator.init` at each γ (in parallel) and reports when each run converged, judged on
+    /// Simulates from `generator.init` at each γ (in parallel: `CellExecution.current`) and reports when each run converged, judged on
     /// `measure` (the distance to the nearest matched equilibrium, or that of the mode centres).
     public func convergenceTimes(
         gammas: [Double], threshold: Double, settings: SimulationSettings, measure: ConvergenceMeasure = .distance,
@@ -28,7 +28,10 @@ extension ModelSource {
         var settings = settings
         settings.keepStates = measure == .modeCentres
         let modes = targetModes
-        return try parallelMap(gammas.count, progress: progress) { [settings] k in
+        return try CellExecution.current.map(
+            gammas.count, done: [:], describe: { "the run at γ = \(Format.number(gammas[$0]))" }, progress: progress,
+            onResult: nil
+        ) { [settings, resolved] k in
             let model = EffectiveModel(resolved, gamma: gammas[k])
             let result = try model.simulate(settings)
             let distances =

@@ -4,7 +4,7 @@ import LinearAlgebra
 import Numerics
 
 /// A linear prediction checked against the full nonlinear simulation at one γ.
-public struct CrossCheck: Sendable {
+public struct CrossCheck: Sendable, Codable {
     public let gamma: Double
     public let regime: Regime
     /// r(γ) and |Im λ| of the dominant mode, from the Jacobian.
@@ -50,6 +50,12 @@ extension EffectiveModel {
     public func crossCheck(
         epsilon: Double = 1e-5, seed: Int = 1, tolerance: Double = 0.02, structure: OscillatorStructure? = nil
     ) throws -> CrossCheck {
+        // Below 1e-12 the response drowns in the field's rounding (1e-16 relative to O(1) states) and the decay fit
+        // is meaningless (at 1e-308 it is subnormal); above 0.1 the response is no longer linear.
+        guard epsilon >= 1e-12, epsilon <= 0.1 else {
+            throw InvalidSetting(
+                .perturbation, "must lie in [1e-12, 0.1] for a linear, measurable response (got \(epsilon))")
+        }
         let structure = try structure ?? OscillatorStructure(self)
         // The prediction is the analysis's (oscillator structure, neutral modes by structure); the mode's
         // eigenvector comes from the structure too, or from a dense decomposition where there is none.

@@ -4,7 +4,7 @@ import LinearAlgebra
 
 /// The outcome of a simulation: samples up to where it stopped, and why it stopped.
 public struct SimulationResult: Sendable {
-    public enum Status: Sendable, Equatable {
+    public enum Status: Sendable, Equatable, Codable {
         case completed
         /// Stopped early (divergence or integrator failure); the samples before `time` are kept.
         case stopped(reason: String, time: Double)

@@ -1,7 +1,7 @@
 import Numerics
 
 /// How one eigenvalue is classified (spec §6).
-public enum ModeKind: String, Sendable, CaseIterable {
+public enum ModeKind: String, Sendable, CaseIterable, Codable {
     /// A symmetry direction: counted by structure at the matched equilibrium (`NeutralBreakdown`), or |λ| ≤ 1e-8 ρ
     /// where no structure applies.
     case neutral
@@ -12,7 +12,7 @@ public enum ModeKind: String, Sendable, CaseIterable {
 }
 
 /// The rule that decided which modes are neutral (reported in text and JSON).
-public enum NeutralRule: String, Sendable {
+public enum NeutralRule: String, Sendable, Codable {
     /// Ranks of the reduced blocks at the matched equilibrium (`OscillatorStructure`): independent of γ.
     case structure
     /// The fallback |λ| ≤ 1e-8 ρ of the whole matrix (states or methods without the structure).
@@ -20,7 +20,7 @@ public enum NeutralRule: String, Sendable {
 }
 
 /// The whole system's regime at one regulariser strength (spec §6).
-public enum Regime: String, Sendable, CaseIterable {
+public enum Regime: String, Sendable, CaseIterable, Codable {
     /// The dominant mode grows beyond its rounding level.
     case unstable
     /// The dominant mode neither grows nor decays beyond its rounding level: undamped ringing (e.g. γ = 0).
@@ -34,7 +34,7 @@ public enum Regime: String, Sendable, CaseIterable {
 }
 
 /// One eigenvalue with the quantities reported for it.
-public struct Mode: Sendable, Equatable {
+public struct Mode: Sendable, Equatable, Codable {
     public let eigenvalue: Complex<Double>
     public let kind: ModeKind
     /// The absolute size below which Re λ is rounding (decides growth, decay and `marginal`): 1e-8 ρ under the
@@ -89,7 +89,7 @@ public struct Mode: Sendable, Equatable {
 }
 
 /// The neutral directions of a matched equilibrium, by origin (`OscillatorStructure`).
-public struct NeutralBreakdown: Sendable, Equatable {
+public struct NeutralBreakdown: Sendable, Equatable, Codable {
     /// Particle directions no readout slope sees: N·d − rank Σ_i G_iᵀG_i (e.g. spread inside a mode).
     public let unseenParticleDirections: Int
     /// Particle directions the discriminator sees but the kernel cannot move: rank Σ GᵀG − rank S.
@@ -111,7 +111,7 @@ public struct NeutralBreakdown: Sendable, Equatable {
 }
 
 /// The classified spectrum of a Jacobian (spec §6).
-public struct Spectrum: Sendable {
+public struct Spectrum: Sendable, Codable {
     /// All eigenvalues, classified.
     public let modes: [Mode]
     /// ρ = max(1, max|λ|).

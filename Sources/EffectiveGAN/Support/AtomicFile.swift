@@ -1,14 +1,25 @@
 import Foundation
+import Synchronization
 
 /// Writes files atomically: a temporary file in the same folder, then a rename, so an interrupted run never
 /// leaves a half-written report, notebook or data file.
 public enum AtomicFile {
+    private static let enabled = Atomic<Bool>(true)
+
+    /// Whether this process writes files (default: yes). The processes of a parallel job other than the writer
+    /// (MPI ranks other than 0) run the same program and switch it off, so one file is written once.
+    public static var isEnabled: Bool {
+        get { enabled.load(ordering: .relaxed) }
+        set { enabled.store(newValue, ordering: .relaxed) }
+    }
+
     /// Writes `text` to `path`, creating missing parent folders.
     public static func write(_ text: String, to path: String) throws {
         try write(Data(text.utf8), to: path)
     }
 
     public static func write(_ data: Data, to path: String) throws {
+        guard isEnabled else { return }
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
         do {

@@ -14,30 +14,13 @@ public typealias ProgressHandler = @Sendable (_ finished: Int, _ total: Int) -> 
 public func parallelMap<T: Sendable>(
     _ count: Int, progress: ProgressHandler? = nil, _ body: @Sendable (Int) throws -> T
 ) throws -> [T] {
-    let results = Mutex<[T?]>(Array(repeating: nil, count: count))
-    let failure = Mutex<(index: Int, error: any Error)?>(nil)
-    let finished = Atomic<Int>(0)
-    LinearAlgebraLibrary.useSingleThreadedBLAS()
-    DispatchQueue.concurrentPerform(iterations: count) { index in
-        do {
-            let value = try body(index)
-            results.withLock { $0[index] = value }
-        } catch {
-            failure.withLock { current in
-                if current == nil || index < current!.index { current = (index, error) }
-            }
-        }
-        let done = finished.add(1, ordering: .relaxed).newValue
-        progress?(done, count)
-    }
-    if let (_, error) = failure.withLock({ $0 }) { throw error }
-    return results.withLock { $0.map { $0! } }
+    try workerPool(count, threads: System.coreCount, progress: progress, body)
 }
 
 /// Facts about the machine the parallel code adapts to.
-enum System {
+public enum System {
     /// Cores available to this process.
-    static let coreCount = ProcessInfo.processInfo.activeProcessorCount
+    public static let coreCount = ProcessInfo.processInfo.activeProcessorCount
 }
 
 /// Hands a non-Sendable object to parallel blocks that each write a disjoint part of it. The disjointness is the

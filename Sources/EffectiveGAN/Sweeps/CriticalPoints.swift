@@ -68,31 +68,26 @@ extension Sweep {
     /// where it does so. Each conjugate pair is reported once.
     public func branchMerges(_ source: ModelSource, branches: [Branch]) throws -> [BranchMerge] {
         var merges: [BranchMerge] = []
-        for (index, branch) in branches.enumerated() {
-            for k in 1..<branch.eigenvalues.count {
-                let a = branch.eigenvalues[k - 1]
-                let b = branch.eigenvalues[k]
-                let oscillatoryA = points[k - 1].spectrum.isOscillatory(a)
-                let oscillatoryB = points[k].spectrum.isOscillatory(b)
-                guard oscillatoryA != oscillatoryB, (oscillatoryA ? a : b).imaginary > 0 else { continue }
-                var lower = points[k - 1].value
-                var upper = points[k].value
-                var meeting = oscillatoryA ? b.real : a.real
-                while upper - lower > Tolerance.refinement * max(abs(lower), abs(upper)) {
-                    let middle = (lower + upper) / 2
-                    let t = (middle - points[k - 1].value) / (points[k].value - points[k - 1].value)
-                    let guess = a * Complex(1 - t, 0) + b * Complex(t, 0)
-                    let spectrum = try Sweep.spectrum(source, parameter: parameter, value: middle)
-                    guard
-                        let nearest = spectrum.modes.min(by: {
-                            ($0.eigenvalue - guess).length < ($1.eigenvalue - guess).length
-                        })
-                    else { break }
-                    meeting = nearest.eigenvalue.real
-                    if (nearest.kind == .oscillatory) == oscillatoryA { lower = middle } else { upper = middle }
-                }
-                merges.append(BranchMerge(value: (lower + upper) / 2, eigenvalue: meeting, branch: index))
+        for (index, k, oscillatoryA) in branchSwitches(branches) {
+            let a = branches[index].eigenvalues[k - 1]
+            let b = branches[index].eigenvalues[k]
+            var lower = points[k - 1].value
+            var upper = points[k].value
+            var meeting = oscillatoryA ? b.real : a.real
+            while upper - lower > Tolerance.refinement * max(abs(lower), abs(upper)) {
+                let middle = (lower + upper) / 2
+                let t = (middle - points[k - 1].value) / (points[k].value - points[k - 1].value)
+                let guess = a * Complex(1 - t, 0) + b * Complex(t, 0)
+                let spectrum = try Sweep.spectrum(source, parameter: parameter, value: middle)
+                guard
+                    let nearest = spectrum.modes.min(by: {
+                        ($0.eigenvalue - guess).length < ($1.eigenvalue - guess).length
+                    })
+                else { break }
+                meeting = nearest.eigenvalue.real
+                if (nearest.kind == .oscillatory) == oscillatoryA { lower = middle } else { upper = middle }
             }
+            merges.append(BranchMerge(value: (lower + upper) / 2, eigenvalue: meeting, branch: index))
         }
         return merges.sorted { $0.value < $1.value }
     }
@@ -148,9 +143,29 @@ extension ModelSource {
     }
 }
 
+extension Sweep {
+    /// Where a tracked branch leaves or reaches the real axis: between grid points `step − 1` and `step`, with
+    /// `oscillatoryBefore` saying on which side it oscillates. Each conjugate pair is listed once (its member in
+    /// the upper half-plane), in branch order.
+    public func branchSwitches(_ branches: [Branch]) -> [(branch: Int, step: Int, oscillatoryBefore: Bool)] {
+        var switches: [(branch: Int, step: Int, oscillatoryBefore: Bool)] = []
+        for (index, branch) in branches.enumerated() {
+            for k in 1..<branch.eigenvalues.count {
+                let a = branch.eigenvalues[k - 1]
+                let b = branch.eigenvalues[k]
+                let oscillatoryA = points[k - 1].spectrum.isOscillatory(a)
+                let oscillatoryB = points[k].spectrum.isOscillatory(b)
+                guard oscillatoryA != oscillatoryB, (oscillatoryA ? a : b).imaginary > 0 else { continue }
+                switches.append((index, k, oscillatoryA))
+            }
+        }
+        return switches
+    }
+}
+
 extension Spectrum {
     /// Whether λ, one of this spectrum's eigenvalues, is an oscillatory mode.
-    func isOscillatory(_ λ: Complex<Double>) -> Bool {
+    public func isOscillatory(_ λ: Complex<Double>) -> Bool {
         modes.first { $0.eigenvalue == λ }?.kind == .oscillatory
     }
 }

@@ -1,11 +1,12 @@
 /// One grid point of a sweep: the parameter value and the classified spectrum there.
-public struct SweepPoint: Sendable {
+public struct SweepPoint: Sendable, Codable {
     /// The swept parameter's value.
     public let value: Double
     public let spectrum: Spectrum
 }
 
-/// Linear stability along a grid of one parameter (spec §6), each point analysed independently on all cores.
+/// Linear stability along a grid of one parameter (spec §6), each point analysed independently on all cores (or
+/// ranks: `CellExecution.current`).
 public struct Sweep: Sendable {
     public let parameter: ParameterPath
     public let points: [SweepPoint]
@@ -14,7 +15,10 @@ public struct Sweep: Sendable {
     public static func run(
         _ source: ModelSource, parameter: ParameterPath = .strength, values: [Double], progress: ProgressHandler? = nil
     ) throws -> Sweep {
-        let points = try parallelMap(values.count, progress: progress) { k in
+        let points = try CellExecution.current.map(
+            values.count, done: [:], describe: { "the point \(parameter.path) = \(Format.number(values[$0]))" },
+            progress: progress, onResult: nil
+        ) { k in
             SweepPoint(value: values[k], spectrum: try spectrum(source, parameter: parameter, value: values[k]))
         }
         return Sweep(parameter: parameter, points: points)
