@@ -23,7 +23,10 @@ struct CollapseCommand: EganCommand {
             """)
 
     @OptionGroup var model: ModelArgument
-    @Option(help: "Grid of the swept column as FROM:TO:STEPS (linear, endpoints included): φ by default.")
+    @Option(
+        help:
+            "Values of the swept column (φ by default): a grid FROM:TO:STEPS[:log|linear] (linear by default, ends included), a list, or both: 0,0.01:0.98:25:log."
+    )
     var ratios: String
     @Option(
         help: ArgumentHelp(
@@ -37,9 +40,9 @@ struct CollapseCommand: EganCommand {
     var seeds: Int = 4
     @Option(
         help:
-            "Second axis: PATH=V1,V2,… with any config path (numbers or strings), e.g. discriminator.activation=relu,tanh,cos."
+            "Second axis: PATH=V1,V2,… with any config path (numbers, strings, or a grid FROM:TO:STEPS[:log|linear], log by default), e.g. discriminator.activation=relu,tanh,cos or discriminator.learningRate=0.1:10:5. Repeat it for every combination of several."
     )
-    var vs: String?
+    var vs: [String] = []
     @Option(help: "Simulated time of each run.", transform: Checked.positive)
     var tEnd: Double
     @Option(
@@ -48,6 +51,23 @@ struct CollapseCommand: EganCommand {
     @OptionGroup var strength: GammaOption
     @OptionGroup var integration: IntegratorOptions
     @OptionGroup var parallel: ThreadsOption
+    @Option(
+        help:
+            "How particles are assigned to modes: euclidean (nearest mode) or cosine (largest cosine similarity, as image experiments do)."
+    )
+    var measure: CollapseStudy.Measure = .euclidean
+    @Option(
+        help:
+            "fixed: every cell runs to --t-end; relative: a cell at φ runs to t-end/(1 − φ) (at most 50×), the same relative motion for every φ, so φ_c does not drift with the run length."
+    )
+    var horizon: CollapseStudy.Horizon = .fixed
+    @Flag(
+        help:
+            "Predict each row's φ_c from its discriminator's learning speeds (the frequency principle; calibrated on the first row) and report the agreement with the measured φ_c."
+    )
+    var predict = false
+    @Option(help: "Write the boundary as CSV, one line per row of the study (value, φ_c, its 95 % interval).")
+    var boundary: String?
     @Option(help: "Keep finished cells in this JSON-lines file and skip them when run again.")
     var resume: String?
     @Option(help: "Write the phase diagram as an SVG heatmap to this file.")
@@ -55,28 +75,27 @@ struct CollapseCommand: EganCommand {
     @Option(help: "Output: table (default), csv (one line per cell), or json (schema egan.collapse/1).")
     var format: OutputFormat = .table
 
+    /// The column grid: a list and/or grids (`NumberList`, linear by default), or the older FROM:TO:STEPS; a
+    /// transition needs two values or more, one value alone is allowed (all seeds at one φ).
     func parseRatios() throws -> [Double] {
-        let parts = ratios.split(separator: ":", omittingEmptySubsequences: false).map {
-            try? Checked.finite(String($0))
+        let values = try NumberList.parse(ratios, flag: "--ratios", defaultScale: .linear)
+        guard values.count <= 10_000 else { throw ValidationError("--ratios: at most 10000 values") }
+        guard Set(values).count == values.count, values == values.sorted() else {
+            throw ValidationError("--ratios: values must increase (got '\(ratios)')")
         }
-        guard parts.count == 3, let from = parts[0], let to = parts[1], let steps = parts[2] else {
-            throw ValidationError("--ratios must be FROM:TO:STEPS, e.g. 0:1:11 (got '\(ratios)')")
-        }
-        // One value alone is written V:V:1 (all seeds at one φ); a range needs FROM < TO and two points or more.
-        if from == to, steps == 1 { return [from] }
-        guard from < to else {
-            throw ValidationError("--ratios: FROM \(from) must be below TO \(to), e.g. 0:1:11 (or V:V:1 for one value)")
-        }
-        guard steps == steps.rounded(), steps >= 2, steps <= 10_000 else {
-            throw ValidationError(
-                "--ratios: STEPS must be a whole number from 2 to 10000 (a transition needs two grid points; got \(Format.number(steps)))"
-            )
-        }
-        return try SweepGrid(from: from, to: to, steps: Int(steps), scale: .linear).values
+        return values
     }
 
+    /// The rows: one `--vs` axis, or the product of several.
     func parseVs() throws -> (String?, [JSONValue]) {
-        guard let vs else { return (nil, []) }
+        let axes = try vs.map(parseAxis)
+        if Set(axes.map(\.path)).count < axes.count {
+            throw ValidationError("--vs names a path twice; give each path once with all its values")
+        }
+        return CollapseStudy.product(axes)
+    }
+
+    func parseAxis(_ vs: String) throws -> (path: String, values: [JSONValue]) {
         let pieces = vs.split(separator: "=", maxSplits: 1).map(String.init)
         guard pieces.count == 2, !pieces[0].isEmpty, !pieces[1].isEmpty else {
             throw ValidationError("--vs must be PATH=V1,V2,… e.g. discriminator.activation=relu,tanh (got '\(vs)')")
@@ -86,14 +105,19 @@ struct CollapseCommand: EganCommand {
                 "--vs \(pieces[0]) would override the \(pieces[0] == column ? "swept column" : "seeds of the bootstrap") (every cell would get the same value); choose another path"
             )
         }
-        let values = try pieces[1].split(separator: ",", omittingEmptySubsequences: false).map { text -> JSONValue in
+        let values = try pieces[1].split(separator: ",", omittingEmptySubsequences: false).flatMap {
+            text -> [JSONValue] in
             let word = text.trimmingCharacters(in: .whitespaces)
             guard !word.isEmpty else {
                 throw ValidationError("--vs has an empty value in '\(pieces[1])'; list values as V1,V2,…")
             }
-            if let number = Double(word) { return .number(number) }
-            if word == "true" || word == "false" { return .bool(word == "true") }
-            return .string(word)
+            if let number = Double(word) { return [.number(number)] }
+            if word == "true" || word == "false" { return [.bool(word == "true")] }
+            // A numeric grid FROM:TO:STEPS[:log|linear] (log-spaced by default: rates span decades).
+            if word.contains(":") {
+                return try NumberList.parse(word, flag: "--vs", defaultScale: .log).map(JSONValue.number)
+            }
+            return [.string(word)]
         }
         return (pieces[0], values)
     }
@@ -108,8 +132,9 @@ struct CollapseCommand: EganCommand {
             source: source, column: column, ratios: try parseRatios(), seeds: seeds, rowPath: path, rowValues: values,
             settings: SimulationSettings(
                 integrator: try integration.resolve(), tEnd: tEnd, samples: samples,
-                relativeTolerance: integration.rtol, absoluteTolerance: integration.atol))
-        for target in [resume, heatmap].compactMap({ $0 }) { try AtomicFile.checkTarget(target) }
+                relativeTolerance: integration.rtol, absoluteTolerance: integration.atol), measure: measure,
+            horizon: horizon)
+        for target in [resume, heatmap, boundary].compactMap({ $0 }) { try AtomicFile.checkTarget(target) }
         // Only the writing process (rank 0 of an MPI job) keeps the checkpoint: it hands out the undone cells.
         let checkpoint =
             CellExecution.current.isWriter
@@ -118,32 +143,104 @@ struct CollapseCommand: EganCommand {
         if let checkpoint { store = { try checkpoint.store($0) } }
         let cells = try study.run(done: checkpoint?.done ?? [], store: store, progress: Progress.bar("collapse"))
         let rows = try study.rows(cells)
+        if let boundary { try AtomicFile.write(CollapseText.boundaryCSV(study, rows: rows), to: boundary) }
+        let prediction = predict ? try CollapsePrediction(study: study, rows: rows) : nil
         if let heatmap {
             try AtomicFile.write(CollapseFigure.heatmap(study, rows: rows, name: source.name).render(), to: heatmap)
         }
         switch format {
         case .csv:
             return
-                (["row,ratio,seed,metric,covered,outcome"]
+                (["row,ratio,seed,metric,covered,outcome,mean_abs_cosine"]
                 + cells.map { c in
-                    "\(CollapseStudy.describe(study.rowValues[c.row])),\(c.ratio),\(c.seed),\(c.metric),\(c.coveredModes),\(c.outcome.rawValue)"
+                    "\(CollapseText.csvValue(study.rowValues[c.row])),\(c.ratio),\(c.seed),\(c.metric),\(c.coveredModes),\(c.outcome.rawValue),\(c.meanAbsoluteCosine)"
                 }).joined(separator: "\n") + "\n"
         case .json:
-            return CollapseText.json(study, rows: rows, cells: cells, name: source.name).prettyText + "\n"
+            var json = CollapseText.json(study, rows: rows, cells: cells, name: source.name)
+            if let prediction, case var .object(pairs) = json {
+                pairs.append(("prediction", CollapseText.json(prediction)))
+                json = .object(pairs)
+            }
+            return json.prettyText + "\n"
         case .table:
             return CollapseText.table(study, rows: rows, cells: cells, name: source.name)
+                + (prediction.map {
+                    CollapseText.table(
+                        $0, rows: rows, header: (study.rowPath ?? "").replacingOccurrences(of: ",", with: ", "))
+                } ?? "")
         }
     }
 }
 
+extension CollapseStudy.Measure: ExpressibleByArgument {}
+extension CollapseStudy.Horizon: ExpressibleByArgument {}
+
 enum CollapseText {
     static func interval(_ row: CollapseRow) -> String { CollapseRow.describe(row.interval) }
+
+    /// A row value in a CSV line: one field per --vs path.
+    static func csvValue(_ value: JSONValue) -> String {
+        if case let .array(values) = value { return values.map(CollapseStudy.describe).joined(separator: ",") }
+        return CollapseStudy.describe(value)
+    }
+
+    /// The frequency-principle prediction next to the measured boundary, and the agreement.
+    static func table(_ prediction: CollapsePrediction, rows: [CollapseRow], header: String = "") -> String {
+        let optional = { (value: Double?) in value.map { Format.number($0, digits: 4) } ?? "—" }
+        let lines = zip(rows, prediction.rows).enumerated().map { index, pair in
+            [
+                pair.0.label + (index == prediction.calibrationRow ? " (calibration)" : ""),
+                Format.number(pair.1.speed.separation, digits: 4), Format.number(pair.1.speed.ratio, digits: 4),
+                optional(pair.1.measured), optional(pair.1.predicted),
+            ]
+        }
+        let agreement =
+            "agreement over \(prediction.compared) rows: Spearman ρ = \(optional(prediction.rankCorrelation)), median relative error of φ_c = \(optional(prediction.medianRelativeError))\n"
+        return
+            "prediction (frequency principle: (1 + (N − 1)φ_c)²/(1 − φ_c) = η_D κ_sep/(c² K_ii), c = \(optional(prediction.constant)), \(prediction.calibrationRow.map { "from row \($0 + 1)" } ?? "the median over rows")\n"
+            + TextTable.render(
+                header: [header, "κ_sep", "κ_sep/κ_mean", "measured φ_c", "predicted φ_c"], rows: lines)
+            + agreement
+    }
+
+    static func json(_ prediction: CollapsePrediction) -> JSONValue {
+        let optional = { (value: Double?) in value.map(JSONValue.number) ?? .null }
+        return .object([
+            ("constant", optional(prediction.constant)),
+            ("calibrationRow", prediction.calibrationRow.map(JSONValue.integer) ?? .null),
+            ("rankCorrelation", optional(prediction.rankCorrelation)),
+            ("medianRelativeError", optional(prediction.medianRelativeError)),
+            ("compared", .integer(prediction.compared)),
+            (
+                "rows",
+                .array(
+                    prediction.rows.map { row in
+                        .object([
+                            ("kappaMean", .number(row.speed.mean)), ("kappaSeparation", .number(row.speed.separation)),
+                            ("measured", optional(row.measured)), ("predicted", optional(row.predicted)),
+                        ])
+                    })
+            ),
+        ])
+    }
+
+    /// One line per row: the row's value, φ_c (empty when the grid never crosses ½ ln K) and its interval.
+    static func boundaryCSV(_ study: CollapseStudy, rows: [CollapseRow]) -> String {
+        let field = { (value: Double?) in value.map { "\($0)" } ?? "" }
+        // One column per --vs path.
+        return "\(study.rowPath ?? "row"),transition,interval_low,interval_high\n"
+            + zip(study.rowValues, rows).map { value, row in
+                "\(csvValue(value)),\(field(row.transition)),\(field(row.interval.0)),\(field(row.interval.1))\n"
+            }.joined()
+    }
 
     static func table(_ study: CollapseStudy, rows: [CollapseRow], cells: [CollapseStudy.Cell], name: String) -> String
     {
         let exact = study.column != CollapseStudy.ratioPath
+        // Rows over several paths are labelled by their values; the paths head the first column.
+        let rowsHeader = study.rowPath.flatMap { $0.contains(",") ? $0.replacingOccurrences(of: ",", with: ", ") : nil }
         let header =
-            [exact ? study.column : "", exact ? "transition" : "φ_c", "95 % interval"]
+            [exact ? study.column : (rowsHeader ?? ""), exact ? "transition" : "φ_c", "95 % interval"]
             + study.ratios.map { Format.number($0, digits: 3) }
         var lines: [[String]] = []
         for row in rows {

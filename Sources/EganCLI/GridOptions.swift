@@ -62,31 +62,51 @@ struct FormatOption: ParsableArguments {
     }
 }
 
-/// A list of regulariser strengths written one way on every command: `2,5,10` (a list) or `FROM:TO:STEPS[:log]`
-/// (a grid, log-spaced by default for γ; `:linear` for even spacing).
-enum GammaList {
-    static func parse(_ text: String, flag: String = "--gammas") throws -> [Double] {
-        if text.contains(":") {
-            let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+/// Numbers written one way on every command: a list `2,5,10`, a grid `FROM:TO:STEPS[:log|linear]`, or both joined
+/// by commas (`0,0.01:0.98:25:log` is 0 and 25 log-spaced values). Grids include both ends.
+enum NumberList {
+    static func parse(_ text: String, flag: String, defaultScale: SweepGrid.Scale) throws -> [Double] {
+        try text.split(separator: ",", omittingEmptySubsequences: false).flatMap { piece -> [Double] in
+            let item = piece.trimmingCharacters(in: .whitespaces)
+            guard item.contains(":") else {
+                guard let value = try? Checked.finite(item) else {
+                    throw ValidationError(
+                        "\(flag): '\(item)' is not a number; give a list such as 1,2,5 or a grid such as 1:100:9")
+                }
+                return [value]
+            }
+            let parts = item.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            // V:V:1 is the single value V (a grid of one point).
+            if parts.count == 3, parts[2] == "1", let value = try? Checked.finite(parts[0]), parts[0] == parts[1] {
+                return [value]
+            }
             guard (3...4).contains(parts.count), let from = try? Checked.finite(parts[0]),
                 let to = try? Checked.finite(parts[1]), let steps = Int(parts[2]), steps >= 2, steps <= 100_000,
-                from > 0, to > from
+                to > from
             else {
                 throw ValidationError(
-                    "\(flag): '\(text)' is not a grid FROM:TO:STEPS[:log|linear] with 0 < FROM < TO and STEPS ≥ 2, e.g. 1:100:9"
+                    "\(flag): '\(item)' is not a grid FROM:TO:STEPS[:log|linear] with FROM < TO and STEPS ≥ 2, e.g. 1:100:9"
                 )
             }
-            let scale = parts.count == 4 ? SweepGrid.Scale(rawValue: parts[3]) : .log
+            let scale = parts.count == 4 ? SweepGrid.Scale(rawValue: parts[3]) : defaultScale
             guard let scale else { throw ValidationError("\(flag): spacing '\(parts[3])' must be log or linear") }
+            guard scale == .linear || from > 0 else {
+                throw ValidationError(
+                    "\(flag): a log grid needs FROM > 0 (got '\(item)'); add 0 as its own item: 0,\(item)")
+            }
             return try SweepGrid(from: from, to: to, steps: steps, scale: scale).values
         }
-        return try text.split(separator: ",", omittingEmptySubsequences: false).map { item -> Double in
-            guard let value = try? Checked.finite(String(item)), value >= 0 else {
-                throw ValidationError(
-                    "\(flag): '\(item)' is not a number ≥ 0; give a list such as 1,2,5 or a grid such as 1:100:9")
-            }
-            return value
+    }
+}
+
+/// A list of regulariser strengths: `NumberList` with log grids by default, every value ≥ 0.
+enum GammaList {
+    static func parse(_ text: String, flag: String = "--gammas") throws -> [Double] {
+        let values = try NumberList.parse(text, flag: flag, defaultScale: .log)
+        if let bad = values.first(where: { $0 < 0 }) {
+            throw ValidationError("\(flag): \(Format.number(bad)) is negative; strengths are ≥ 0")
         }
+        return values
     }
 }
 

@@ -9,7 +9,9 @@ struct SimulateCommand: EganCommand {
             Integrates ż = F(z) with a GSL stepper (implicit ones get the analytic Jacobian) or takes plain gradient \
             steps, from generator.init or from the equilibrium plus a seeded perturbation. Columns: t, distance (to \
             the nearest matched equilibrium), theta_norm (‖θ − θ*‖), grad_norm (RMS ‖∇D‖ at the particles), collapse \
-            (ln K + Σ p ln p), w2 (squared 2-Wasserstein to the targets), covered (modes holding a particle).
+            (ln K + Σ p ln p), w2 (squared 2-Wasserstein to the targets), covered (modes holding a particle), \
+            collapse_cos and covered_cos (the same with each particle on the mode of largest cosine similarity), \
+            mean_abs_cos (mean |cos| between particles; 1 when all point one way).
               egan simulate ring8 --gamma 19 --t-end 2000
               egan simulate dirac --gamma 1 --perturb 0.1 --integrator msbdf --format table
               egan simulate dirac --gamma 1 --perturb 0.1 --integrator gd --lr 0.5 --scheme alternating
@@ -85,10 +87,16 @@ struct SimulateCommand: EganCommand {
 
 /// Renderings of simulation results.
 enum SimulationText {
-    static let columns = ["t", "distance", "theta_norm", "grad_norm", "collapse", "w2", "covered"]
+    static let columns = [
+        "t", "distance", "theta_norm", "grad_norm", "collapse", "w2", "covered", "collapse_cos", "covered_cos",
+        "mean_abs_cos",
+    ]
 
     static func values(_ o: Observables) -> [Double] {
-        [o.distance, o.thetaNorm, o.gradientNorm, o.collapse, o.wasserstein2, Double(o.coveredModes)]
+        [
+            o.distance, o.thetaNorm, o.gradientNorm, o.collapse, o.wasserstein2, Double(o.coveredModes),
+            o.cosineCollapse, Double(o.cosineCoveredModes), o.meanAbsoluteCosine,
+        ]
     }
 
     static func csv(_ result: SimulationResult) -> String {
@@ -104,7 +112,7 @@ enum SimulationText {
         TextTable.render(
             header: columns,
             rows: zip(result.times, result.observables).map { t, o in
-                [Format.number(t)] + values(o).dropLast().map { Format.number($0) } + ["\(o.coveredModes)"]
+                ([t] + values(o)).map { Format.number($0) }
             })
     }
 

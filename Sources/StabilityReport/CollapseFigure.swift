@@ -33,16 +33,23 @@ public enum CollapseFigure {
                         tooltip:
                             "\(row.label), φ = \(Format.number(ratios[k])): metric \(Format.number(mean, digits: 4))"))
             }
-            if let φc = row.transition {
-                plot.series.append(
-                    SVGPlot.Series(
-                        name: "φ_c", points: [(φc, Double(r))], style: .markers, color: Palette.red, inLegend: r == 0))
+        }
+        // The boundary: φ_c of each row, joined across rows (rows without a crossing are skipped).
+        let boundary = rows.enumerated().compactMap { r, row in row.transition.map { ($0, Double(r)) } }
+        plot.series.append(
+            SVGPlot.Series(name: "φ_c", points: boundary, style: .lineAndMarkers, color: Palette.red))
+        // Row values, numbers to 3 digits (η_D grids give 0.948683).
+        func label(_ value: JSONValue) -> String {
+            switch value {
+            case let .number(x): return Format.number(x, digits: 3)
+            case let .array(values): return values.map(label).joined(separator: ", ")
+            default: return CollapseStudy.describe(value)
             }
         }
-        plot.yCategories = rows.map { row in row.label.components(separatedBy: " = ").last ?? row.label }
+        plot.yCategories = study.rowValues.map(label)
         plot.xRange = (edges.first!.0, edges.last!.1)
         plot.yRange = (-0.5, Double(rows.count) - 0.5)
-        plot.height = max(300, 140 + 56 * Double(rows.count))
+        plot.height = max(300, 140 + (rows.count > 12 ? 24 : 56) * Double(rows.count))
         plot.legendAtBottom = true
         return plot
     }

@@ -142,7 +142,9 @@ public struct SVGPlot {
 
     /// Pixels around the plot area; the right one widens to make room for a colour bar.
     var margin: (left: Double, right: Double, top: Double, bottom: Double) {
-        (78, colorBar == nil ? 24 : 110, 52, 58)
+        // Category labels (a heatmap's rows) can be long: the left margin makes room for them and the axis title.
+        let longest = Double(yCategories?.map(\.count).max() ?? 0)
+        return (max(78, 7 * longest + 40), colorBar == nil ? 24 : 110, 52, 58)
     }
 
     public init(title: String, xLabel: String, yLabel: String, xScale: Scale = .linear, yScale: Scale = .linear) {

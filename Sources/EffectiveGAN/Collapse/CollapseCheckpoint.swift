@@ -74,6 +74,7 @@ extension CollapseStudy.Cell {
         .object([
             ("row", .integer(row)), ("ratio", .number(ratio)), ("seed", .integer(seed)), ("metric", .number(metric)),
             ("covered", .integer(coveredModes)), ("outcome", .string(outcome.rawValue)),
+            ("meanAbsCosine", .number(meanAbsoluteCosine)),
             ("integrator", statistics.json),
         ])
     }
@@ -88,6 +89,8 @@ extension CollapseStudy.Cell {
         else { return nil }
         self.init(
             row: rowIndex, ratio: ratio, seed: seedValue, metric: metric, coveredModes: coveredCount, outcome: outcome,
+            meanAbsoluteCosine: json["meanAbsCosine"].flatMap { if case let .number(v) = $0 { v } else { nil } }
+                ?? .nan,
             statistics: json["integrator"].flatMap(IntegratorStatistics.init(json:)) ?? IntegratorStatistics())
     }
 }
@@ -95,12 +98,16 @@ extension CollapseStudy.Cell {
 extension CollapseStudy {
     /// Identifies the study for `--resume`: the config, the grid, the seeds and the simulation settings.
     public var signature: String {
-        let parts = [
-            source.document.compactText, column, ratios.map { "\($0)" }.joined(separator: ","), "\(seeds.count)",
-            rowPath ?? "", rowValues.map(\.compactText).joined(separator: ","), "\(settings.tEnd)",
-            "\(settings.samples)",
-            "\(settings.integrator)", "\(settings.relativeTolerance)", "\(settings.absoluteTolerance)",
-        ]
+        let parts =
+            [
+                source.document.compactText, column, ratios.map { "\($0)" }.joined(separator: ","), "\(seeds.count)",
+                rowPath ?? "", rowValues.map(\.compactText).joined(separator: ","), "\(settings.tEnd)",
+                "\(settings.samples)",
+                "\(settings.integrator)", "\(settings.relativeTolerance)", "\(settings.absoluteTolerance)",
+            ]
+            // Added with the cosine measure and scaled horizons; absent at their defaults, so older files still match.
+            + (measure == .euclidean ? [] : ["measure=\(measure.rawValue)"])
+            + (horizon == .fixed ? [] : ["horizon=\(horizon.rawValue)"])
         return fingerprint(parts.joined(separator: "|"))
     }
 }

@@ -31,6 +31,8 @@ public struct CollapseStudy: Sendable {
         public let metric: Double
         public let coveredModes: Int
         public let outcome: Outcome
+        /// Mean |cos| between the particles at the end (1: all point one way).
+        public var meanAbsoluteCosine: Double = .nan
         /// What the cell's simulation cost. Not part of equality: wall times differ between identical runs, and a
         /// resumed study must compare equal to a fresh one.
         public var statistics = IntegratorStatistics()
@@ -38,6 +40,32 @@ public struct CollapseStudy: Sendable {
         public static func == (a: Cell, b: Cell) -> Bool {
             (a.row, a.ratio, a.seed, a.coveredModes, a.outcome) == (b.row, b.ratio, b.seed, b.coveredModes, b.outcome)
                 && (a.metric == b.metric || (a.metric.isNaN && b.metric.isNaN))
+        }
+    }
+
+    /// How particles are assigned to modes for the metric.
+    public enum Measure: String, Sendable, CaseIterable, Codable {
+        /// Nearest mode in Euclidean distance.
+        case euclidean
+        /// Mode of largest cosine similarity (angles about the origin), as image experiments measure.
+        case cosine
+    }
+
+    /// When a cell's run ends.
+    public enum Horizon: String, Sendable, CaseIterable, Codable {
+        /// Every cell runs to the same t_end.
+        case fixed
+        /// A cell at coupling φ runs to t_end/(1 − φ) (at most 50 t_end, reached at φ = 0.98): particles separate
+        /// through the relative kernel eigenvalue η_G g₁(1 − φ)/N, so this gives every cell the same amount of
+        /// relative motion, and a boundary that does not drift with how long one looks. Needs the φ column.
+        case relative
+
+        /// The longest stretch of the end time.
+        public static let maximumStretch = 50.0
+
+        /// The end-time factor at coupling φ.
+        public func stretch(ratio φ: Double) -> Double {
+            self == .fixed ? 1 : min(Self.maximumStretch, 1 / max(1 - φ, 1 / Self.maximumStretch))
         }
     }
 
@@ -50,17 +78,24 @@ public struct CollapseStudy: Sendable {
     /// The column values (φ for the default column).
     public let ratios: [Double]
     public let seeds: [Int]
-    /// The second config path (rows), or nil for a single row.
+    /// The second config path (rows), or nil for a single row. Several paths joined by commas make the rows
+    /// their Cartesian product: each row value is then an array with one value per path (see `product`).
     public let rowPath: String?
     public let rowValues: [JSONValue]
     public let settings: SimulationSettings
+    public let measure: Measure
+    public let horizon: Horizon
 
     /// Validates the request: seeds ≥ 1, a config (not a resolved model), and column and row values the config
     /// accepts; for the default column a universal kernel and φ within its range.
     public init(
         source: ModelSource, column: String = ratioPath, ratios: [Double], seeds: Int, rowPath: String?,
-        rowValues: [JSONValue], settings: SimulationSettings
+        rowValues: [JSONValue], settings: SimulationSettings, measure: Measure = .euclidean, horizon: Horizon = .fixed
     ) throws {
+        guard horizon == .fixed || column == Self.ratioPath else {
+            throw InvalidSetting(
+                .column, "must be the ratio φ (\(Self.ratioPath)) for end times scaled by the relative eigenvalue")
+        }
         guard let config = source.config else {
             throw CollapseError.needsConfig
         }
@@ -88,6 +123,8 @@ public struct CollapseStudy: Sendable {
         self.rowPath = rowPath
         self.rowValues = rowPath == nil ? [.null] : rowValues
         self.settings = settings
+        self.measure = measure
+        self.horizon = horizon
         for row in self.rowValues.indices { _ = try model(row: row, ratio: ratios[0], seed: 1) }
         for ratio in ratios.dropFirst() { _ = try model(row: 0, ratio: ratio, seed: 1) }
     }
@@ -105,7 +142,14 @@ public struct CollapseStudy: Sendable {
             path: column.split(separator: ".").map(String.init), to: .number(ratio))
         document = try document.setting(path: ["generator", "init", "seed"], to: .integer(seed))
         if let rowPath {
-            document = try document.setting(path: rowPath.split(separator: ".").map(String.init), to: rowValues[row])
+            let paths = rowPath.split(separator: ",").map { $0.split(separator: ".").map(String.init) }
+            if paths.count == 1 {
+                document = try document.setting(path: paths[0], to: rowValues[row])
+            } else if case let .array(values) = rowValues[row], values.count == paths.count {
+                for (path, value) in zip(paths, values) { document = try document.setting(path: path, to: value) }
+            } else {
+                throw InvalidSetting(.column, "row \(row + 1) needs one value for each of the paths \(rowPath)")
+            }
         }
         return EffectiveModel(try source.reading(document).resolved)
     }
@@ -117,6 +161,8 @@ public struct CollapseStudy: Sendable {
 
     /// Simulates one cell.
     public func run(row: Int, ratio: Double, seed: Int) throws -> Cell {
+        var settings = self.settings
+        settings.tEnd *= horizon.stretch(ratio: ratio)
         let result = try model(row: row, ratio: ratio, seed: seed).simulate(settings)
         let last = result.observables.last
         var outcome = Outcome.converged
@@ -127,9 +173,12 @@ public struct CollapseStudy: Sendable {
             let spread = (tail.max() ?? 0) - (tail.min() ?? 0)
             if spread > 1e-3 * (1 + (tail.last ?? 0)) { outcome = .oscillated }
         }
+        let cosine = measure == .cosine
         return Cell(
-            row: row, ratio: ratio, seed: seed, metric: last?.collapse ?? .nan, coveredModes: last?.coveredModes ?? 0,
-            outcome: outcome, statistics: result.statistics)
+            row: row, ratio: ratio, seed: seed,
+            metric: (cosine ? last?.cosineCollapse : last?.collapse) ?? .nan,
+            coveredModes: (cosine ? last?.cosineCoveredModes : last?.coveredModes) ?? 0, outcome: outcome,
+            meanAbsoluteCosine: last?.meanAbsoluteCosine ?? .nan, statistics: result.statistics)
     }
 
     /// Runs every cell not in `done` (in parallel, on `CellExecution.current`), calling `store` as each finishes in
@@ -158,6 +207,16 @@ public struct CollapseStudy: Sendable {
         ) { index in
             try run(row: keys[index].row, ratio: keys[index].ratio, seed: keys[index].seed)
         }
+    }
+
+    /// Rows for several paths at once: every combination of their values, the last path varying fastest, as
+    /// (`rowPath`, `rowValues`) for `init` (paths joined by commas, values as arrays).
+    public static func product(_ axes: [(path: String, values: [JSONValue])]) -> (String?, [JSONValue]) {
+        guard axes.count > 1 else { return (axes.first?.path, axes.first?.values ?? []) }
+        let combinations = axes.reduce([[JSONValue]]([[]])) { partial, axis in
+            partial.flatMap { prefix in axis.values.map { prefix + [$0] } }
+        }
+        return (axes.map(\.path).joined(separator: ","), combinations.map(JSONValue.array))
     }
 
     /// The number of modes K (distinct targets), for the ½ ln K threshold.

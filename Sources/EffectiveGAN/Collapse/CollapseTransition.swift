@@ -62,8 +62,11 @@ extension CollapseStudy {
                 let value = estimates[min(resamples - 1, Int(p * Double(resamples)))]
                 return value.isFinite ? value : nil
             }
+            // Several --vs paths: the values alone (the paths head the table).
             let label =
-                rowPath.map { "\($0) = \(Self.describe(rowValues[row]))" }
+                rowPath.map {
+                    $0.contains(",") ? Self.describe(rowValues[row]) : "\($0) = \(Self.describe(rowValues[row]))"
+                }
                 ?? (column == Self.ratioPath ? "φ" : "exact kernel")
             return CollapseRow(
                 label: label, ratios: ratios, meanMetric: means, transition: Self.crossing(ratios, means, threshold),
@@ -89,6 +92,7 @@ extension CollapseStudy {
         case let .number(x): return Format.number(x)
         case let .integer(n): return "\(n)"
         case .null: return ""
+        case let .array(values): return values.map(describe).joined(separator: ", ")
         default: return value.compactText
         }
     }

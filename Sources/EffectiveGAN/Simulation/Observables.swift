@@ -20,6 +20,15 @@ public struct Observables: Sendable, Equatable {
     public let wasserstein2: Double
     /// Modes that hold at least one particle.
     public let coveredModes: Int
+    /// The collapse metric with each particle assigned to the mode of largest cosine similarity (smallest cosine
+    /// distance 1 − cos), angles taken about the origin of the config's coordinates: what image experiments use,
+    /// where brightness scales a picture without changing what it shows.
+    public let cosineCollapse: Double
+    /// Modes that hold at least one particle under the cosine assignment.
+    public let cosineCoveredModes: Int
+    /// Mean |cos| between the particles, over all pairs i ≠ j: 1 when they all point one way (a collapsed cloud
+    /// away from the origin), near the targets' own mean |cos| when the particles cover them.
+    public let meanAbsoluteCosine: Double
 }
 
 extension EffectiveModel {
@@ -45,42 +54,36 @@ extension EffectiveModel {
         let squares = (0..<fake.count).reduce(0.0) { $0 + gradients[$1] * gradients[$1] }
         let gradientNorm = (squares / Double(fakeCount)).squareRoot()
         let w2 = squaredWasserstein(x)
-        let (collapse, covered) = collapseMetric(x)
+        let modes = self.modes
+        let (collapse, covered) = Self.collapseMetric(
+            nearest: ParticleGeometry.nearestRows(of: x, among: modes), modeCount: modes.rows)
+        let (cosineCollapse, cosineCovered) = Self.collapseMetric(
+            nearest: ParticleGeometry.mostAlignedRows(of: x, among: modes), modeCount: modes.rows)
         return Observables(
             distance: (w2 * Double(particleCount)).squareRoot(), thetaNorm: thetaNorm, gradientNorm: gradientNorm,
-            collapse: collapse, wasserstein2: w2, coveredModes: covered)
+            collapse: collapse, wasserstein2: w2, coveredModes: covered, cosineCollapse: cosineCollapse,
+            cosineCoveredModes: cosineCovered, meanAbsoluteCosine: ParticleGeometry.meanAbsoluteCosine(x))
     }
 
     /// W₂² between particles and targets with N a multiple of M: an N × N assignment with each target repeated.
+    /// Distances are formed from coordinate differences, not from ‖x‖² + ‖y‖² − 2x·y, which cancels to rounding
+    /// noise near the equilibrium (where the relaxation figure reads distances of 1e-8).
     func squaredWasserstein(_ x: Matrix) -> Double {
         let n = particleCount
         let m = targetCount
-        let cost = (0..<n).map { i in
-            (0..<n).map { j in (0..<dimension).reduce(0.0) { $0 + pow(x[i, $1] - targets[j % m, $1], 2) } }
-        }
+        let toTargets = ParticleGeometry.squaredDistances(x, targets)
+        let cost = (0..<n).map { i in (0..<n).map { j in toTargets[i, j % m] } }
         guard cost.allSatisfy({ $0.allSatisfy(\.isFinite) }) else { return .infinity }
         let assignment = minimumCostAssignment(cost)
         return assignment.enumerated().reduce(0) { $0 + cost[$1.offset][$1.element] } / Double(n)
     }
 
-    /// (ln K + Σ p_k ln p_k, number of covered modes).
-    func collapseMetric(_ x: Matrix) -> (Double, Int) {
-        let modes = self.modes
-        var counts = [Int](repeating: 0, count: modes.rows)
-        for i in 0..<particleCount {
-            var best = 0
-            var bestDistance = Double.infinity
-            for k in 0..<modes.rows {
-                let d = (0..<dimension).reduce(0.0) { $0 + pow(x[i, $1] - modes[k, $1], 2) }
-                if d < bestDistance {
-                    bestDistance = d
-                    best = k
-                }
-            }
-            counts[best] += 1
-        }
-        let n = Double(particleCount)
+    /// (ln K + Σ p_k ln p_k, number of covered modes) for particles assigned to the modes `nearest`.
+    static func collapseMetric(nearest: [Int], modeCount: Int) -> (Double, Int) {
+        var counts = [Int](repeating: 0, count: modeCount)
+        for k in nearest { counts[k] += 1 }
+        let n = Double(nearest.count)
         let entropyTerm = counts.reduce(0.0) { sum, c in c == 0 ? sum : sum + Double(c) / n * log(Double(c) / n) }
-        return (log(Double(modes.rows)) + entropyTerm, counts.filter { $0 > 0 }.count)
+        return (log(Double(modeCount)) + entropyTerm, counts.filter { $0 > 0 }.count)
     }
 }
