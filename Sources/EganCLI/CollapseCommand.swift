@@ -269,7 +269,16 @@ enum CollapseText {
         return
             "\(name): seed-mean collapse metric (0 = all \(study.modeCount) modes covered, \(Format.number(log(Double(study.modeCount)), digits: 4)) = one mode), \(study.seeds.count) seeds\n"
             + TextTable.render(header: header, rows: lines) + "runs: \(outcomes)\n"
+            + verdict(counts, total: cells.count)
             + "integrator, all cells: \(cells.map(\.statistics).reduce(IntegratorStatistics(), +).summary)\n"
+    }
+
+    /// A sentence when no run settled: the metric then reads where particles are at t_end, not where they end up.
+    static func verdict(_ counts: [CollapseStudy.Outcome: Int], total: Int) -> String {
+        guard total > 0, (counts[.converged] ?? 0) == 0 else { return "" }
+        if (counts[.diverged] ?? 0) == total { return "note: every run diverged; no boundary can be read\n" }
+        return
+            "note: no run settled by t_end (every one still moving or diverged): φ_c says where particles are at the end, not where they settle; longer runs or --horizon relative tell them apart\n"
     }
 
     static func json(_ study: CollapseStudy, rows: [CollapseRow], cells: [CollapseStudy.Cell], name: String)

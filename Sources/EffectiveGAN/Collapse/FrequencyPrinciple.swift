@@ -32,14 +32,14 @@ public struct DiscriminatorLearningSpeed: Sendable, Equatable {
         let features = model.discriminator.batch(at: modes, parameters: model.discriminator.equilibriumParameters)
             .parameterGradients()
         let gram = Matrix.product(features, features, transA: .transposed)
-        var operator_ = gram
-        for i in 0..<count { for j in 0..<count { operator_[i, j] = gram[i, j] / Double(count) } }
-        let total = (0..<count).reduce(0.0) { sum, i in (0..<count).reduce(sum) { $0 + operator_[i, $1] } }
+        var normalized = gram
+        for i in 0..<count { for j in 0..<count { normalized[i, j] = gram[i, j] / Double(count) } }
+        let total = (0..<count).reduce(0.0) { sum, i in (0..<count).reduce(sum) { $0 + normalized[i, $1] } }
         mean = total / Double(count)
-        let trace = (0..<count).reduce(0.0) { $0 + operator_[$1, $1] }
+        let trace = (0..<count).reduce(0.0) { $0 + normalized[$1, $1] }
         // tr(PGP) = tr(G) − 1ᵀG1/K.
         separation = count > 1 ? (trace - mean) / Double(count - 1) : 0
-        spectrum = try operator_.symmetricEigenDecomposition().values.sorted(by: >)
+        spectrum = try normalized.symmetricEigenDecomposition().values.sorted(by: >)
     }
 
     /// κ_sep / κ_mean: the share of the discriminator's learning that goes into telling modes apart.
