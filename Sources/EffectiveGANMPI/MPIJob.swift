@@ -34,6 +34,13 @@ public final class MPIJob: CellTransport, @unchecked Sendable {
         var provided: Int32 = 0
         try MPIJob.check(MPI_Init_thread(nil, nil, cmpi_thread_funneled(), &provided), "MPI_Init_thread")
         world = cmpi_comm_world()
+        // Worker threads compute while the main thread talks: the library must allow threads at all.
+        guard provided >= cmpi_thread_funneled() else {
+            MPI_Finalize()
+            throw MPIError(
+                call: "MPI_Init_thread (this MPI offers no thread support; egan needs MPI_THREAD_FUNNELED)",
+                code: provided)
+        }
         var rank: Int32 = 0
         var size: Int32 = 0
         try MPIJob.check(MPI_Comm_rank(world, &rank), "MPI_Comm_rank")

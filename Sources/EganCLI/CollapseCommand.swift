@@ -63,7 +63,7 @@ struct CollapseCommand: EganCommand {
     var horizon: CollapseStudy.Horizon = .fixed
     @Flag(
         help:
-            "Predict each row's φ_c from its discriminator's learning speeds (the frequency principle; calibrated on the first row) and report the agreement with the measured φ_c."
+            "Predict each row's φ_c from its discriminator's learning speeds (the frequency principle; one constant, the median over rows of the value each measured φ_c implies) and report the agreement with the measured φ_c."
     )
     var predict = false
     @Option(help: "Write the boundary as CSV, one line per row of the study (value, φ_c, its 95 % interval).")
@@ -151,7 +151,7 @@ struct CollapseCommand: EganCommand {
         switch format {
         case .csv:
             return
-                (["row,ratio,seed,metric,covered,outcome,mean_abs_cosine"]
+                (["\(study.rowPath ?? "row"),ratio,seed,metric,covered,outcome,mean_abs_cosine"]
                 + cells.map { c in
                     "\(CollapseText.csvValue(study.rowValues[c.row])),\(c.ratio),\(c.seed),\(c.metric),\(c.coveredModes),\(c.outcome.rawValue),\(c.meanAbsoluteCosine)"
                 }).joined(separator: "\n") + "\n"

@@ -47,6 +47,13 @@ public enum EganMain {
         let stopHandler = job.rank == 0 ? reportStopsOfTheJob() : nil
         let code = runCommand(arguments)
         stopHandler?.cancel()
+        signal(SIGTERM, SIG_DFL)
+        // An error may have reached this rank alone (an unreadable resume file on rank 0, a failed message on a
+        // worker) while the others wait for it in a study: ending with MPI_Abort stops them all, where
+        // MPI_Finalize would wait for them forever.
+        if code != 0, job.size > 1 {
+            job.abort(code: code)
+        }
         job.finish()
         return code
     }

@@ -39,6 +39,11 @@ enum NotebookRunner {
     /// The process's current directory is changed for the run and restored after it: every command resolves
     /// relative paths against it, and `egan notebook` runs one notebook at a time.
     static func run(_ notebook: Notebook, in folder: String) throws -> Notebook {
+        // A notebook catches each cell's error and goes on; across MPI ranks an error seen by one rank would leave
+        // the others in the previous cell's study. Notebooks run in one process.
+        if let distributed = CellExecution.current as? DistributedCellExecutor, distributed.transport.size > 1 {
+            throw ValidationError("egan notebook runs in one process; start it without mpirun or srun")
+        }
         let manager = FileManager.default
         let previous = manager.currentDirectoryPath
         guard manager.changeCurrentDirectoryPath(folder) else { throw FileError.cannotRead(path: folder) }
@@ -46,10 +51,17 @@ enum NotebookRunner {
         var result = notebook
         result.blocks = notebook.blocks.map { block in
             guard case let .cell(commands, _, _) = block else { return block }
+            let started = Date()
             let output = commands.map(execute).joined()
-            // Figures: the SVG files the cell names that exist after it ran.
-            let figures = commands.flatMap(shellWords).filter {
-                $0.hasSuffix(".svg") && manager.fileExists(atPath: $0)
+            // Figures: the SVG files the cell names (as a word or as --option=FILE) and wrote while it ran.
+            let figures = commands.flatMap(shellWords).map {
+                $0.split(separator: "=", maxSplits: 1).last.map(String.init) ?? $0
+            }
+            .filter { path in
+                guard path.hasSuffix(".svg"),
+                    let modified = (try? manager.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+                else { return false }
+                return modified >= started.addingTimeInterval(-1)
             }
             return .cell(commands: commands, output: output, figures: figures)
         }

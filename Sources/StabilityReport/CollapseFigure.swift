@@ -46,7 +46,7 @@ public enum CollapseFigure {
             default: return CollapseStudy.describe(value)
             }
         }
-        plot.yCategories = study.rowValues.map(label)
+        plot.yCategories = study.rowPath == nil ? rows.map(\.label) : study.rowValues.map(label)
         plot.xRange = (edges.first!.0, edges.last!.1)
         plot.yRange = (-0.5, Double(rows.count) - 0.5)
         plot.height = max(300, 140 + (rows.count > 12 ? 24 : 56) * Double(rows.count))

@@ -146,7 +146,7 @@ extension ReportAnalysis {
     /// Re λ or Im λ of every branch against γ, the way continuation tools draw bifurcation diagrams: decay rates
     /// −Re λ on log axes (`imaginary: false`) or frequencies Im λ ≥ 0 (`imaginary: true`); γ* and the critical
     /// points as vertical lines, exceptional points (where an oscillating pair lands on the real axis) as black
-    /// dots, the slowest four labelled.
+    /// dots, the slowest labelled (up to six, without overlaps).
     public func spectrumAgainstGammaFigure(imaginary: Bool) -> SVGPlot {
         let points = optimum.scan.points
         var plot = SVGPlot(

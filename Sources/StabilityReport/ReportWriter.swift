@@ -27,6 +27,9 @@ public enum ReportWriter {
         let parent = (path as NSString).deletingLastPathComponent
         let folder = parent.isEmpty ? stem : "\(parent)/\(stem)"
         try AtomicFile.checkFolder(folder)
+        // A process that does not write (an MPI rank other than 0) must not clean up either: it would delete the
+        // writer's temporary files and old figures under its feet.
+        guard AtomicFile.isEnabled else { return [] }
         AtomicFile.removeStaleTemporaries(of: path)
 
         var written: [String] = []

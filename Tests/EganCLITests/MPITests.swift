@@ -9,11 +9,11 @@ struct MPITests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    @Test("collapse, sweep and crosscheck on 2 ranks equal 1 process; a killed job resumes to the same table")
+    @Test("collapse, sweep, crosscheck on 2 ranks equal 1 process; a killed job resumes; a rank-0 error ends the job")
     func twoRanksEqualOneProcess() throws {
         let script = Self.packageRoot.appendingPathComponent("scripts/mpi-check")
         let result = try CLI.run([CLI.executable.path], in: Self.packageRoot, program: script)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("ok ") }.count == 4)
+        #expect(result.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("ok ") }.count == 5)
     }
 }

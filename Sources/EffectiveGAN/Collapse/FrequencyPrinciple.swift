@@ -86,20 +86,24 @@ public struct CollapsePrediction: Sendable {
     public let compared: Int
 
     public init(study: CollapseStudy, rows measuredRows: [CollapseRow], calibrationRow: Int? = nil) throws {
-        let inputs = try study.rowValues.indices.map { row -> (DiscriminatorLearningSpeed, Double, Double) in
+        guard study.column == CollapseStudy.ratioPath else {
+            throw InvalidSetting(.column, "must be the ratio φ (\(CollapseStudy.ratioPath)) to predict φ_c")
+        }
+        let inputs = try study.rowValues.indices.map { row -> (DiscriminatorLearningSpeed, Double, Double, Double) in
             let model = try study.model(row: row, ratio: study.ratios[0], seed: 1)
             return (
-                try DiscriminatorLearningSpeed(model: model), model.resolved.kernel[0][0], model.resolved.etaD
+                try DiscriminatorLearningSpeed(model: model), model.resolved.kernel[0][0], model.resolved.etaD,
+                Double(model.particleCount)
             )
         }
-        let n = Double(try study.model(row: 0, ratio: study.ratios[0], seed: 1).particleCount)
-        // R = η_D κ_sep/(c² k) without the c²: the drive of row `row`.
+        // R = η_D κ_sep/(c² k) without the c²: the drive of row `row`; N per row (a --vs may change it).
         let drive = { (row: Int) in inputs[row].2 * inputs[row].0.separation / inputs[row].1 }
+        let n = { (row: Int) in inputs[row].3 }
         // The c a measured boundary strictly inside (0, 1) implies.
         let implied = { (row: Int) -> Double? in
             guard let measured = measuredRows[row].transition, measured > 0, measured < 1 else { return nil }
-            let u = 1 + (n - 1) * measured
-            return (drive(row) / (u * u * (n - 1) / (n - u))).squareRoot()
+            let u = 1 + (n(row) - 1) * measured
+            return (drive(row) / (u * u * (n(row) - 1) / (n(row) - u))).squareRoot()
         }
         let constant: Double?
         if let calibrationRow {
@@ -110,7 +114,7 @@ public struct CollapsePrediction: Sendable {
         self.constant = constant
         self.calibrationRow = calibrationRow
         let predictions = inputs.indices.map { row in
-            let predicted = constant.map { c in Self.boundary(drive: drive(row) / (c * c), particles: n) }
+            let predicted = constant.map { c in Self.boundary(drive: drive(row) / (c * c), particles: n(row)) }
             return Row(
                 speed: inputs[row].0, kernelDiagonal: inputs[row].1, discriminatorRate: inputs[row].2,
                 measured: measuredRows[row].transition, predicted: predicted)

@@ -17,7 +17,10 @@ public protocol CellExecutor: Sendable {
     ///   - describe: names a cell in error messages ("φ = 0.3, seed 2").
     ///   - onResult: called once per computed cell as it finishes, in the process that writes files (for
     ///     checkpoints); from any thread.
-    /// - Throws: `CellFailure` for the lowest-numbered cell that threw, after every cell in flight has finished.
+    /// - Throws: the error of the lowest-numbered cell that threw, after every cell in flight has finished: the
+    ///   cell's own error in one process (`LocalCellExecutor`, which still runs the other cells), a
+    ///   `CellFailure` naming the cell when cells run in several (`DistributedCellExecutor`, which hands out no
+    ///   new cell after a failure).
     func map<T: Codable & Sendable>(
         _ count: Int, done: [Int: T], describe: @escaping @Sendable (Int) -> String, progress: ProgressHandler?,
         onResult: (@Sendable (Int, T) throws -> Void)?, _ body: @escaping @Sendable (Int) throws -> T
