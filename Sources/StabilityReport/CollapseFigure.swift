@@ -34,10 +34,22 @@ public enum CollapseFigure {
                             "\(row.label), φ = \(Format.number(ratios[k])): metric \(Format.number(mean, digits: 4))"))
             }
         }
-        // The boundary: φ_c of each row, joined across rows (rows without a crossing are skipped).
-        let boundary = rows.enumerated().compactMap { r, row in row.transition.map { ($0, Double(r)) } }
-        plot.series.append(
-            SVGPlot.Series(name: "φ_c", points: boundary, style: .lineAndMarkers, color: Palette.red))
+        // The boundary: φ_c of each row, joined across consecutive rows of one curve — rows over several --vs paths
+        // form one curve per value of all paths but the last (e.g. φ_c against η_D for each discriminator). Rows
+        // without a crossing are skipped.
+        let curve = { (value: JSONValue) -> JSONValue in
+            if case let .array(values) = value { return .array(Array(values.dropLast())) }
+            return .null
+        }
+        var start = 0
+        for end in 1...rows.count
+        where end == rows.count || curve(study.rowValues[end]) != curve(study.rowValues[start]) {
+            let boundary = (start..<end).compactMap { r in rows[r].transition.map { ($0, Double(r)) } }
+            plot.series.append(
+                SVGPlot.Series(
+                    name: "φ_c", points: boundary, style: .lineAndMarkers, color: Palette.red, inLegend: start == 0))
+            start = end
+        }
         // Row values, numbers to 3 digits (η_D grids give 0.948683).
         func label(_ value: JSONValue) -> String {
             switch value {

@@ -1,3 +1,4 @@
+import EffectiveGAN
 import Foundation
 import Testing
 
@@ -10,29 +11,51 @@ struct CollapseAxesTests {
         "discriminator.activation=tanh,cos", "--vs", "discriminator.learningRate=1:10:2",
     ]
 
-    @Test("CSV: one field per --vs path; --boundary: one line per row; --predict in JSON")
+    @Test("CSV: one field per --vs path; --boundary: one line per row; a boundary curve per activation; --predict")
     func severalAxes() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("egan-axes-\(UUID().uuidString)")
         let boundary = folder.appendingPathComponent("boundary.csv").path
-        let csv = try CLI.run(Self.study + ["--format", "csv", "--boundary", boundary])
+        let heatmap = folder.appendingPathComponent("map.svg").path
+        let csv = try CLI.run(Self.study + ["--format", "csv", "--boundary", boundary, "--heatmap", heatmap])
         #expect(csv.status == 0, "\(csv.stderr)")
         let lines = csv.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first == "discriminator.activation,discriminator.learningRate,ratio,seed,metric,covered,outcome,mean_abs_cosine")
+        let paths = "discriminator.activation,discriminator.learningRate"
+        let header = lines.first ?? ""
+        let expectedHeader = paths + ",ratio,seed,metric,covered,outcome,mean_abs_cosine"
+        #expect(header == expectedHeader)
         // 2 activations × 2 rates × 3 φ × 1 seed, each with 8 fields, the rows' values first.
         #expect(lines.count == 13)
         #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 8 })
         #expect(lines[1].hasPrefix("tanh,1,0.0,1,"))
         let rows = try String(contentsOfFile: boundary, encoding: .utf8).split(separator: "\n")
-        #expect(rows.first == "discriminator.activation,discriminator.learningRate,transition,interval_low,interval_high")
+        let boundaryHeader = rows.first.map(String.init) ?? ""
+        let expectedBoundaryHeader = paths + ",transition,interval_low,interval_high"
+        #expect(boundaryHeader == expectedBoundaryHeader)
         #expect(rows.count == 5 && rows[4].hasPrefix("cos,10,"))
+        // The heatmap draws one boundary curve per activation (φ_c against η_D), not one across both, and has a
+        // colour bar.
+        let svg = try String(contentsOfFile: heatmap, encoding: .utf8)
+        let curves = svg.components(separatedBy: "data-series=\"φ_c\"").count - 1
+        #expect(curves == 2)
+        #expect(svg.contains("data-colorbar="))
         let json = try CLI.run(Self.study + ["--format", "json", "--predict"])
         #expect(json.status == 0, "\(json.stderr)")
-        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        let prediction = try #require(document["prediction"] as? [String: Any])
-        for key in ["constant", "calibrationRow", "rankCorrelation", "medianRelativeError", "compared", "rows"] {
-            #expect(prediction.keys.contains(key), "prediction lacks \(key)")
+        // Read with the library's own JSON (Foundation's JSONSerialization here crashed the 6.3.1 compiler in IR
+        // generation of an AnyHashable thunk).
+        let document = try JSONValue.parse(Data(json.stdout.utf8), source: "collapse --format json")
+        guard case let .object(prediction)? = document["prediction"] else {
+            Issue.record("no prediction object")
+            return
         }
-        #expect((prediction["rows"] as? [Any])?.count == 4)
-        #expect(document["vs"] as? String == "discriminator.activation,discriminator.learningRate")
+        #expect(
+            prediction.map(\.0).sorted() == [
+                "calibrationRow", "compared", "constant", "medianRelativeError", "rankCorrelation", "rows",
+            ])
+        if case let .array(rows)? = document["prediction"]?["rows"] {
+            #expect(rows.count == 4)
+        } else {
+            Issue.record("prediction.rows is not an array")
+        }
+        #expect(document["vs"] == .string("discriminator.activation,discriminator.learningRate"))
     }
 }
