@@ -44,10 +44,9 @@ public enum EganMain {
             AtomicFile.isEnabled = false
             silenceStandardStreams()
         }
-        let stopHandler = job.rank == 0 ? reportStopsOfTheJob() : nil
-        let code = runCommand(arguments)
-        stopHandler?.cancel()
-        signal(SIGTERM, SIG_DFL)
+        let code =
+            job.rank == 0
+            ? handlingSignal(SIGTERM, with: reportStopOfTheJob) { runCommand(arguments) } : runCommand(arguments)
         // An error may have reached this rank alone (an unreadable resume file on rank 0, a failed message on a
         // worker) while the others wait for it in a study: ending with MPI_Abort stops them all, where
         // MPI_Finalize would wait for them forever.
@@ -59,22 +58,15 @@ public enum EganMain {
     }
 
     /// When a rank dies, the launcher stops the others with SIGTERM: rank 0 then says which cells were lost (the
-    /// rest are in the --resume file) before it exits.
-    private static func reportStopsOfTheJob() -> any DispatchSourceSignal {
-        signal(SIGTERM, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
-        source.setEventHandler {
-            let cells = DistributedCellExecutor.cellsInFlight.map { "\($0.cell) on rank \($0.rank)" }
-            let lost =
-                cells.isEmpty ? "no cell was running" : "lost the cells in flight: " + cells.joined(separator: "; ")
-            FileHandle.standardError.write(
-                Data(
-                    "egan: error: the MPI job was stopped (a rank died, or the job was cancelled); \(lost). Finished cells are kept in the --resume file: run the same command again, with any number of ranks, to continue.\n"
-                        .utf8))
-            _exit(143)
-        }
-        source.resume()
-        return source
+    /// rest are in the --resume file) and exits.
+    @Sendable private static func reportStopOfTheJob() {
+        let cells = DistributedCellExecutor.cellsInFlight.map { "\($0.cell) on rank \($0.rank)" }
+        let lost = cells.isEmpty ? "no cell was running" : "lost the cells in flight: " + cells.joined(separator: "; ")
+        FileHandle.standardError.write(
+            Data(
+                "egan: error: the MPI job was stopped (a rank died, or the job was cancelled); \(lost). Finished cells are kept in the --resume file: run the same command again, with any number of ranks, to continue.\n"
+                    .utf8))
+        _exit(143)
     }
 
     /// Points stdout and stderr at /dev/null (ranks other than 0 compute the same output as rank 0).

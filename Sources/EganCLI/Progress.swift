@@ -25,20 +25,28 @@ enum Progress {
     }
 }
 
+/// Runs `body` with `signalNumber` delivered to `handler` (on a background queue) instead of its default action,
+/// which is restored afterwards.
+func handlingSignal<T>(
+    _ signalNumber: Int32, with handler: @escaping @Sendable () -> Void, during body: () throws -> T
+) rethrows -> T {
+    signal(signalNumber, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+    source.setEventHandler(handler: handler)
+    source.resume()
+    defer {
+        source.cancel()
+        signal(signalNumber, SIG_DFL)
+    }
+    return try body()
+}
+
 /// Turns SIGINT (Ctrl-C) into a flag a long computation polls, so it can stop cleanly and write what it has.
 /// Installed for the duration of `watch`; the default action (exit at once) is restored afterwards.
 enum InterruptFlag {
     static func watch<T>(_ body: (@escaping @Sendable () -> Bool) throws -> T) rethrows -> (T, interrupted: Bool) {
         let shared = FlagBox()
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { shared.set() }
-        source.resume()
-        defer {
-            source.cancel()
-            signal(SIGINT, SIG_DFL)
-        }
-        let result = try body { shared.isSet }
+        let result = try handlingSignal(SIGINT, with: { shared.set() }) { try body { shared.isSet } }
         return (result, shared.isSet)
     }
 

@@ -53,10 +53,14 @@ extension EffectiveModel {
         let gradients = evaluator.gradients(.particles)
         let squares = (0..<fake.count).reduce(0.0) { $0 + gradients[$1] * gradients[$1] }
         let gradientNorm = (squares / Double(fakeCount)).squareRoot()
-        let w2 = squaredWasserstein(x)
+        let toTargets = ParticleGeometry.squaredDistances(x, targets)
+        let w2 = squaredWasserstein(toTargets)
         let modes = self.modes
+        // The modes are the distinct targets in target order: when no target repeats (the usual case) they are the
+        // targets themselves, and the distances W₂ needed serve the nearest-mode assignment too.
+        let toModes = modes.rows == targetCount ? toTargets : ParticleGeometry.squaredDistances(x, modes)
         let (collapse, covered) = Self.collapseMetric(
-            nearest: ParticleGeometry.nearestRows(of: x, among: modes), modeCount: modes.rows)
+            nearest: ParticleGeometry.nearestColumns(in: toModes), modeCount: modes.rows)
         let (cosineCollapse, cosineCovered) = Self.collapseMetric(
             nearest: ParticleGeometry.mostAlignedRows(of: x, among: modes), modeCount: modes.rows)
         return Observables(
@@ -68,10 +72,11 @@ extension EffectiveModel {
     /// W₂² between particles and targets with N a multiple of M: an N × N assignment with each target repeated.
     /// Distances are formed from coordinate differences, not from ‖x‖² + ‖y‖² − 2x·y, which cancels to rounding
     /// noise near the equilibrium (where the relaxation figure reads distances of 1e-8).
-    func squaredWasserstein(_ x: Matrix) -> Double {
+    ///
+    /// - Parameter toTargets: ‖x_i − y_k‖² for every particle i and target k (`ParticleGeometry.squaredDistances`).
+    func squaredWasserstein(_ toTargets: Matrix) -> Double {
         let n = particleCount
         let m = targetCount
-        let toTargets = ParticleGeometry.squaredDistances(x, targets)
         let cost = (0..<n).map { i in (0..<n).map { j in toTargets[i, j % m] } }
         guard cost.allSatisfy({ $0.allSatisfy(\.isFinite) }) else { return .infinity }
         let assignment = minimumCostAssignment(cost)

@@ -34,9 +34,13 @@ enum ParticleGeometry {
 
     /// For each row of `points`, the index of the nearest row of `candidates` (Euclidean; the first on ties).
     static func nearestRows(of points: Matrix, among candidates: Matrix) -> [Int] {
-        let distances = squaredDistances(points, candidates)
-        return (0..<points.rows).map { i in
-            (0..<candidates.rows).min { distances[i, $0] < distances[i, $1] } ?? 0
+        nearestColumns(in: squaredDistances(points, candidates))
+    }
+
+    /// For each row of a distance matrix, the column of the smallest entry (the first on ties).
+    static func nearestColumns(in distances: Matrix) -> [Int] {
+        (0..<distances.rows).map { i in
+            (0..<distances.columns).min { distances[i, $0] < distances[i, $1] } ?? 0
         }
     }
 
