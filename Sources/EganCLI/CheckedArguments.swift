@@ -48,6 +48,15 @@ enum Checked {
         return value
     }
 
+    /// An end of a searched γ interval: from 1e-12 to 1e15. Below 1e-12 no regulariser acts within a flow's
+    /// rounding (and a denormal end sends the log scan and its refinement crawling); above 1e15 the flow's
+    /// products overflow, as the config's own bound says.
+    static func strengthEnd(_ text: String) throws -> Double {
+        let value = try finite(text)
+        guard value >= 1e-12, value <= 1e15 else { throw ValidationError("give a strength γ from 1e-12 to 1e15") }
+        return value
+    }
+
     /// A finite number > 0.
     static func positive(_ text: String) throws -> Double {
         let value = try finite(text)

@@ -134,11 +134,11 @@ struct CollapseCommand: EganCommand {
                 integrator: try integration.resolve(), tEnd: tEnd, samples: samples,
                 relativeTolerance: integration.rtol, absoluteTolerance: integration.atol), measure: measure,
             horizon: horizon)
-        for target in [resume, heatmap, boundary].compactMap({ $0 }) { try AtomicFile.checkTarget(target) }
+        try OutputFiles.check([("--resume", resume), ("--heatmap", heatmap), ("--boundary", boundary)], reading: source)
         // Only the writing process (rank 0 of an MPI job) keeps the checkpoint: it hands out the undone cells.
         let checkpoint =
             CellExecution.current.isWriter
-            ? try resume.map { try CollapseCheckpoint(path: $0, signature: study.signature) } : nil
+            ? try resume.map { try CollapseCheckpoint(path: $0, study: study) } : nil
         var store: (@Sendable (CollapseStudy.Cell) throws -> Void)?
         if let checkpoint { store = { try checkpoint.store($0) } }
         let cells = try study.run(done: checkpoint?.done ?? [], store: store, progress: Progress.bar("collapse"))

@@ -44,7 +44,7 @@ struct CrossCheckCommand: EganCommand {
 
     func run() throws {
         let (text, passed) = try parallel.running(check)
-        print(text, terminator: "")
+        try StandardOutput.write(text)
         if !passed { throw ExitCode(1) }
     }
 

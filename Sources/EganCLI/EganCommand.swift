@@ -11,7 +11,7 @@ protocol EganCommand: ParsableCommand {
 
 extension EganCommand {
     func run() throws {
-        FileHandle.standardOutput.write(Data(try execute().utf8))
+        try StandardOutput.write(try execute())
     }
 }
 
@@ -81,14 +81,17 @@ public enum EganMain {
     static func runCommand(_ arguments: [String]) -> Int32 {
         do {
             var command = try Egan.parseAsRoot(arguments)
-            try command.run()
+            try InterruptFlag.stopOnInterrupt { try command.run() }
             return 0
         } catch let exit as ExitCode {
             return exit.rawValue  // the command already said why (e.g. crosscheck's FAIL rows)
         } catch {
             let code = Egan.exitCode(for: error)
             if code == .success {
-                FileHandle.standardOutput.write(Data((Egan.fullMessage(for: error) + "\n").utf8))
+                do { try StandardOutput.write(Egan.fullMessage(for: error) + "\n") } catch {
+                    FileHandle.standardError.write(Data("egan: error: \(error)\n".utf8))
+                    return 2
+                }
                 return 0
             }
             let message = ErrorText.message(for: error)

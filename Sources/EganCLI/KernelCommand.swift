@@ -57,9 +57,10 @@ struct KernelCommand: EganCommand {
             depth: depth, activation: activation, weightVariance: weightVar, biasVariance: biasVar, training: train)
         let z = try distribution.samples(count: samples, dimension: latentDim, seed: seed)
         let exact = network.infiniteWidthKernel(latents: z)
-        guard exact.storage.allSatisfy(\.isFinite) else {
+        // A kernel that underflows to zero has no φ = g₂/g₁ (0/0): refused like one that overflows.
+        guard exact.storage.allSatisfy(\.isFinite), UniversalFit(exact).g1 > 0 else {
             throw KernelError.invalid(
-                "the kernel overflows (non-finite entries) with σ_w² = \(weightVar), σ_b² = \(biasVar); use variances of order 1"
+                "the kernel overflows or vanishes (non-finite or zero entries) with σ_w² = \(weightVar), σ_b² = \(biasVar); use variances of order 1"
             )
         }
         let fit = UniversalFit(exact)

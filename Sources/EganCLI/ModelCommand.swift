@@ -48,7 +48,7 @@ struct ModelCommand: EganCommand {
             ("name", source.name),
             ("targets M", "\(effective.targetCount) in dimension \(effective.dimension)"),
             ("particles N", "\(effective.particleCount)"),
-            ("kernel", describe(effective.kernel)),
+            ("kernel", effective.kernel.summary),
             ("discriminator", describe(source.resolved.discriminator)),
             (
                 "parameters P",
@@ -79,16 +79,6 @@ struct ModelCommand: EganCommand {
             )
         }
         return parts.isEmpty ? "none (plain model)" : parts.joined(separator: "; ")
-    }
-
-    private func describe(_ kernel: KernelOperator) -> String {
-        switch kernel {
-        case let .universal(diagonal, offDiagonal, _):
-            let ratio = offDiagonal / diagonal
-            return "universal, K_ii = \(Format.number(diagonal)), φ = \(Format.number(ratio))"
-        case .dense:
-            return "explicit \(kernel.count) × \(kernel.count)"
-        }
     }
 
     private func describe(_ discriminator: ResolvedModel.Discriminator) -> String {

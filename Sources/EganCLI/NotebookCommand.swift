@@ -19,9 +19,15 @@ struct NotebookCommand: ParsableCommand {
 
 /// Runs every cell of a notebook in-process and returns its outputs.
 enum NotebookRunner {
-    static func execute(_ line: String) -> String {
+    /// Runs one cell line; with `confinedTo`, a line whose output flags name a file outside that folder is
+    /// refused (someone else's notebook must not write anywhere on this machine).
+    static func execute(_ line: String, confinedTo folder: String?) -> String {
         var words = shellWords(line)
         if words.first == "egan" { words.removeFirst() }
+        if let folder, let outside = OutputFiles.paths(in: words).first(where: { !isInside($0, folder: folder) }) {
+            return
+                "error: a notebook cell writes only inside the notebook's folder; \(FileError.short(outside)) is outside it (pass --allow-writes-outside to permit it)\n"
+        }
         do {
             let command = try Egan.parseAsRoot(words)
             // A notebook that runs notebooks could run itself and recurse without end.
@@ -34,11 +40,20 @@ enum NotebookRunner {
         }
     }
 
+    /// Whether `path` (relative to the current directory, which is `folder` while a notebook runs) stays inside
+    /// `folder` once `.`, `..` and the symbolic links of its existing part are resolved.
+    static func isInside(_ path: String, folder: String) -> Bool {
+        let root = URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath().path
+        let target = URL(fileURLWithPath: AtomicFile.resolvingLink(path), relativeTo: URL(fileURLWithPath: root + "/"))
+            .standardizedFileURL.resolvingSymlinksInPath().path
+        return target == root || target.hasPrefix(root.hasSuffix("/") ? root : root + "/")
+    }
+
     /// The notebook with every output block recomputed, run in `folder` (the notebook's own; see `Notebook`).
     ///
     /// The process's current directory is changed for the run and restored after it: every command resolves
     /// relative paths against it, and `egan notebook` runs one notebook at a time.
-    static func run(_ notebook: Notebook, in folder: String) throws -> Notebook {
+    static func run(_ notebook: Notebook, in folder: String, allowWritesOutside: Bool = false) throws -> Notebook {
         // A notebook catches each cell's error and goes on; across MPI ranks an error seen by one rank would leave
         // the others in the previous cell's study. Notebooks run in one process.
         if let distributed = CellExecution.current as? DistributedCellExecutor, distributed.transport.size > 1 {
@@ -52,7 +67,8 @@ enum NotebookRunner {
         result.blocks = notebook.blocks.map { block in
             guard case let .cell(commands, _, _) = block else { return block }
             let started = Date()
-            let output = commands.map(execute).joined()
+            let confinement = allowWritesOutside ? nil : manager.currentDirectoryPath
+            let output = commands.map { execute($0, confinedTo: confinement) }.joined()
             // Figures: the SVG files the cell names (as a word or as --option=FILE) and wrote while it ran.
             let figures = commands.flatMap(shellWords).map {
                 $0.split(separator: "=", maxSplits: 1).last.map(String.init) ?? $0
@@ -87,11 +103,15 @@ struct NotebookRun: EganCommand {
 
     @Argument(help: "Notebook files.")
     var files: [String]
+    @Flag(help: "Let cells write files outside the notebook's folder (by default such a cell is refused).")
+    var allowWritesOutside = false
 
     func execute() throws -> String {
         var report = ""
         for file in files {
-            let notebook = try NotebookRunner.run(try NotebookRunner.load(file), in: NotebookRunner.folder(of: file))
+            let notebook = try NotebookRunner.run(
+                try NotebookRunner.load(file), in: NotebookRunner.folder(of: file),
+                allowWritesOutside: allowWritesOutside)
             try AtomicFile.write(notebook.text, to: file)
             let cells = notebook.blocks.filter { if case .cell = $0 { return true } else { return false } }.count
             report += "ran \(cells) cells of \(file)\n"
@@ -106,12 +126,15 @@ struct NotebookCheck: ParsableCommand {
 
     @Argument(help: "Notebook files.")
     var files: [String]
+    @Flag(help: "Let cells write files outside the notebook's folder (by default such a cell is refused).")
+    var allowWritesOutside = false
 
     func run() throws {
         var failures = 0
         for file in files {
             let stored = try NotebookRunner.load(file)
-            let fresh = try NotebookRunner.run(stored, in: NotebookRunner.folder(of: file))
+            let fresh = try NotebookRunner.run(
+                stored, in: NotebookRunner.folder(of: file), allowWritesOutside: allowWritesOutside)
             var differences: [String] = []
             for (cellIndex, (old, new)) in zip(stored.cells, fresh.cells).enumerated() {
                 guard let oldOutput = old.output else {
@@ -129,11 +152,11 @@ struct NotebookCheck: ParsableCommand {
                 }
             }
             if differences.isEmpty {
-                print("ok    \(file) (\(stored.cells.count) cells, tolerance \(stored.tolerance))")
+                try StandardOutput.write("ok    \(file) (\(stored.cells.count) cells, tolerance \(stored.tolerance))\n")
             } else {
                 failures += 1
-                print("FAIL  \(file): \(differences.count) difference(s)")
-                for d in differences { print(d) }
+                try StandardOutput.write(
+                    "FAIL  \(file): \(differences.count) difference(s)\n" + differences.map { $0 + "\n" }.joined())
             }
         }
         if failures > 0 { throw ExitCode(1) }

@@ -15,9 +15,9 @@ struct OptimizeCommand: EganCommand {
             """)
 
     @OptionGroup var model: ModelArgument
-    @Option(help: "Smallest γ searched (> 0).", transform: Checked.positive)
+    @Option(help: "Smallest γ searched (1e-12 to 1e15).", transform: Checked.strengthEnd)
     var from: Double = 1e-3
-    @Option(help: "Largest γ searched.", transform: Checked.positive)
+    @Option(help: "Largest γ searched (1e-12 to 1e15).", transform: Checked.strengthEnd)
     var to: Double = 1e3
     @Option(help: "Points of the initial log scan (at least 3).", transform: Checked.count(atLeast: 3))
     var points: Int = 121

@@ -44,10 +44,29 @@ func handlingSignal<T>(
 /// Turns SIGINT (Ctrl-C) into a flag a long computation polls, so it can stop cleanly and write what it has.
 /// Installed for the duration of `watch`; the default action (exit at once) is restored afterwards.
 enum InterruptFlag {
+    /// How many `watch` calls are running: while one is, it owns SIGINT and `stopOnInterrupt` stands aside.
+    private static let watchers = Atomic<Int>(0)
+
     static func watch<T>(_ body: (@escaping @Sendable () -> Bool) throws -> T) rethrows -> (T, interrupted: Bool) {
         let shared = FlagBox()
+        watchers.add(1, ordering: .sequentiallyConsistent)
+        defer { watchers.subtract(1, ordering: .sequentiallyConsistent) }
         let result = try handlingSignal(SIGINT, with: { shared.set() }) { try body { shared.isSet } }
         return (result, shared.isSet)
+    }
+
+    /// Runs a whole command so that SIGINT always stops it — even when the shell that started it in the background
+    /// set SIGINT to be ignored, which the process would otherwise inherit — with one stderr line, exit 130, and
+    /// no temporary file left behind. Commands that stop gracefully (`simulate`) take SIGINT over with `watch`.
+    static func stopOnInterrupt<T>(_ body: () throws -> T) rethrows -> T {
+        try handlingSignal(
+            SIGINT,
+            with: {
+                guard watchers.load(ordering: .sequentiallyConsistent) == 0 else { return }
+                AtomicFile.removeTemporariesInFlight()
+                FileHandle.standardError.write(Data("egan: stopped by SIGINT; no output file was left half-written (a --resume file keeps its finished cells)\n".utf8))
+                _exit(130)
+            }, during: body)
     }
 
     private final class FlagBox: Sendable {

@@ -45,15 +45,15 @@ struct SimulateCommand: EganCommand {
     /// Prints what was computed, then exits with 130 (the shell's code for SIGINT) when the run was interrupted.
     func run() throws {
         let (text, interrupted) = try InterruptFlag.watch { stop in try output(shouldStop: stop) }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        try StandardOutput.write(text)
         if interrupted { throw ExitCode(130) }
     }
 
     func execute() throws -> String { try output(shouldStop: nil) }
 
     private func output(shouldStop: (@Sendable () -> Bool)?) throws -> String {
-        if let trajectories { try AtomicFile.checkTarget(trajectories) }
         let source = try model.load()
+        try OutputFiles.check([("--trajectories", trajectories)], reading: source)
         let effective = EffectiveModel(source.resolved, gamma: strength.gamma)
         let settings = SimulationSettings(
             integrator: try integration.resolve(),

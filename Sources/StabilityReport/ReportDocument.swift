@@ -53,14 +53,7 @@ extension ReportAnalysis {
             ("targets M", "\(model.targetCount) in dimension d = \(model.dimension)"),
             ("particles N", "\(model.particleCount)"),
         ]
-        switch model.kernel {
-        case let .universal(diagonal, offDiagonal, _):
-            rows.append(
-                ("kernel", "universal: K_ii = \(Format.number(diagonal)), φ = \(Format.number(offDiagonal / diagonal))")
-            )
-        case .dense:
-            rows.append(("kernel", "explicit \(model.particleCount) × \(model.particleCount)"))
-        }
+        rows.append(("kernel", model.kernel.summary))
         switch source.resolved.discriminator {
         case let .linear(outputBias, _):
             rows.append(("discriminator", "linear\(outputBias ? ", with output bias" : ", no output bias")"))

@@ -34,13 +34,26 @@ public enum ReportWriter {
 
         var written: [String] = []
         var files: [String: String] = [:]
-        for (name, svg) in analysis.figures {
-            let file = "\(name)-\(fingerprint(svg).prefix(8)).svg"
-            try AtomicFile.write(svg, to: "\(folder)/\(file)")
-            files[name] = "\(stem)/\(file)"
-            written.append("\(folder)/\(file)")
+        let folderExisted = FileManager.default.fileExists(atPath: folder)
+        let parentExisted = parent.isEmpty || FileManager.default.fileExists(atPath: parent)
+        var created: [String] = []
+        do {
+            for (name, svg) in analysis.figures {
+                let file = "\(name)-\(fingerprint(svg).prefix(8)).svg"
+                let figure = "\(folder)/\(file)"
+                if !FileManager.default.fileExists(atPath: figure) { created.append(figure) }
+                try AtomicFile.write(svg, to: figure)
+                files[name] = "\(stem)/\(file)"
+                written.append(figure)
+            }
+            try AtomicFile.write(analysis.markdown(figureFiles: files, command: command, date: date), to: path)
+        } catch {
+            // Nothing of a failed report stays behind: the figures it added, and the folder if it made it.
+            for figure in created { try? FileManager.default.removeItem(atPath: figure) }
+            if !folderExisted { rmdir(folder) }
+            if !parentExisted { rmdir(parent) }
+            throw error
         }
-        try AtomicFile.write(analysis.markdown(figureFiles: files, command: command, date: date), to: path)
         written.append(path)
 
         // Only this writer's own figures (NAME-8 hex digits.svg) are ever removed: other files in the folder stay.

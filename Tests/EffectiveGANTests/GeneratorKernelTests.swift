@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import Numerics
 import Testing
 
 @testable import EffectiveGAN
@@ -81,12 +82,18 @@ struct NTKConfigTests {
          "loss": "minimax", "regularizer": {"kind": "r2", "strength": 0.5}}
         """
 
-    @Test("K = η_G Θ / mean(diag Θ), dense path, exact Jacobian, bit-identical through the resolved model")
+    @Test("K = (η_G/N)·Θ, dense path, exact Jacobian, bit-identical through the resolved model")
     func ntkKernel() throws {
         let source = try TestModels.source(Self.config)
         let kernel = source.resolved.kernel
         let meanDiagonal = (0..<8).reduce(0.0) { $0 + kernel[$1][$1] } / 8
-        #expect(abs(meanDiagonal - 0.7) <= 1e-14)
+        // Θ's mean diagonal from the network's own recursion (spec §4: it plays g₁), then K_ii = η_G g₁/N.
+        let network = try GeneratorNetwork(depth: 2, activation: .erf, biasVariance: 0.1)
+        let theta = network.infiniteWidthKernel(
+            latents: try LatentDistribution.gaussian.samples(count: 8, dimension: 16, seed: 2))
+        let g1 = (0..<8).reduce(0.0) { $0 + theta[$1, $1] } / 8
+        #expect(meanDiagonal.isApproximatelyEqual(to: 0.7 * g1 / 8, relativeTolerance: 1e-14))
+        #expect(!g1.isApproximatelyEqual(to: 1, relativeTolerance: 1e-3), "a normalised Θ would not test the scale")
         let model = EffectiveModel(source.resolved)
         guard case .dense = model.kernel else {
             Issue.record("an NTK kernel is not universal")

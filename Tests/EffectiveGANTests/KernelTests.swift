@@ -23,7 +23,7 @@ struct KernelTests {
         for (a, b) in zip(eigenvalues, expected) { #expect(abs(a - b) <= 1e-14) }
         // The operator's closed form against LAPACK's eigenvalues (not against the formula above): the relative
         // eigenvalue has multiplicity N − 1, the centre one is the remaining one.
-        let closed = try #require(KernelOperator(rows).universalEigenvalues)
+        let closed = try #require(KernelOperator(rows, particles: rows.count).universalEigenvalues)
         #expect(eigenvalues.filter { abs($0 - closed.relative) <= 1e-14 }.count >= n - 1)
         #expect(eigenvalues.contains { abs($0 - closed.centre) <= 1e-14 })
     }
@@ -34,7 +34,7 @@ struct KernelTests {
         let eigenvalues = try Matrix(rows).symmetricEigenvalues()
         #expect(eigenvalues.prefix(5).allSatisfy { abs($0) <= 1e-15 })
         // A relative motion (u_1 = −u_2, others 0) is mapped to zero velocity.
-        let velocity = KernelOperator(rows).apply(to: [1, -1, 0, 0, 0, 0], blockSize: 1)
+        let velocity = KernelOperator(rows, particles: rows.count).apply(to: [1, -1, 0, 0, 0, 0], blockSize: 1)
         #expect(velocity.allSatisfy { abs($0) <= 1e-15 })
     }
 
@@ -42,7 +42,7 @@ struct KernelTests {
     func fastPathMatchesDense() {
         let rows = Self.kernelRows(particles: 4, ratio: 0.35)
         let blocks = Matrix(rows: 8, columns: 3, columnMajor: (0..<24).map { Double($0 % 7) - 2.5 })
-        let fast = KernelOperator(rows).apply(toBlocks: blocks, blockSize: 2)
+        let fast = KernelOperator(rows, particles: rows.count).apply(toBlocks: blocks, blockSize: 2)
         let dense = KernelOperator.dense(Matrix(rows)).apply(toBlocks: blocks, blockSize: 2)
         #expect((fast - dense).maxAbsoluteEntry <= 1e-14)
     }

@@ -11,8 +11,16 @@ public final class CollapseCheckpoint: Sendable {
     /// The cells already stored when the file was opened.
     public let done: [CollapseStudy.Cell]
 
-    /// Opens (or creates) `path` for `signature`; refuses a file written for another study.
-    public init(path: String, signature: String) throws {
+    /// Opens (or creates) `path` for `study`; refuses a file written for another study, and a stored cell that
+    /// the study could not have produced (`CollapseStudy.implausibility(of:)`): a resume file is data from disk.
+    public convenience init(path: String, study: CollapseStudy) throws {
+        let modes = study.modeCount
+        try self.init(path: path, signature: study.signature) { study.implausibility(of: $0, modes: modes) }
+    }
+
+    /// Opens (or creates) `path` for `signature`; refuses a file written for another study, or a cell for which
+    /// `check` names a problem.
+    public init(path: String, signature: String, check: (CollapseStudy.Cell) -> String? = { _ in nil }) throws {
         self.path = path
         var cells: [CollapseStudy.Cell] = []
         if let data = FileManager.default.contents(atPath: path), !data.isEmpty {
@@ -31,6 +39,12 @@ public final class CollapseCheckpoint: Sendable {
                 if let json = try? JSONValue.parse(Data(line.utf8), source: path),
                     let cell = CollapseStudy.Cell(json: json)
                 {
+                    if let problem = check(cell) {
+                        throw InvalidSetting(
+                            .resumeFile,
+                            "\(path): line \(index + 2) holds a cell this study cannot produce (\(problem)); the file was edited or damaged, so remove that line or start a new file"
+                        )
+                    }
                     cells.append(cell)
                 } else if index < body.count - 1 || data.last == UInt8(ascii: "\n") {
                     throw InvalidSetting(
@@ -96,6 +110,24 @@ extension CollapseStudy.Cell {
 }
 
 extension CollapseStudy {
+    /// What makes a stored cell impossible for this study with K = `modes` (`modeCount`), or nil: a row, column value or seed off the grid, a
+    /// collapse metric outside [0, ln K], more covered modes than K, a mean |cos| outside [0, 1]. NaN metrics
+    /// are possible (a run that diverged before its first sample).
+    public func implausibility(of cell: Cell, modes: Int) -> String? {
+        let lnK = log(Double(modes))
+        let slack = 1e-12 * max(1, lnK)
+        if !rowValues.indices.contains(cell.row) { return "row \(cell.row) outside 0…\(rowValues.count - 1)" }
+        if !ratios.contains(cell.ratio) { return "\(column) = \(cell.ratio) is not on the grid" }
+        if !seeds.contains(cell.seed) { return "seed \(cell.seed) outside 1…\(seeds.count)" }
+        if !cell.metric.isNaN, !(cell.metric >= -slack && cell.metric <= lnK + slack) {
+            return "metric \(cell.metric) outside [0, ln \(modes) = \(Format.number(lnK))]"
+        }
+        if !(0...modes).contains(cell.coveredModes) { return "\(cell.coveredModes) covered of \(modes) modes" }
+        let cosine = cell.meanAbsoluteCosine
+        if !cosine.isNaN, !(cosine >= 0 && cosine <= 1 + 1e-12) { return "mean |cos| \(cosine) outside [0, 1]" }
+        return nil
+    }
+
     /// Identifies the study for `--resume`: the config, the grid, the seeds and the simulation settings.
     public var signature: String {
         let parts =

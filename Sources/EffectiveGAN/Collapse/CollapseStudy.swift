@@ -116,6 +116,9 @@ public struct CollapseStudy: Sendable {
             }
         }
         guard seeds >= 1 else { throw InvalidSetting(.seeds, "must be at least 1 (got \(seeds))") }
+        try Self.checkCost(
+            settings: settings, cells: (rowPath == nil ? 1 : rowValues.count) * ratios.count * seeds,
+            longestStretch: ratios.map(horizon.stretch(ratio:)).max() ?? 1)
         self.source = source
         self.column = column
         self.ratios = ratios
@@ -127,6 +130,35 @@ public struct CollapseStudy: Sendable {
         self.horizon = horizon
         for row in self.rowValues.indices { _ = try model(row: row, ratio: ratios[0], seed: 1) }
         for ratio in ratios.dropFirst() { _ = try model(row: 0, ratio: ratio, seed: 1) }
+    }
+
+    /// The most cells one study may hold: beyond it, split the grid into several studies (or rows over MPI).
+    public static let cellBudget = 100_000
+    /// The most field evaluations of planned gradient steps over all cells (10⁹: about an hour of a d = 2 model
+    /// on one core, days of a d = 784 one).
+    public static let studyStepBudget = 1e9
+
+    /// Refuses, before any cell runs, a study whose cells cannot run (each cell's settings at its longest end
+    /// time) or whose total planned work is above the budgets, with the estimate.
+    static func checkCost(settings: SimulationSettings, cells: Int, longestStretch: Double) throws {
+        var longest = settings
+        longest.tEnd *= longestStretch
+        try longest.validate()
+        guard cells <= cellBudget else {
+            throw InvalidSetting(
+                .seeds,
+                "with {0} makes \(cells) cells, above the budget of \(cellBudget) for one study; use fewer seeds or grid points, or split the study",
+                mentioning: [.columnGrid])
+        }
+        if case let .gradientSteps(step, _, criticSteps) = settings.integrator {
+            let evaluations = Double(cells) * longest.tEnd / step * Double(criticSteps + 1)
+            guard evaluations <= studyStepBudget else {
+                throw InvalidSetting(
+                    .stepSize,
+                    "with {0} plans \(Format.number(evaluations, digits: 3)) field evaluations over \(cells) cells, above the study budget of 10⁹; take a larger step, a shorter run or fewer cells",
+                    mentioning: [.endTime])
+            }
+        }
     }
 
     /// The φ of the universal fit (g₂/g₁) of each column's kernel in `row` (the column values themselves for the

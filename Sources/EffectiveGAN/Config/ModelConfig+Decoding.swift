@@ -42,7 +42,9 @@ extension ModelConfig {
             }
         }
         let generator = try dimension.flatMap { d in
-            try problems.collect { try GeneratorSpec(root.object("generator"), dimension: d) }
+            try problems.collect {
+                try GeneratorSpec(root.object("generator"), dimension: d, baseDirectory: baseDirectory)
+            }
         }
         let discriminator = try problems.collect { try DiscriminatorSpec(root.object("discriminator")) }
         let loss = try problems.collect { try root.choice("loss", as: Loss.self, default: .wgan) }
@@ -166,13 +168,15 @@ extension TargetSpec {
 extension GeneratorSpec {
     static let keys = ["particles", "learningRate", "kernel", "init", "likelihood"]
 
-    init(_ reader: JSONReader, dimension: Int) throws {
+    init(_ reader: JSONReader, dimension: Int, baseDirectory: URL?) throws {
         try reader.rejectUnknownKeys(allowed: Self.keys)
         particles = try reader.positiveInt("particles")
         learningRate = try reader.positive("learningRate", default: 1)
         kernel =
             reader.has("kernel")
-            ? try KernelSpec(reader.object("kernel"), particles: particles) : .universal(ratio: 0, selfValue: 1)
+            ? try KernelSpec(
+                reader.object("kernel"), particles: particles, dimension: dimension, baseDirectory: baseDirectory)
+            : .universal(ratio: 0, selfValue: 1)
         initial =
             reader.has("init")
             ? try InitSpec(reader.object("init"), particles: particles, dimension: dimension)
@@ -182,7 +186,7 @@ extension GeneratorSpec {
 }
 
 extension KernelSpec {
-    init(_ reader: JSONReader, particles: Int) throws {
+    init(_ reader: JSONReader, particles: Int, dimension: Int, baseDirectory: URL?) throws {
         let kind = try reader.string("kind")
         switch kind {
         case "universal":
@@ -198,9 +202,28 @@ extension KernelSpec {
             }
             self = .universal(ratio: ratio, selfValue: try reader.positive("self", default: 1))
         case "explicit":
-            try reader.rejectUnknownKeys(allowed: ["kind", "matrix"])
-            let matrix = try reader.rows("matrix")
-            try KernelSpec.validateExplicit(matrix, particles: particles, path: reader.child("matrix"))
+            try reader.rejectUnknownKeys(allowed: ["kind", "matrix", "path", "format"])
+            let matrix: [[Double]]
+            let field: String
+            switch (reader.has("matrix"), reader.has("path")) {
+            case (true, false):
+                matrix = try reader.rows("matrix")
+                field = reader.child("matrix")
+            case (false, true):
+                // Θ from a .npy or CSV file, relative to the config like target files (a torch NTK saved as is).
+                let path = try reader.string("path")
+                field = reader.child("path")
+                let format = try DataFormat.of(path, in: reader, field: field)
+                let side = Double(particles * dimension)
+                try MemoryBudget.check(8 * side * side * 3, for: "the kernel in \(path)")
+                matrix = try DataTargets.read(path, as: format, field: field, baseDirectory: baseDirectory)
+                    .rows(field: field, path: path)
+            default:
+                throw ConfigError.invalidValue(
+                    path: reader.path,
+                    reason: "needs exactly one of \"matrix\" (rows inline) or \"path\" (a .npy or CSV file)")
+            }
+            try KernelSpec.validateExplicit(matrix, particles: particles, dimension: dimension, path: field)
             self = .explicit(matrix)
         case "ntk":
             try reader.rejectUnknownKeys(allowed: [
@@ -230,8 +253,10 @@ extension KernelSpec {
 }
 
 extension InitSpec {
+    /// `kind` defaults to `gaussian`, the default start, so `{"seed": 5}` is that start with another seed (what a
+    /// collapse study writes into a config that had no `init`).
     init(_ reader: JSONReader, particles: Int, dimension: Int) throws {
-        let kind = try reader.string("kind")
+        let kind = try reader.string("kind", default: "gaussian")
         switch kind {
         case "gaussian":
             try reader.rejectUnknownKeys(allowed: ["kind", "center", "std", "seed"])
@@ -328,21 +353,33 @@ extension RegularizerSpec {
 }
 
 extension KernelSpec {
-    /// Checks that an explicit kernel is N × N, symmetric and positive semi-definite.
+    /// Checks that an explicit kernel Θ is N × N or (N·d) × (N·d), finite, symmetric and positive semi-definite.
     ///
     /// Symmetry is exact up to 1e-12 relative to the largest entry; the smallest eigenvalue may be negative by at
-    /// most 1e-12 of the largest (rounding in a matrix the user computed).
-    static func validateExplicit(_ rows: [[Double]], particles: Int, path: String) throws {
-        guard rows.count == particles, rows.allSatisfy({ $0.count == particles }) else {
+    /// most 1e-12 of the largest (rounding in a matrix the user computed, e.g. a float64 torch NTK). A float32
+    /// NTK is symmetric only to ~1e-7: compute it in float64 or symmetrise it, (Θ + Θᵀ)/2.
+    static func validateExplicit(_ rows: [[Double]], particles: Int, dimension: Int, path: String) throws {
+        let block = particles * dimension
+        let side = rows.count
+        guard side == particles || side == block, rows.allSatisfy({ $0.count == side }) else {
+            let sizes =
+                dimension == 1
+                ? "\(particles) × \(particles)"
+                : "\(particles) × \(particles) (one row per particle) or \(block) × \(block) (one per particle and output, particle-major)"
             throw ConfigError.invalidValue(
-                path: path, reason: "must be \(particles) × \(particles) (one row and column per particle)")
+                path: path, reason: "is \(side) × \(rows.first?.count ?? 0); it must be \(sizes)")
+        }
+        guard rows.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+            throw ConfigError.invalidValue(path: path, reason: "holds a non-finite entry; every entry must be finite")
         }
         let scale = rows.joined().reduce(0) { max($0, abs($1)) }
-        for i in 0..<particles {
+        for i in 0..<side {
             for j in 0..<i where abs(rows[i][j] - rows[j][i]) > 1e-12 * scale {
                 throw ConfigError.invalidValue(
                     path: path,
-                    reason: "is not symmetric: entry [\(i)][\(j)] = \(rows[i][j]) but [\(j)][\(i)] = \(rows[j][i])")
+                    reason:
+                        "is not symmetric: entry [\(i)][\(j)] = \(rows[i][j]) but [\(j)][\(i)] = \(rows[j][i]); symmetrise it as (Θ + Θᵀ)/2"
+                )
             }
         }
         let eigenvalues = try Matrix(rows).symmetricEigenvalues()
@@ -359,10 +396,21 @@ extension JSONReader {
     /// double with room for a dynamic range of 10⁸ in γ, above it they overflow into infinities or nonsense.
     static let largestScale = 1e15
 
+    /// The smallest magnitude a positive scale may have: the flow divides by such numbers (a time constant, a
+    /// bandwidth) or multiplies them by others up to `largestScale`, so 1e-15 keeps every ratio within 1e30.
+    static let smallestScale = 1e-15
+
     func positive(_ key: String, default value: Double? = nil) throws -> Double {
         let number = try value.map { try double(key, default: $0) } ?? double(key)
         guard number > 0 else {
             throw ConfigError.invalidValue(path: child(key), reason: "must be positive (got \(number))")
+        }
+        guard number >= Self.smallestScale else {
+            throw ConfigError.invalidValue(
+                path: child(key),
+                reason:
+                    "is \(number), below 1e-15 where the flow's ratios overflow; rescale the model (units of time or length)"
+            )
         }
         return try bounded(key, number)
     }

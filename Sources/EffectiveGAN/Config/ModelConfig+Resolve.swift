@@ -71,25 +71,24 @@ extension TargetSpec {
 }
 
 extension KernelSpec {
-    /// The N × N kernel matrix with η_G folded in.
+    /// K = (η_G/N)·Θ (spec §4), N × N or (N·d) × (N·d) like Θ.
     func matrix(particles n: Int, learningRate: Double) -> [[Double]] {
+        let scale = learningRate / Double(n)
         switch self {
         case let .universal(ratio, selfValue):
-            // K = (η_G g₁/N)[(1 − φ) I + φ 𝟙𝟙ᵀ]: diagonal η_G g₁/N, off-diagonal η_G g₁ φ/N.
-            let scale = learningRate * selfValue / Double(n)
-            let diagonal = scale
-            let offDiagonal = scale * ratio
+            // Θ = g₁[(1 − φ) I + φ 𝟙𝟙ᵀ]: diagonal η_G g₁/N, off-diagonal η_G g₁ φ/N (rounded as η_G·g₁ first, as
+            // every stored result since the first release was).
+            let diagonal = learningRate * selfValue / Double(n)
+            let offDiagonal = diagonal * ratio
             return (0..<n).map { i in (0..<n).map { j in i == j ? diagonal : offDiagonal } }
         case let .explicit(rows):
-            return rows.map { $0.map { learningRate * $0 } }
+            return rows.map { $0.map { scale * $0 } }
         case let .ntk(network, latentDimension, distribution, seed):
-            // K = η_G Θ / mean(diag Θ) (spec §4). Sample generation cannot fail here: both sizes were validated.
+            // Sample generation cannot fail here: both sizes were validated.
             let z =
                 (try? distribution.samples(count: n, dimension: latentDimension, seed: seed))
                 ?? Matrix(rows: n, columns: 1)
-            let theta = network.infiniteWidthKernel(latents: z)
-            let meanDiagonal = (0..<n).reduce(0.0) { $0 + theta[$1, $1] } / Double(n)
-            return theta.rowArrays.map { $0.map { learningRate * $0 / meanDiagonal } }
+            return network.infiniteWidthKernel(latents: z).rowArrays.map { $0.map { scale * $0 } }
         }
     }
 }

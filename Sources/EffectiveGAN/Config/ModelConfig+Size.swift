@@ -4,7 +4,7 @@ extension ModelConfig {
     /// The largest terms of the working set, in bytes, each with the config path that sets it.
     ///
     /// - the discriminator's W (H × m·d, kept three times: resolved rows, flat copy, analysis geometry);
-    /// - the kernel matrix K (N × N, twice: resolved and operator), and for `ntk` the latent samples (N × d_z);
+    /// - the kernel matrix K (N × N or (N·d) × (N·d), twice: resolved and operator), and for `ntk` the latent samples (N × d_z);
     /// - targets, particles, initial particles (dimension d);
     /// - the analysis: about eight H × H Gram blocks, the N × H and M × H responses, and `dgeev` on a matrix of
     ///   size up to 2H + 1.
@@ -15,6 +15,9 @@ extension ModelConfig {
         let h = discriminator.kind == .mlp ? Double(discriminator.width) : d
         var latent = 0.0
         if case let .ntk(_, latentDimension, _, _) = generator.kernel { latent = n * Double(latentDimension) }
+        // A block kernel is (N·d)², kept twice (resolved and operator): it is the largest term then.
+        var kernelSide = n
+        if case let .explicit(rows) = generator.kernel { kernelSide = Double(rows.count) }
         return [
             (
                 "discriminator.width",
@@ -22,7 +25,7 @@ extension ModelConfig {
                     * (3 * h * d * Double(discriminator.pack) + 8 * h * h + 2 * (n + m) * h + 8 * (2 * h + 1)
                         * (2 * h + 1))
             ),
-            ("generator.particles", 8 * (2 * n * n + 3 * n * d)),
+            ("generator.particles", 8 * (2 * kernelSide * kernelSide + 3 * n * d)),
             ("generator.kernel.latentDimension", 8 * latent),
             ("dimension", 8 * m * d),
         ]

@@ -41,7 +41,7 @@ public struct TargetSpec: Equatable, Sendable {
 public struct GeneratorSpec: Equatable, Sendable {
     /// Number of particles N.
     public var particles: Int
-    /// Generator learning rate η_G (multiplies the kernel).
+    /// Generator learning rate η_G: K = (η_G/N)·Θ.
     public var learningRate: Double
     public var kernel: KernelSpec
     public var initial: InitSpec
@@ -49,13 +49,16 @@ public struct GeneratorSpec: Equatable, Sendable {
     public var likelihood: LikelihoodGuidance?
 }
 
-/// The generator kernel K before η_G (spec §4).
+/// The generator's tangent kernel Θ on its N latent samples (spec §4). Every kind runs on one clock: the
+/// generator's loss is a mean over the N samples and it learns at η_G, so K = (η_G/N)·Θ.
 public enum KernelSpec: Equatable, Sendable {
-    /// (g₁/N)[(1 − φ) I + φ 𝟙𝟙ᵀ]: `ratio` φ = g₂/g₁, `selfValue` g₁.
+    /// Θ = g₁[(1 − φ) I + φ 𝟙𝟙ᵀ]: `ratio` φ = g₂/g₁, `selfValue` g₁.
     case universal(ratio: Double, selfValue: Double)
-    /// An explicit symmetric positive semi-definite N × N matrix.
+    /// Θ as measured: a symmetric positive semi-definite N × N matrix (acting as Θ ⊗ I_d) or an (N·d) × (N·d)
+    /// block matrix (rows particle-major, row i·d + a), given inline (`matrix`) or read from a file (`path`).
     case explicit([[Double]])
-    /// The infinite-width NTK Θ of a generator network at N seeded latent samples, normalised as Θ / mean(diag Θ).
+    /// Θ the infinite-width NTK of a generator network at N seeded latent samples, as computed (no normalisation:
+    /// its mean diagonal plays g₁).
     case ntk(network: GeneratorNetwork, latentDimension: Int, distribution: LatentDistribution, seed: Int)
 }
 

@@ -16,6 +16,8 @@ public struct ModelSource: Sendable {
     public let document: JSONValue
     /// Where the config's relative data paths start (its file's folder; nil: the working directory).
     public let baseDirectory: URL?
+    /// The config file's path as given, when the source was read from a file.
+    public private(set) var configFile: String?
     /// The γ-independent oscillator structure of the resolved model, built on first use and shared by every
     /// strength a sweep, an optimisation or a bisection analyses.
     private let structureCache = StructureCache()
@@ -33,11 +35,34 @@ public struct ModelSource: Sendable {
                 json: JSONValue.parse(data, source: argument),
                 defaultName: url.deletingPathExtension().lastPathComponent,
                 baseDirectory: url.deletingLastPathComponent())
+            configFile = argument
         } else if let preset = Preset(rawValue: argument) {
             try self.init(preset: preset)
         } else {
             throw ConfigError.notFound(argument)
         }
+    }
+
+    /// The files this source was read from: the config file (when it is one) and every data file its document
+    /// names (`path` and `labels` values, relative to `baseDirectory`). A command checks its outputs against
+    /// these, so that it never overwrites its own input.
+    public var inputFiles: [String] {
+        var files = configFile.map { [$0] } ?? []
+        func collect(_ value: JSONValue, key: String?) {
+            switch value {
+            case let .string(text) where key == "path" || key == "labels":
+                files.append(text.hasPrefix("/") || baseDirectory == nil
+                    ? text : baseDirectory!.appendingPathComponent(text).path)
+            case let .object(pairs):
+                for (key, value) in pairs { collect(value, key: key) }
+            case let .array(values):
+                for value in values { collect(value, key: nil) }
+            default:
+                break
+            }
+        }
+        collect(document, key: nil)
+        return files
     }
 
     /// A built-in preset.
@@ -76,7 +101,9 @@ public struct ModelSource: Sendable {
 
     /// Another document (this one with fields changed) read like this source: same name, same data folder.
     public func reading(_ document: JSONValue) throws -> ModelSource {
-        try ModelSource(json: document, defaultName: name, baseDirectory: baseDirectory)
+        var source = try ModelSource(json: document, defaultName: name, baseDirectory: baseDirectory)
+        source.configFile = configFile
+        return source
     }
 }
 

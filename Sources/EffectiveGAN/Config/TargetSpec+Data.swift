@@ -17,8 +17,9 @@ extension DataTargets {
         var scaling: (offset: Double, scale: Double)?
         if kind == "file" {
             let path = try reader.string("path")
-            let format = try reader.choice("format", as: DataFormat.self, default: DataFormat(fileName: path) ?? .csv)
-            points = try Self.read(path, as: format, field: reader.child("path"), baseDirectory: baseDirectory).rows()
+            let format = try DataFormat.of(path, in: reader, field: reader.child("path"))
+            points = try Self.read(path, as: format, field: reader.child("path"), baseDirectory: baseDirectory)
+                .rows(field: reader.child("path"), path: path)
             origin = "file \(path)"
         } else {
             let dataset = try reader.choice("name", as: BundledDataset.self)
@@ -126,9 +127,14 @@ extension DataTargets {
         if reader.has("labels") {
             let path = try reader.string("labels")
             labels = try read(
-                path, as: DataFormat(fileName: path) ?? .csv, field: reader.child("labels"),
-                baseDirectory: baseDirectory
+                path, as: DataFormat.of(path, in: reader, field: reader.child("labels")),
+                field: reader.child("labels"), baseDirectory: baseDirectory
             ).labels(field: reader.child("labels"), path: path)
+            if let bad = labels.firstIndex(where: { !($0.isFinite && $0 == $0.rounded()) }) {
+                throw ConfigError.invalidValue(
+                    path: reader.child("labels"),
+                    reason: "'\(path)' has label \(labels[bad]) at row \(bad); labels must be whole numbers (class indices)")
+            }
         } else if let builtIn {
             labels = builtIn
         } else {
@@ -154,10 +160,15 @@ enum DataTable {
     case npy(NumPyArray)
     case csv(CSVTable)
 
-    func rows() throws -> [[Double]] {
-        switch self {
-        case let .npy(array): return try array.rows()
-        case let .csv(table): return table.rows
+    /// The table's rows, a problem with its shape named on `field` (the config key that gave `path`).
+    func rows(field: String, path: String) throws -> [[Double]] {
+        do {
+            switch self {
+            case let .npy(array): return try array.rows()
+            case let .csv(table): return table.rows
+            }
+        } catch let error as DataFileError {
+            throw ConfigError.invalidValue(path: field, reason: "'\(path)' \(error)")
         }
     }
 

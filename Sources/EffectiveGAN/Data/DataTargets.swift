@@ -75,4 +75,21 @@ enum DataFormat: String, CaseIterable {
     init?(fileName: String) {
         self.init(rawValue: URL(fileURLWithPath: fileName).pathExtension.lowercased())
     }
+
+    /// The format of a data file named in a config: `format` when given, else its extension — `.npy`, or CSV for
+    /// `.csv`, `.txt` and no extension. Any other extension (`.parquet`, `.pt`, `.png`) is refused rather than
+    /// parsed as text.
+    static func of(_ path: String, in reader: JSONReader, key: String = "format", field: String) throws -> DataFormat {
+        if reader.has(key) { return try reader.choice(key, as: DataFormat.self) }
+        let suffix = URL(fileURLWithPath: path).pathExtension.lowercased()
+        if let format = DataFormat(fileName: path) { return format }
+        guard suffix.isEmpty || suffix == "txt" else {
+            throw ConfigError.invalidValue(
+                path: field,
+                reason:
+                    "'\(path)' has the extension .\(suffix), which egan does not read; save it with numpy.save (.npy) or as CSV, or set \"format\""
+            )
+        }
+        return .csv
+    }
 }

@@ -52,9 +52,21 @@ public struct NumPyArray: Sendable {
             throw DataFileError(
                 "is stored in Fortran order; save numpy.ascontiguousarray(array) so rows are points")
         }
-        let count = header.shape.reduce(1, *)
         let payload = bytes.count - headerStart - headerLength
-        guard payload == count * element.size else {
+        // The element count, checked for overflow: a header may claim any shape, and only the payload is real.
+        var count = 1
+        var bytesNeeded = element.size
+        for dimension in header.shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            let (size, sizeOverflow) = product.multipliedReportingOverflow(by: element.size)
+            guard !overflow, !sizeOverflow, size <= payload else {
+                throw DataFileError(
+                    "claims shape \(header.shape), more data than its \(payload) payload bytes hold; the file is truncated or its header damaged"
+                )
+            }
+            (count, bytesNeeded) = (product, size)
+        }
+        guard payload == bytesNeeded else {
             throw DataFileError(
                 "holds \(payload) data bytes but its shape \(header.shape) of \(header.descr) needs \(count * element.size); the file is truncated or padded"
             )

@@ -45,7 +45,7 @@ public struct EffectiveModel: Sendable {
         dimension = resolved.dimension
         particleCount = resolved.particles.count
         targets = Matrix(resolved.targets)
-        kernel = KernelOperator(resolved.kernel)
+        kernel = KernelOperator(resolved.kernel, particles: resolved.particles.count)
         discriminator = resolved.discriminator.makeFunction(dimension: resolved.dimension * resolved.pack)
         packing =
             resolved.pack > 1

@@ -1,17 +1,32 @@
 import LinearAlgebra
 
-/// The generator kernel K (η_G included) as an operator on particle-blocked data.
+/// The generator kernel K = (η_G/N)·Θ (spec §4) as an operator on particle-blocked data.
 ///
-/// A kernel whose diagonal entries are all equal and whose off-diagonal entries are all equal is the universal
-/// kernel of spec §4; it is applied in O(N·d) per column as (K_ii − K_ij)·B_i + K_ij·Σ_j B_j, without touching an
-/// N × N matrix. Any other kernel is applied with `dgemm`. The structure is detected from the matrix itself, so a
-/// config and its resolved model take the same arithmetic path and give bit-identical results.
+/// Three forms, chosen from the matrix itself so that a config and its resolved model take the same arithmetic
+/// path and give bit-identical results:
+/// - `universal`: all diagonal entries equal and all off-diagonal entries equal; applied in O(N·d) per column as
+///   (K_ii − K_ij)·B_i + K_ij·Σ_j B_j, without touching an N × N matrix.
+/// - `dense`: any other N × N matrix, acting as K ⊗ I_d (every output coordinate alike); applied with `dgemm`.
+/// - `block`: an (N·d) × (N·d) matrix, the full tangent kernel of a network with d outputs (rows particle-major,
+///   row i·d + a), whose cross-output blocks need not vanish; ẋ_i = Σ_j K_ij u_j with K_ij its d × d block.
+///   A block matrix that is exactly K ⊗ I_d is stored as its N × N factor, so it reproduces the N × N result bit
+///   for bit.
 public enum KernelOperator: Sendable {
     case universal(diagonal: Double, offDiagonal: Double, count: Int)
     case dense(Matrix)
+    case block(Matrix, blockSize: Int)
 
-    public init(_ rows: [[Double]]) {
-        let n = rows.count
+    /// The operator for a kernel matrix of N × N or (N·d) × (N·d) entries (validated by the caller).
+    public init(_ rows: [[Double]], particles n: Int) {
+        if rows.count != n, n > 0, rows.count % n == 0 {
+            let d = rows.count / n
+            if let factor = Self.kroneckerFactor(rows, blockSize: d) {
+                self.init(factor, particles: n)
+            } else {
+                self = .block(Matrix(rows), blockSize: d)
+            }
+            return
+        }
         let diagonal = rows[0][0]
         let offDiagonal = n > 1 ? rows[0][1] : 0
         let isUniversal = (0..<n).allSatisfy { i in
@@ -20,12 +35,84 @@ public enum KernelOperator: Sendable {
         self = isUniversal ? .universal(diagonal: diagonal, offDiagonal: offDiagonal, count: n) : .dense(Matrix(rows))
     }
 
+    /// The N × N factor k of a block matrix that is exactly k ⊗ I_d (every block a multiple of the identity), or
+    /// nil. Exact comparison on purpose: only then is the reduced arithmetic the same operator.
+    static func kroneckerFactor(_ rows: [[Double]], blockSize d: Int) -> [[Double]]? {
+        let n = rows.count / d
+        var factor = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+        for i in 0..<n {
+            for j in 0..<n {
+                let value = rows[i * d][j * d]
+                for a in 0..<d {
+                    for b in 0..<d where rows[i * d + a][j * d + b] != (a == b ? value : 0) { return nil }
+                }
+                factor[i][j] = value
+            }
+        }
+        return factor
+    }
+
     /// Number of particles N.
     public var count: Int {
         switch self {
         case let .universal(_, _, count): return count
         case let .dense(matrix): return matrix.rows
+        case let .block(matrix, d): return matrix.rows / d
         }
+    }
+
+    /// One line for tables and reports: the form, K_ii and φ (universal) or the size (and, for a block kernel, the
+    /// share of the cross-output blocks).
+    public var summary: String {
+        switch self {
+        case let .universal(diagonal, offDiagonal, _):
+            return "universal, K_ii = \(Format.number(diagonal)), φ = \(Format.number(offDiagonal / diagonal))"
+        case let .dense(matrix):
+            return "explicit \(matrix.rows) × \(matrix.rows)"
+        case let .block(matrix, d):
+            return
+                "explicit block \(matrix.rows) × \(matrix.rows) (N = \(matrix.rows / d), d = \(d)), cross-output share \(Format.number(crossOutputShare, digits: 3))"
+        }
+    }
+
+    /// The mean diagonal entry of K (over particles and, for a block kernel, outputs): the self-coupling K_ii.
+    public var meanDiagonal: Double {
+        switch self {
+        case let .universal(diagonal, _, _): return diagonal
+        case let .dense(matrix), let .block(matrix, _):
+            return (0..<matrix.rows).reduce(0) { $0 + matrix[$1, $1] } / Double(matrix.rows)
+        }
+    }
+
+    /// The N × N kernel between particles: K itself, or for a block kernel the trace average (1/d) tr K_ij of
+    /// each d × d block (what every output coordinate feels on average; the universal fit is made on it).
+    public var particleMatrix: Matrix {
+        switch self {
+        case let .universal(diagonal, offDiagonal, n):
+            return Matrix((0..<n).map { i in (0..<n).map { i == $0 ? diagonal : offDiagonal } })
+        case let .dense(matrix):
+            return matrix
+        case let .block(matrix, d):
+            let n = matrix.rows / d
+            var average = Matrix(rows: n, columns: n)
+            for j in 0..<n {
+                for i in 0..<n {
+                    average[i, j] = (0..<d).reduce(0) { $0 + matrix[i * d + $1, j * d + $1] } / Double(d)
+                }
+            }
+            return average
+        }
+    }
+
+    /// ‖off-diagonal-output part‖_F / ‖K‖_F for a block kernel: how much the outputs of different coordinates
+    /// couple (0 for K ⊗ I_d and for N × N kernels).
+    public var crossOutputShare: Double {
+        guard case let .block(matrix, d) = self else { return 0 }
+        var cross = 0.0
+        for j in 0..<matrix.columns {
+            for i in 0..<matrix.rows where i % d != j % d { cross += matrix[i, j] * matrix[i, j] }
+        }
+        return cross.squareRoot() / max(matrix.frobeniusNorm, .leastNormalMagnitude)
     }
 
     /// (K ⊗ I_d)·B for a matrix B whose rows come in N blocks of d (row i·d + α belongs to particle i).
@@ -60,6 +147,9 @@ public enum KernelOperator: Sendable {
                 for i in 0..<n { for α in 0..<d { result[i * d + α, column] = product[i, column * d + α] } }
             }
             return result
+        case let .block(kernel, blockSize):
+            precondition(blockSize == d, "block kernel of block size \(blockSize) applied with block size \(d)")
+            return Matrix.product(kernel, blocks)
         }
     }
 
@@ -92,6 +182,13 @@ public enum KernelOperator: Sendable {
                     .none, .transposed, m: d, n: n, k: n, alpha: 1, u, lda: d, k.baseAddress!, ldb: n, beta: 0, out,
                     ldc: d)
             }
+        case let .block(kernel, blockSize):
+            precondition(blockSize == d, "block kernel of block size \(blockSize) applied with block size \(d)")
+            kernel.storage.withUnsafeBufferPointer { k in
+                BLAS.gemv(
+                    .none, rows: kernel.rows, columns: kernel.columns, alpha: 1, k.baseAddress!, lda: kernel.rows, u,
+                    beta: 0, out)
+            }
         }
     }
 
@@ -104,15 +201,9 @@ public enum KernelOperator: Sendable {
 
     /// For any kernel: its measured centre-of-mass eigenvalue (the largest) and mean relative eigenvalue (the mean
     /// of the others), next to what the universal fit (g₁ = mean diagonal, g₂ = mean off-diagonal) predicts:
-    /// g₁ − g₂ and g₁ + (N − 1) g₂.
+    /// g₁ − g₂ and g₁ + (N − 1) g₂. A block kernel is judged on its `particleMatrix`.
     public func kernelModes() throws -> (relative: Double, centre: Double, fit: UniversalFit) {
-        let matrix: Matrix
-        switch self {
-        case let .universal(diagonal, offDiagonal, n):
-            matrix = Matrix((0..<n).map { i in (0..<n).map { i == $0 ? diagonal : offDiagonal } })
-        case let .dense(dense):
-            matrix = dense
-        }
+        let matrix = particleMatrix
         let eigenvalues = try matrix.symmetricEigenvalues()
         let rest = eigenvalues.dropLast()
         let relative = rest.isEmpty ? 0 : rest.reduce(0, +) / Double(rest.count)

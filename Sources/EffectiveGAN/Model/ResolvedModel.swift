@@ -31,7 +31,7 @@ public struct ResolvedModel: Equatable, Sendable {
     public var particles: [[Double]]
     /// Where simulations start (N rows).
     public var initialParticles: [[Double]]
-    /// The generator kernel K, η_G included (N × N).
+    /// The generator kernel K = (η_G/N)·Θ (N × N, or (N·d) × (N·d) for a block kernel).
     public var kernel: [[Double]]
     public var discriminator: Discriminator
     /// Discriminator learning rate η_D (unused when `optimalDiscriminator`).
@@ -118,8 +118,9 @@ extension ResolvedModel {
         particles = try root.rows("particles")
         initialParticles = try root.rows("initialParticles")
         kernel = try root.rows("kernel")
-        // N is the kernel's size: a list with a row too few or too many is named, not its twin.
-        let n = kernel.count
+        // N is the kernel's size (N × N, or (N·d) × (N·d) for a block kernel when the particles say so): a list
+        // with a row too few or too many is named, not its twin.
+        let n = d > 1 && kernel.count == particles.count * d ? particles.count : kernel.count
         for (key, rows) in [("particles", particles), ("initialParticles", initialParticles)] {
             guard rows.count == n, n >= 1, rows.allSatisfy({ $0.count == d }) else {
                 throw ConfigError.invalidValue(
@@ -127,7 +128,7 @@ extension ResolvedModel {
                     reason: "must list \(max(n, 1)) points (the kernel's size) of dimension \(d); it has \(rows.count)")
             }
         }
-        try KernelSpec.validateExplicit(kernel, particles: n, path: "kernel")
+        try KernelSpec.validateExplicit(kernel, particles: n, dimension: d, path: "kernel")
         pack = try root.object("discriminator").positiveInt("pack", default: 1)
         discriminator = try Self.readDiscriminator(root.object("discriminator"), dimension: d * pack)
         memory = try FictitiousPlay.read(root.object("discriminator"))

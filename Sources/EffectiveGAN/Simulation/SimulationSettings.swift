@@ -49,6 +49,10 @@ public struct SimulationSettings: Sendable {
     /// take hours is refused before it starts, with the count in the message.
     public static let gradientStepBudget = 10_000_000
 
+    /// The shortest time between samples a run accepts (far below any physical time scale the config's 1e-15 …
+    /// 1e15 bounds allow, far above the denormals where GSL's step control breaks down).
+    public static let smallestSpacing = 1e-200
+
     /// - Throws: `InvalidSetting` naming the setting.
     func validate() throws {
         guard tEnd > 0, tEnd.isFinite else {
@@ -56,6 +60,11 @@ public struct SimulationSettings: Sendable {
         }
         guard samples >= 2 else {
             throw InvalidSetting(.samples, "must be at least 2 (got \(samples))")
+        }
+        // The sample spacing is the integrator's first step: it must be a normal number, or GSL cannot start.
+        guard tEnd / Double(samples - 1) >= Self.smallestSpacing else {
+            throw InvalidSetting(
+                .endTime, "is \(tEnd), too short to sample \(samples) times; give at least 1e-200 per sample")
         }
         guard relativeTolerance > 0, absoluteTolerance > 0 else {
             throw InvalidSetting(relativeTolerance > 0 ? .absoluteTolerance : .relativeTolerance, "must be positive")
@@ -73,8 +82,9 @@ public struct SimulationSettings: Sendable {
                     mentioning: [.endTime])
             }
         }
-        if case let .perturbedEquilibrium(epsilon, _) = start, !(epsilon > 0 && epsilon.isFinite) {
-            throw InvalidSetting(.perturbation, "must be a positive size (got \(epsilon))")
+        if case let .perturbedEquilibrium(epsilon, _) = start, !(epsilon > 0 && epsilon <= 1e15) {
+            throw InvalidSetting(
+                .perturbation, "must be a positive size up to 1e15, the model's largest scale (got \(epsilon))")
         }
     }
 }

@@ -60,7 +60,11 @@ struct ReadoutGeometry {
     }
 
     /// Σ_ij K_ij G(x_i)ᵀ G(x'_j) / count, with K = I when `weights` is nil (then x = x').
+    ///
+    /// With a block kernel (K_ij a d × d block, x = x') the sum is Σ_ij G_iᵀ K_ij G_j = 𝔾ᵀ K 𝔾 with 𝔾 the
+    /// (N·d) × n_a stack of the G_i: `blockSlopeGram`.
     func slopeGram(_ a: Responses, _ b: Responses, weights: KernelOperator?, count: Int) -> Matrix {
+        if case let .block(kernel, d)? = weights { return blockSlopeGram(a, kernel: kernel, blockSize: d, count: count) }
         switch kind {
         case .linear:
             let n = a.features.rows
@@ -78,6 +82,30 @@ struct ReadoutGeometry {
             let scale = 1 / (Double(readoutDimension) * Double(count))
             for i in gram.storage.indices { gram.storage[i] *= weightGram.storage[i] * scale }
             return gram
+        }
+    }
+
+    /// 𝔾ᵀ K 𝔾 / count for an (N·d) × (N·d) kernel K. Linear: 𝔾 = 𝟙_N ⊗ I_d, so the sum of K's d × d blocks.
+    /// MLP: 𝔾[(i, a), k] = H^{-1/2} W_ka φ′(w_k·x_i + b_k), one `dgemm` for K𝔾 and one for 𝔾ᵀ(K𝔾).
+    private func blockSlopeGram(_ r: Responses, kernel: Matrix, blockSize d: Int, count: Int) -> Matrix {
+        let n = kernel.rows / d
+        switch kind {
+        case .linear:
+            var gram = Matrix(rows: d, columns: d)
+            for j in 0..<kernel.columns {
+                for i in 0..<kernel.rows { gram[i % d, j % d] += kernel[i, j] }
+            }
+            return gram.scaled(by: 1 / Double(count))
+        case let .mlp(_, weightsT, _, _):
+            let h = readoutDimension
+            var stacked = Matrix(rows: n * d, columns: h)
+            for k in 0..<h {
+                for i in 0..<n {
+                    for a in 0..<d { stacked[i * d + a, k] = weightsT[a, k] * r.slopes![i, k] }
+                }
+            }
+            let gram = Matrix.product(stacked, Matrix.product(kernel, stacked), transA: .transposed)
+            return gram.scaled(by: 1 / (Double(h) * Double(count)))
         }
     }
 

@@ -73,10 +73,19 @@ extension EffectiveModel {
             var trainsInner = false
             if case let .mlp(_, training, _, _, _, _) = resolved.discriminator { trainsInner = training == .all }
             let decays = trainsInner && (weightDecay > 0 || (regularizer == .l2 && gamma > 0))
-            let advice =
-                decays
-                ? "weight decay / l2 pulls the trained inner weights W, b (non-zero at z*) towards 0; use train \"outer\", or weightDecay 0 and another regulariser"
-                : "check that particles sit on the targets and N is a multiple of M"
+            let advice: String
+            if optimalDiscriminator && !residual.isFinite {
+                // θ*(X) = argmax V_D does not exist: V_D is not strictly concave (l2 at γ = 0 adds nothing).
+                advice =
+                    "discriminator.learningRate \"optimal\" needs V_D strictly concave in θ, which l2 at γ = 0 is not: give regularizer.strength > 0 or discriminator.weightDecay > 0"
+            } else if !residual.isFinite {
+                advice = "a scale of the model overflows; rescale it (units of time or length) towards values of order 1"
+            } else if decays {
+                advice =
+                    "weight decay / l2 pulls the trained inner weights W, b (non-zero at z*) towards 0; use train \"outer\", or weightDecay 0 and another regulariser"
+            } else {
+                advice = "check that particles sit on the targets and N is a multiple of M"
+            }
             throw ModelError.notAnEquilibrium(residual: residual, largestBlock: largest, advice: advice)
         }
         return residual
