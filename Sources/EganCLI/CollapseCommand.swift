@@ -23,6 +23,7 @@ struct CollapseCommand: EganCommand {
             """)
 
     @OptionGroup var model: ModelArgument
+    @OptionGroup var progressOption: ProgressOption
     @Option(
         help:
             "Values of the swept column (φ by default): a grid FROM:TO:STEPS[:log|linear] (linear by default, ends included), a list, or both: 0,0.01:0.98:25:log."
@@ -141,7 +142,7 @@ struct CollapseCommand: EganCommand {
             ? try resume.map { try CollapseCheckpoint(path: $0, study: study) } : nil
         var store: (@Sendable (CollapseStudy.Cell) throws -> Void)?
         if let checkpoint { store = { try checkpoint.store($0) } }
-        let cells = try study.run(done: checkpoint?.done ?? [], store: store, progress: Progress.bar("collapse"))
+        let cells = try study.run(done: checkpoint?.done ?? [], store: store, progress: progressOption.bar("collapse"))
         let rows = try study.rows(cells)
         if let boundary { try AtomicFile.write(CollapseText.boundaryCSV(study, rows: rows), to: boundary) }
         let prediction = predict ? try CollapsePrediction(study: study, rows: rows) : nil

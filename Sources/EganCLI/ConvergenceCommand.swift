@@ -16,6 +16,7 @@ struct ConvergenceCommand: EganCommand {
             """)
 
     @OptionGroup var model: ModelArgument
+    @OptionGroup var progressOption: ProgressOption
     @Option(
         help:
             "Regulariser strengths: a list 2,5,10 or a grid FROM:TO:STEPS[:log|linear] (log by default); default: 7 values from γ*/8 to 8γ*."
@@ -62,7 +63,7 @@ struct ConvergenceCommand: EganCommand {
             relativeTolerance: integration.rtol, absoluteTolerance: integration.atol)
         let runs = try source.convergenceTimes(
             gammas: values, threshold: threshold, settings: settings, measure: measure,
-            progress: Progress.bar("convergence"))
+            progress: progressOption.bar("convergence"))
         let fastest = runs.filter { $0.time != nil }.min { $0.time! < $1.time! }
         switch format {
         case .json:

@@ -14,6 +14,7 @@ struct CrossCheckCommand: EganCommand {
             """)
 
     @OptionGroup var model: ModelArgument
+    @OptionGroup var progressOption: ProgressOption
     @Option(
         help: "Regulariser strengths to check (repeat the option; default: the config's).", transform: Checked.strength)
     var gamma: [Double] = []
@@ -58,7 +59,7 @@ struct CrossCheckCommand: EganCommand {
         let (epsilon, seed, tolerance) = (self.epsilon, self.seed, self.tolerance)
         let checks = try CellExecution.current.map(
             gammas.count, done: [:], describe: { "the check at γ = \(Format.number(gammas[$0]))" },
-            progress: Progress.bar("crosscheck"), onResult: nil
+            progress: progressOption.bar("crosscheck"), onResult: nil
         ) { k in
             try EffectiveModel(source.resolved, gamma: gammas[k]).crossCheck(
                 epsilon: epsilon, seed: seed, tolerance: tolerance, structure: source.oscillatorStructure())

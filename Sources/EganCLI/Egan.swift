@@ -9,7 +9,7 @@ public struct Egan: ParsableCommand {
             "The physics of GAN training: linear stability, regularisation and mode collapse of the effective GAN model.",
         discussion: """
             A GAN's generator is replaced by N particles coupled by a kernel K, chasing the gradient of a \
-            discriminator that learns by gradient ascent (../shared/spec/MODEL.md). Around equilibrium the flow is a \
+            discriminator that learns by gradient ascent (docs/model.md). Around equilibrium the flow is a \
             set of oscillators; a gradient penalty (r1, r2, l2) damps them.
 
             Every CONFIG is a JSON config, a resolved model (egan model CONFIG --resolved), or a preset name.

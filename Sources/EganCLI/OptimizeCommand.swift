@@ -15,6 +15,7 @@ struct OptimizeCommand: EganCommand {
             """)
 
     @OptionGroup var model: ModelArgument
+    @OptionGroup var progressOption: ProgressOption
     @Option(help: "Smallest γ searched (1e-12 to 1e15).", transform: Checked.strengthEnd)
     var from: Double = 1e-3
     @Option(help: "Largest γ searched (1e-12 to 1e15).", transform: Checked.strengthEnd)
@@ -31,7 +32,7 @@ struct OptimizeCommand: EganCommand {
         let format = try output.chosen(csvRows: false, command: "optimize")
         let json = format == .json
         let source = try model.load()
-        let optimum = try OptimalStrength.find(source, from: from, to: to, steps: steps, progress: Progress.bar("scan"))
+        let optimum = try OptimalStrength.find(source, from: from, to: to, steps: steps, progress: progressOption.bar("scan"))
         // Each oscillator's own critical damping, refined by bisection: affordable for up to 64 oscillators.
         let oscillators = optimum.scan.points.first.map { $0.spectrum.count(of: .oscillatory) / 2 } ?? 0
         let exceptional =

@@ -1,3 +1,4 @@
+import ArgumentParser
 import EffectiveGAN
 import Foundation
 import Synchronization
@@ -23,6 +24,14 @@ enum Progress {
             FileHandle.standardError.write(Data("\r\(label) \(bar) \(finished)/\(total)\(end)".utf8))
         }
     }
+}
+
+/// `--progress`: a progress bar on stderr even when it is not a terminal (on a terminal it is always shown).
+struct ProgressOption: ParsableArguments {
+    @Flag(help: "Show a progress bar on stderr even when it is not a terminal.")
+    var progress = false
+
+    func bar(_ label: String) -> ProgressHandler? { Progress.bar(label, force: progress) }
 }
 
 /// Runs `body` with `signalNumber` delivered to `handler` (on a background queue) instead of its default action,

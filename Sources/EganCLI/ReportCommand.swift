@@ -25,6 +25,7 @@ struct ReportCommand: EganCommand {
     @Option(help: "Largest γ searched (1e-12 to 1e15).", transform: Checked.strengthEnd)
     var to: Double = 1e3
     @OptionGroup var formatting: FormatOption
+    @OptionGroup var progressOption: ProgressOption
 
     func execute() throws -> String {
         let format = try formatting.chosen(csvRows: false, command: "report")
@@ -32,7 +33,7 @@ struct ReportCommand: EganCommand {
         let path = output ?? "reports/\(config == nil ? "default" : safeFileName(source.name)).md"
         try ReportWriter.checkPath(path)
         try OutputFiles.check([("-o", path)], reading: source)
-        let analysis = try ReportAnalysis(source: source, from: from, to: to, progress: Progress.bar("report"))
+        let analysis = try ReportAnalysis(source: source, from: from, to: to, progress: progressOption.bar("report"))
         let command = (["egan", "report"] + (config.map { [$0] } ?? []) + (output.map { ["-o", $0] } ?? [])).joined(
             separator: " ")
         let files = try ReportWriter.write(analysis, to: path, command: command)

@@ -42,6 +42,9 @@ struct SimulateCommand: EganCommand {
     @Flag(help: "Show a progress bar on stderr even when it is not a terminal.")
     var progress = false
 
+    /// The most gradient steps a default run (no --integrator, no --t-end) plans: seconds for a small model.
+    static let defaultRounds = 1e6
+
     /// Prints what was computed, then exits with 130 (the shell's code for SIGINT) when the run was interrupted.
     func run() throws {
         let (text, interrupted) = try InterruptFlag.watch { stop in try output(shouldStop: stop) }
@@ -55,18 +58,30 @@ struct SimulateCommand: EganCommand {
         let source = try model.load()
         try OutputFiles.check([("--trajectories", trajectories)], reading: source)
         let effective = EffectiveModel(source.resolved, gamma: strength.gamma)
-        let settings = SimulationSettings(
-            integrator: try integration.resolve(),
-            start: perturb.map { .perturbedEquilibrium(epsilon: $0, seed: seed) } ?? .initial,
-            tEnd: try tEnd ?? RelaxationTime.default(effective, multiple: 10, structure: source.oscillatorStructure()),
-            samples: samples, relativeTolerance: integration.rtol, absoluteTolerance: integration.atol,
-            divergenceBound: divergenceBound, keepStates: trajectories != nil)
-        if source.resolved.hasDiscontinuousField, case .ode = settings.integrator {
+        // No --integrator: a method that finishes (gradient steps at h_max/2 for a relu critic, whose kinks make
+        // adaptive steppers reject almost every step), and a default end time within its step budget.
+        let chosen =
+            integration.integrator == nil && source.resolved.hasDiscontinuousField
+            ? try? DefaultIntegrator(model: effective, structure: source.oscillatorStructure()) : nil
+        var end = try tEnd ?? RelaxationTime.default(effective, multiple: 10, structure: source.oscillatorStructure())
+        if let chosen, case .gradientSteps = chosen.integrator {
+            var note = "integrating with \(chosen.description)"
+            if tEnd == nil, chosen.endTime(end, rounds: Self.defaultRounds) < end {
+                note += "; t_end = 10/r = \(Format.number(end)) would take more steps than a default run, so it ends at t = \(Format.number(chosen.endTime(end, rounds: Self.defaultRounds))) (10⁶ steps; give --t-end for longer)"
+                end = chosen.endTime(end, rounds: Self.defaultRounds)
+            }
+            FileHandle.standardError.write(Data("egan: note: \(note)\n".utf8))
+        } else if source.resolved.hasDiscontinuousField, integration.integrator != "gd" {
             FileHandle.standardError.write(
                 Data(
                     "egan: note: relu makes the flow discontinuous (φ′ jumps), so an adaptive stepper rejects a step at every kink; --integrator gd --lr h (below 'egan steps' h_max) is usually far faster\n"
                         .utf8))
         }
+        let settings = SimulationSettings(
+            integrator: try chosen?.integrator ?? integration.resolve(),
+            start: perturb.map { .perturbedEquilibrium(epsilon: $0, seed: seed) } ?? .initial,
+            tEnd: end, samples: samples, relativeTolerance: integration.rtol, absoluteTolerance: integration.atol,
+            divergenceBound: divergenceBound, keepStates: trajectories != nil)
         let result = try effective.simulate(
             settings, progress: Progress.bar("simulate", force: progress), shouldStop: shouldStop)
         if let trajectories {

@@ -8,9 +8,9 @@ extension ODEStepper: ExpressibleByArgument {}
 struct IntegratorOptions: ParsableArguments {
     @Option(
         help:
-            "GSL stepper (rk2, rk4, rkf45, rkck, rk8pd, msadams, rk1imp, rk2imp, rk4imp, bsimp, msbdf) or gd for plain gradient steps."
+            "GSL stepper (rk2, rk4, rkf45, rkck, rk8pd, msadams, rk1imp, rk2imp, rk4imp, bsimp, msbdf) or gd for plain gradient steps (default rk8pd; simulate picks gradient steps at half h_max for relu critics)."
     )
-    var integrator: String = "rk8pd"
+    var integrator: String?
     @Option(help: "Relative tolerance of the adaptive GSL steppers (0 < rtol < 1).", transform: Checked.positive)
     var rtol: Double = 1e-8
     @Option(help: "Absolute tolerance of the adaptive GSL steppers (> 0).", transform: Checked.positive)
@@ -37,6 +37,7 @@ struct IntegratorOptions: ParsableArguments {
     }
 
     func resolve() throws -> Integrator {
+        guard let integrator else { return .ode(.rk8pd) }
         if integrator == "gd" {
             guard let lr else {
                 throw ValidationError(

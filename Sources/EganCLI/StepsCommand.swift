@@ -16,6 +16,7 @@ struct StepsCommand: EganCommand {
             """)
 
     @OptionGroup var model: ModelArgument
+    @OptionGroup var progressOption: ProgressOption
     @OptionGroup var strength: GammaOption
     @Option(help: "simultaneous or alternating.")
     var scheme: SteppingScheme = .simultaneous
@@ -47,7 +48,7 @@ struct StepsCommand: EganCommand {
         let json = format == .json
         let source = try model.load()
         let gammas = sweep ? try grid.grid().values : [strength.gamma ?? source.resolved.gamma]
-        let results = try parallelMap(gammas.count, progress: sweep ? Progress.bar("steps") : nil) { k in
+        let results = try parallelMap(gammas.count, progress: sweep ? progressOption.bar("steps") : nil) { k in
             let training = try DiscreteTraining(
                 model: EffectiveModel(source.resolved, gamma: gammas[k]), scheme: scheme, criticSteps: criticSteps,
                 generatorSteps: generatorSteps, structure: source.oscillatorStructure())

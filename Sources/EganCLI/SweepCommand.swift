@@ -15,6 +15,7 @@ struct SweepCommand: EganCommand {
             """)
 
     @OptionGroup var model: ModelArgument
+    @OptionGroup var progressOption: ProgressOption
     @OptionGroup var grid: GridOptions
     @Option(
         help:
@@ -33,7 +34,7 @@ struct SweepCommand: EganCommand {
         if let gamma = strength.gamma, param != ParameterPath.strength.path { source = try source.with(gamma: gamma) }
         let path = try ParameterPath(param, for: source)
         let sweep = try Sweep.run(
-            source, parameter: path, values: try grid.grid().values, progress: Progress.bar("sweep"))
+            source, parameter: path, values: try grid.grid().values, progress: progressOption.bar("sweep"))
         let critical = try sweep.criticalPoints(source)
         switch format {
         case .json:

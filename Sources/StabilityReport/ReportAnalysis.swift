@@ -22,10 +22,9 @@ public struct ReportAnalysis: Sendable {
     public let relaxation: SimulationResult
     /// Simulation from `generator.init` at γ* (for the positions figure).
     public let fromInit: SimulationResult
-    /// How the two simulations were integrated: rk8pd for a smooth flow; plain simultaneous gradient steps at half
-    /// the largest stable step for a relu discriminator, whose φ′ jumps make the field discontinuous (an adaptive
-    /// stepper then rejects a step at every kink: digits100 took 7 399 rejections for 2 720 steps over t = 10).
-    public let integrator: IntegratorChoice
+    /// How the two simulations were integrated (`DefaultIntegrator`: rk8pd, or gradient steps at h_max/2 of the
+    /// simultaneous limit in `stepLimits` for a relu discriminator).
+    public let integrator: DefaultIntegrator
 
     /// Runs everything; `from`/`to` bound the γ search.
     public init(source: ModelSource, from: Double = 1e-3, to: Double = 1e3, progress: ProgressHandler? = nil) throws {
@@ -70,15 +69,18 @@ public struct ReportAnalysis: Sendable {
             return nil
         }
         let rate = max(optimum.rate, 1e-12)
-        let choice = IntegratorChoice(model: model, simultaneousLimit: stepLimits[0].1, tEnd: 10 / rate)
+        // The step comes from the simultaneous h_max at γ* (the table's first row), the end times from 1/r(γ*);
+        // a run longer than the step budget is shortened, never given a larger step.
+        let choice = DefaultIntegrator(model: atOptimum, simultaneousLimit: stepLimits[0].1)
         integrator = choice
         relaxation = try atOptimum.simulate(
             SimulationSettings(
-                integrator: choice.integrator, start: .perturbedEquilibrium(epsilon: 1e-3, seed: 1), tEnd: 5 / rate,
-                samples: 201))
+                integrator: choice.integrator, start: .perturbedEquilibrium(epsilon: 1e-3, seed: 1),
+                tEnd: choice.endTime(5 / rate), samples: 201))
         fromInit = try atOptimum.simulate(
-            SimulationSettings(integrator: choice.integrator, tEnd: min(10 / rate, 1e5), samples: 101, keepStates: true)
-        )
+            SimulationSettings(
+                integrator: choice.integrator, tEnd: choice.endTime(min(10 / rate, 1e5)), samples: 101,
+                keepStates: true))
     }
 
     /// "underdamped for γ < …, overdamped above …": the regime map of the scan in one sentence.
@@ -106,22 +108,3 @@ public struct ReportAnalysis: Sendable {
     public var modelHash: String { fingerprint(source.resolved.json.compactText) }
 }
 
-/// How a report integrates its simulations, and the words for it.
-public struct IntegratorChoice: Sendable {
-    public let integrator: Integrator
-    /// "rk8pd" or "gradient steps h = 2.64 (½ h_max; relu makes the flow non-smooth)".
-    public let description: String
-
-    init(model: EffectiveModel, simultaneousLimit: Double, tEnd: Double) {
-        guard model.resolved.hasDiscontinuousField, simultaneousLimit > 0, simultaneousLimit.isFinite else {
-            integrator = .ode(.rk8pd)
-            description = "rk8pd"
-            return
-        }
-        // Half the stable limit, and at most 10⁵ rounds over the longest run (the step budget is 10⁷ evaluations).
-        let step = max(simultaneousLimit / 2, min(1e5, tEnd) / 1e5)
-        integrator = .gradientSteps(step: step, scheme: .simultaneous, criticSteps: 1)
-        description =
-            "simultaneous gradient steps h = \(Format.number(step, digits: 4)) (half the largest stable step: relu's φ′ jumps make the flow discontinuous, where an adaptive stepper rejects a step at every kink)"
-    }
-}

@@ -19,7 +19,8 @@ extension ModelConfig {
             etaD: discriminator.learningRate, optimalDiscriminator: discriminator.optimal, memory: discriminator.memory,
             pack: discriminator.pack, likelihood: generator.likelihood, loss: loss,
             regularizer: regularizer.kind,
-            gamma: regularizer.strength, targetSource: target.source)
+            gamma: regularizer.strength, targetSource: target.source,
+            targetModes: target.samplesPerMode > 1 ? (0..<targets.count).map { $0 / target.samplesPerMode } : nil)
     }
 }
 

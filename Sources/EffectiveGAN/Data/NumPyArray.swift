@@ -59,16 +59,15 @@ public struct NumPyArray: Sendable {
         for dimension in header.shape {
             let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
             let (size, sizeOverflow) = product.multipliedReportingOverflow(by: element.size)
-            guard !overflow, !sizeOverflow, size <= payload else {
+            guard !overflow, !sizeOverflow else {
                 throw DataFileError(
-                    "claims shape \(header.shape), more data than its \(payload) payload bytes hold; the file is truncated or its header damaged"
-                )
+                    "claims shape \(header.shape), more elements than any file can hold; its header is damaged")
             }
             (count, bytesNeeded) = (product, size)
         }
         guard payload == bytesNeeded else {
             throw DataFileError(
-                "holds \(payload) data bytes but its shape \(header.shape) of \(header.descr) needs \(count * element.size); the file is truncated or padded"
+                "holds \(payload) data bytes but its shape \(header.shape) of \(header.descr) needs \(bytesNeeded); the file is truncated or padded"
             )
         }
         shape = header.shape

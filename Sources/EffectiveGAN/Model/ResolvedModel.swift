@@ -51,6 +51,10 @@ public struct ResolvedModel: Equatable, Sendable {
     /// Where data targets came from (top-level `"targetSource"`, an extension of spec §8 written only for targets
     /// read from data), or nil.
     public var targetSource: TargetSource? = nil
+    /// The mode of every target when several targets are samples of one mode (top-level `"targetModes"`, an
+    /// extension of spec §8 written only for `samplesPerMode` > 1): coverage and collapse count modes, not samples.
+    /// Nil: every distinct target is its own mode.
+    public var targetModes: [Int]? = nil
 
     /// Output dimension d.
     public var dimension: Int { targets.first?.count ?? 0 }
@@ -68,7 +72,7 @@ public struct ResolvedModel: Equatable, Sendable {
 extension ResolvedModel {
     static let keys = [
         "targets", "particles", "initialParticles", "kernel", "discriminator", "etaD", "loss", "regularizer", "gamma",
-        "likelihood", "targetSource",
+        "likelihood", "targetSource", "targetModes",
     ]
 
     /// Whether a JSON document is a resolved model rather than a construction config.
@@ -104,7 +108,8 @@ extension ResolvedModel {
                 ("loss", .string(loss.rawValue)),
                 ("regularizer", .string(regularizer.rawValue)), ("gamma", .number(gamma)),
             ] + (likelihood.map { [("likelihood", $0.json)] } ?? [])
-                + (targetSource.map { [("targetSource", $0.json)] } ?? []))
+                + (targetSource.map { [("targetSource", $0.json)] } ?? [])
+                + (targetModes.map { [("targetModes", .array($0.map(JSONValue.integer)))] } ?? []))
     }
 
     /// Reads and validates a resolved model.
@@ -145,6 +150,19 @@ extension ResolvedModel {
         gamma = try root.nonNegative("gamma", default: 0)
         likelihood = root.has("likelihood") ? try LikelihoodGuidance.read(root.object("likelihood")) : nil
         targetSource = root.has("targetSource") ? try TargetSource(root.object("targetSource")) : nil
+        if root.has("targetModes") {
+            let values = try root.doubles("targetModes")
+            let modes = values.compactMap { Int(exactly: $0) }
+            // Modes are numbered 0, 1, … in target order, every number used: what `resolve` writes.
+            guard modes.count == targets.count, modes.first == 0,
+                zip(modes, modes.dropFirst()).allSatisfy({ $1 == $0 || $1 == $0 + 1 })
+            else {
+                throw ConfigError.invalidValue(
+                    path: "targetModes",
+                    reason: "must give each of the \(targets.count) targets its mode, numbered 0, 1, … in target order")
+            }
+            targetModes = modes
+        }
     }
 
     private static func readDiscriminator(_ reader: JSONReader, dimension: Int) throws -> Discriminator {

@@ -13,13 +13,9 @@ public enum ConvergenceMeasure: String, CaseIterable, Sendable {
 }
 
 extension ModelSource {
-    /// The mode of every target: from the config's `samplesPerMode` (targets are drawn mode-major), or each target
-    /// its own mode for a resolved model (which lists points only).
-    public var targetModes: [Int] {
-        let count = resolved.targets.count
-        guard let config, config.target.samplesPerMode > 1 else { return Array(0..<count) }
-        return (0..<count).map { $0 / config.target.samplesPerMode }
-    }
+    /// The mode of every target: the resolved model's `targetModes` (from the config's `samplesPerMode`: targets
+    /// are drawn mode-major), or each target its own mode.
+    public var targetModes: [Int] { resolved.targetModes ?? Array(0..<resolved.targets.count) }
 }
 
 extension EffectiveModel {

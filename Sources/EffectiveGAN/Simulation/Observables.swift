@@ -32,8 +32,20 @@ public struct Observables: Sendable, Equatable {
 }
 
 extension EffectiveModel {
-    /// Distinct target points: the modes the collapse metric counts.
+    /// The modes the collapse metric and coverage count, one per row: the centre (mean) of each mode's samples
+    /// when targets are grouped (`ResolvedModel.targetModes`), else the distinct target points.
     public var modes: Matrix {
+        if let groups = resolved.targetModes {
+            let count = (groups.last ?? -1) + 1
+            var centres = Matrix(rows: count, columns: dimension)
+            var members = [Double](repeating: 0, count: count)
+            for (m, k) in groups.enumerated() {
+                members[k] += 1
+                for α in 0..<dimension { centres[k, α] += targets[m, α] }
+            }
+            for k in 0..<count { for α in 0..<dimension { centres[k, α] /= members[k] } }
+            return centres
+        }
         var distinct: [[Double]] = []
         for row in resolved.targets where !distinct.contains(row) { distinct.append(row) }
         return Matrix(distinct)
@@ -58,11 +70,19 @@ extension EffectiveModel {
         let modes = self.modes
         // The modes are the distinct targets in target order: when no target repeats (the usual case) they are the
         // targets themselves, and the distances W₂ needed serve the nearest-mode assignment too.
-        let toModes = modes.rows == targetCount ? toTargets : ParticleGeometry.squaredDistances(x, modes)
-        let (collapse, covered) = Self.collapseMetric(
-            nearest: ParticleGeometry.nearestColumns(in: toModes), modeCount: modes.rows)
-        let (cosineCollapse, cosineCovered) = Self.collapseMetric(
-            nearest: ParticleGeometry.mostAlignedRows(of: x, among: modes), modeCount: modes.rows)
+        let nearest: [Int]
+        let aligned: [Int]
+        if let groups = resolved.targetModes {
+            // Grouped samples: a particle belongs to the mode of its nearest (most aligned) sample.
+            nearest = ParticleGeometry.nearestColumns(in: toTargets).map { groups[$0] }
+            aligned = ParticleGeometry.mostAlignedRows(of: x, among: targets).map { groups[$0] }
+        } else {
+            let toModes = modes.rows == targetCount ? toTargets : ParticleGeometry.squaredDistances(x, modes)
+            nearest = ParticleGeometry.nearestColumns(in: toModes)
+            aligned = ParticleGeometry.mostAlignedRows(of: x, among: modes)
+        }
+        let (collapse, covered) = Self.collapseMetric(nearest: nearest, modeCount: modes.rows)
+        let (cosineCollapse, cosineCovered) = Self.collapseMetric(nearest: aligned, modeCount: modes.rows)
         return Observables(
             distance: (w2 * Double(particleCount)).squareRoot(), thetaNorm: thetaNorm, gradientNorm: gradientNorm,
             collapse: collapse, wasserstein2: w2, coveredModes: covered, cosineCollapse: cosineCollapse,
