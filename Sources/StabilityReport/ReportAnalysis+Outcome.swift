@@ -9,8 +9,11 @@ public struct GlobalOutcome: Sendable, Equatable {
         case converged
         /// Every mode holds particles, but the cloud is still moving at the end.
         case oscillating
-        /// Some modes hold no particle at the end.
+        /// Some modes hold no particle, and the cloud settled there.
         case collapsed
+        /// Some modes hold no particle yet, and the cloud is still moving at the end: the run says nothing yet
+        /// about where it will settle.
+        case unsettled
         /// The run stopped early (NaN or the divergence bound).
         case diverged
     }
@@ -33,7 +36,7 @@ public struct GlobalOutcome: Sendable, Equatable {
         if run.status != .completed {
             kind = .diverged
         } else if coveredModes < modeCount {
-            kind = .collapsed
+            kind = settled ? .collapsed : .unsettled
         } else {
             kind = settled ? .converged : .oscillating
         }
@@ -41,11 +44,25 @@ public struct GlobalOutcome: Sendable, Equatable {
 
     /// One line for the summary.
     public var sentence: String {
-        "\(coveredModes) of \(modeCount) modes covered, \(kind.rawValue), final W₂ = \(Format.number(finalW2)) at t = \(Format.number(time))"
+        let state = kind == .unsettled ? "still moving (not settled)" : kind.rawValue
+        return
+            "\(coveredModes) of \(modeCount) modes covered, \(state), final W₂ = \(Format.number(finalW2)) at t = \(Format.number(time))"
     }
 }
 
 extension ReportAnalysis {
+    /// How the run from the initial cloud was cut short by the step budget, in words, or nil when it ran to its
+    /// planned end (10/r(γ*), at most 10⁵).
+    var shortenedRun: String? {
+        let planned = min(10 / max(optimum.rate, 1e-12), 1e5)
+        let reached = fromInit.times.last ?? 0
+        guard case .gradientSteps = integrator.integrator, reached < planned * (1 - 1e-9),
+            fromInit.status == .completed
+        else { return nil }
+        return
+            "shortened to \(Format.number(DefaultIntegrator.roundBudget, digits: 3)) gradient steps from the planned 10/r(γ*) = \(Format.number(planned))"
+    }
+
     /// The run from `generator.init` at γ*, judged globally.
     public var globalOutcome: GlobalOutcome { GlobalOutcome(fromInit, model: model) }
 
@@ -54,6 +71,15 @@ extension ReportAnalysis {
     var disagreement: String? {
         let outcome = globalOutcome
         guard outcome.kind != .converged else { return nil }
+        if outcome.kind == .unsettled {
+            return """
+                **The run from the initial cloud had not settled by its end** (t = \(Format.number(outcome.time))\
+                \(shortenedRun.map { ", \($0)" } ?? "")): \(outcome.coveredModes) of \(outcome.modeCount) modes held \
+                particles then, and the cloud was still moving. It neither confirms nor contradicts the local \
+                stability of the equilibrium at γ\\*; run longer (`egan simulate CONFIG --gamma γ* --t-end T`) to \
+                see where it settles.
+                """
+        }
         return """
             **Local stability and the global outcome disagree.** At γ\\* every mode of the matched equilibrium \
             decays (rate ≥ r(γ\\*)), yet the run from the initial cloud ended \(outcome.kind.rawValue) with \

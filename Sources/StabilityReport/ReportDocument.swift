@@ -43,7 +43,7 @@ extension ReportAnalysis {
             γ\\* is \(optimum.relation.sentence).
             > Critical points: \(critical.isEmpty ? "none in the searched interval" : critical.joined(separator: "; ")).
             > Regimes: \(regimeSentence)
-            > Global outcome from the initial cloud at γ\\*: \(globalOutcome.sentence).
+            > Global outcome from the initial cloud at γ\\*: \(globalOutcome.sentence)\(shortenedRun.map { " (run \($0))" } ?? "").
 
             """ + (disagreement.map { "\n" + $0 + "\n\n" } ?? "")
     }
