@@ -42,8 +42,10 @@ struct SimulateCommand: EganCommand {
     @Flag(help: "Show a progress bar on stderr even when it is not a terminal.")
     var progress = false
 
-    /// The most gradient steps a default run (no --integrator, no --t-end) plans: seconds for a small model.
+    /// The most gradient steps a default run (no --integrator, no --t-end) plans.
     static let defaultRounds = 1e6
+    /// The wall time a default run is planned to stay under (its steps × the measured cost of one).
+    static let defaultSeconds = 30.0
 
     /// Prints what was computed, then exits with 130 (the shell's code for SIGINT) when the run was interrupted.
     func run() throws {
@@ -66,9 +68,14 @@ struct SimulateCommand: EganCommand {
         var end = try tEnd ?? RelaxationTime.default(effective, multiple: 10, structure: source.oscillatorStructure())
         if let chosen, case .gradientSteps = chosen.integrator {
             var note = "integrating with \(chosen.description)"
-            if tEnd == nil, chosen.endTime(end, rounds: Self.defaultRounds) < end {
-                note += "; t_end = 10/r = \(Format.number(end)) would take more steps than a default run, so it ends at t = \(Format.number(chosen.endTime(end, rounds: Self.defaultRounds))) (10⁶ steps; give --t-end for longer)"
-                end = chosen.endTime(end, rounds: Self.defaultRounds)
+            // The cost estimate: steps × the measured time of one field evaluation, kept under half a minute.
+            let perStep = DefaultIntegrator.secondsPerEvaluation(effective)
+            let rounds = max(1000, min(Self.defaultRounds, (Self.defaultSeconds / perStep).rounded(.down)))
+            if tEnd == nil, chosen.endTime(end, rounds: rounds) < end {
+                let shortened = chosen.endTime(end, rounds: rounds)
+                note +=
+                    "; t_end = 10/r = \(Format.number(end)) would take \(Format.number(end / (shortened / rounds), digits: 3)) steps (about \(Format.number(end / (shortened / rounds) * perStep, digits: 2)) s), so this run ends at t = \(Format.number(shortened)) after \(Format.number(rounds, digits: 3)) steps (about \(Format.number(rounds * perStep, digits: 2)) s); give --t-end for longer"
+                end = shortened
             }
             FileHandle.standardError.write(Data("egan: note: \(note)\n".utf8))
         } else if source.resolved.hasDiscontinuousField, integration.integrator != "gd" {

@@ -1,3 +1,4 @@
+import Dispatch
 import GSLBridge
 
 /// The integrator a run uses when none is named, chosen so the run finishes: rk8pd for a smooth flow; for a flow
@@ -42,6 +43,19 @@ public struct DefaultIntegrator: Sendable {
         stepLimit = limit
         description =
             "simultaneous gradient steps h = \(Format.number(step, digits: 4)) (half the largest stable step h_max = \(Format.number(limit, digits: 4)): relu's φ′ jumps make the flow discontinuous, where an adaptive stepper rejects a step at every kink)"
+    }
+
+    /// Measured wall time of one field evaluation of `model` at its initial state (the median of 7, after one
+    /// warm-up): what a run's cost estimate multiplies by the number of steps before it starts.
+    public static func secondsPerEvaluation(_ model: EffectiveModel) -> Double {
+        let z = model.initialState
+        _ = model.field(at: z)
+        let times = (0..<7).map { _ -> Double in
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = model.field(at: z)
+            return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        }
+        return times.sorted()[3]
     }
 
     /// The end time a run of `desired` length gets: itself for rk8pd, else at most `rounds` steps.
