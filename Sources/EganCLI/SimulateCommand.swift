@@ -89,6 +89,7 @@ struct SimulateCommand: EganCommand {
             start: perturb.map { .perturbedEquilibrium(epsilon: $0, seed: seed) } ?? .initial,
             tEnd: end, samples: samples, relativeTolerance: integration.rtol, absoluteTolerance: integration.atol,
             divergenceBound: divergenceBound, keepStates: trajectories != nil)
+        try settings.checkExplicitSteps(for: effective, structure: source.oscillatorStructure())
         let result = try effective.simulate(
             settings, progress: Progress.bar("simulate", force: progress), shouldStop: shouldStop)
         if let trajectories {

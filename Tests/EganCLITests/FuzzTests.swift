@@ -175,4 +175,98 @@ struct FuzzTests {
                 case: "#\(index): \((command + ["\(option)=\(value)"]).joined(separator: " "))")
         }
     }
+
+    @Test("output flags onto devices, FIFOs, symlinks to devices, the config and each other are refused, nothing changed")
+    func outputTargets() throws {
+        var rng = Generator(state: 27)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("egan-fuzz-out-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let config = folder.appendingPathComponent("c.json").path
+        try ModelSource(preset: .ring8Collapse).document.prettyText.write(toFile: config, atomically: true, encoding: .utf8)
+        let fifo = folder.appendingPathComponent("fifo").path
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let link = folder.appendingPathComponent("link").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "fifo")
+        var targets = [fifo, link, config, "\(folder.path)/./c.json"]
+        let node = folder.appendingPathComponent("null").path
+        if mknod(node, S_IFCHR | 0o666, dev_t((1 << 8) | 3)) == 0 { targets.append(node) }  // root only
+        let before = try Data(contentsOf: URL(fileURLWithPath: config))
+        let study = ["collapse", config, "--ratios", "0:0.5:2", "--seeds", "1", "--t-end", "5"]
+        let commands: [([String], [String])] = [
+            (study, ["--heatmap", "--resume", "--boundary"]),
+            (["simulate", config, "--t-end", "1"], ["--trajectories"]), (["report", config], ["-o"]),
+        ]
+        for index in 0..<24 {
+            let (command, flags) = rng.pick(commands)
+            let flag = rng.pick(flags)
+            var target = rng.pick(targets)
+            var arguments = command + [flag, target]
+            if flags.count > 1, index % 3 == 0 {
+                // Two outputs of one command onto one new path.
+                target = "\(folder.path)/same-\(index).out"
+                let other = rng.pick(flags.filter { $0 != flag })
+                arguments = command + [flag, target, other, target]
+            }
+            let label = "#\(index): \(arguments.dropFirst(2).joined(separator: " "))"
+            let result = try Self.run(arguments)
+            #expect(result.status == 2 && !result.signalled, "\(label): exit \(result.status) \(result.stderr.prefix(200))")
+            #expect(result.stderr.split(separator: "\n").count == 1 && result.stdout.isEmpty, "\(label)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: config)) == before)
+        var status = stat()
+        #expect(stat(fifo, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO)
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: link)) == "fifo")
+    }
+
+    @Test("hostile values in a resume file are refused or accepted as plausible, never taken as impossible numbers")
+    func resumeValues() throws {
+        var rng = Generator(state: 28)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("egan-fuzz-resume-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let study = ["collapse", "ring8-collapse", "--ratios", "0,0.5", "--seeds", "2", "--t-end", "5", "--format", "json"]
+        let path = folder.appendingPathComponent("r.jsonl").path
+        let first = try Self.run(study + ["--resume", path])
+        #expect(first.status == 0)
+        let original = try String(contentsOfFile: path, encoding: .utf8)
+        let keys = ["row", "ratio", "seed", "metric", "covered", "meanAbsCosine"]
+        let values = ["-1", "1e308", "-1e-300", "0.5", "99", "1e5", "2", "null", "\"x\"", "3.7"]
+        let lnK = log(8.0)
+        for index in 0..<20 {
+            let key = rng.pick(keys)
+            let value = rng.pick(values)
+            let edited = original.replacingOccurrences(
+                of: "\"\(key)\":[^,}]*", with: "\"\(key)\":\(value)", options: .regularExpression)
+            try edited.write(toFile: path, atomically: true, encoding: .utf8)
+            let result = try Self.run(study + ["--resume", path])
+            let label = "#\(index): \(key) = \(value)"
+            #expect([0, 2].contains(result.status) && !result.signalled, "\(label): \(result.stderr.prefix(200))")
+            if result.status == 2 {
+                #expect(result.stderr.contains("--resume"), "\(label): \(result.stderr)")
+            } else if let json = try? JSONValue.parse(Data(result.stdout.utf8), source: "fuzz"),
+                case let .array(rows)? = json["rows"]
+            {
+                for row in rows {
+                    guard case let .array(means)? = row["meanMetric"] else { continue }
+                    for case let .number(mean) in means { #expect(mean >= -1e-12 && mean <= lnK + 1e-9, "\(label)") }
+                }
+            }
+        }
+    }
+
+    @Test("extreme scales on every flag that takes a time, a size or a strength end cleanly and quickly")
+    func extremeScales() throws {
+        let values = ["5e-324", "1e-300", "1e-15", "1e15", "1e16", "1e300"]
+        let lines: [([String], String)] = [
+            (["simulate", "ring8", "--gamma", "1"], "--t-end"), (["simulate", "ring8", "--gamma", "1", "--t-end", "10"], "--perturb"),
+            (["simulate", "dirac", "--gamma", "1", "--t-end", "10", "--integrator", "gd"], "--lr"),
+            (["optimize", "ring8"], "--from"), (["optimize", "ring8"], "--to"), (["report", "dirac", "-o", "/tmp/egan-fuzz-x.md"], "--to"),
+            (["collapse", "ring8-collapse", "--ratios", "0,0.5", "--seeds", "1"], "--t-end"),
+            (["crosscheck", "dirac", "--gamma", "1"], "--perturb"), (["analyze", "dirac"], "--gamma"),
+        ]
+        for (command, flag) in lines {
+            for value in values {
+                try Self.check(command + ["\(flag)=\(value)"], case: "\(command.joined(separator: " ")) \(flag)=\(value)")
+            }
+        }
+    }
 }

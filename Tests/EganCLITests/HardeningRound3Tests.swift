@@ -317,4 +317,25 @@ struct HardeningRound3Tests {
         #expect(destination == "real.md")
         #expect(try String(contentsOf: real, encoding: .utf8).contains("```output"))
     }
+
+    @Test("stray files: on a full file system a report and a resume file fail in one line naming the cause, leaving nothing")
+    func fullFileSystem() throws {
+        let folder = try Self.folder()
+        // A 64 kB tmpfs filled to the brim (needs root, as CI is; elsewhere the test has nothing to mount).
+        guard
+            (try? CLI.run(["-c", "mount -t tmpfs -o size=64k tmpfs '\(folder.path)' && head -c 1000000 /dev/zero > '\(folder.path)/fill'"],
+                program: URL(fileURLWithPath: "/bin/sh")))?.status != nil,
+            (try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("fill").path))?[.size]
+                as? Int ?? 0 > 0
+        else { return }
+        defer { _ = try? CLI.run(["-c", "umount '\(folder.path)'"], program: URL(fileURLWithPath: "/bin/sh")) }
+        let free = (try? FileManager.default.attributesOfFileSystem(forPath: folder.path))?[.systemFreeSize] as? Int
+        guard free == 0 else { return }
+        let before = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        try Self.refused(["report", "dirac", "-o", "r.md"], mentioning: "No space left on device", in: folder)
+        try Self.refused(
+            ["collapse", "ring8-collapse", "--ratios", "0:0.5:2", "--seeds", "1", "--t-end", "5", "--resume", "r.jsonl"],
+            mentioning: "No space left on device", in: folder)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == before)
+    }
 }

@@ -6,7 +6,7 @@ import Synchronization
 /// study. Each cell is appended (and flushed by the write system call) as soon as it finishes, so a killed run
 /// loses at most the cells in flight; a torn last line is ignored on reading.
 public final class CollapseCheckpoint: Sendable {
-    private let handle: Mutex<FileHandle>
+    private let descriptor: Mutex<Int32>
     public let path: String
     /// The cells already stored when the file was opened.
     public let done: [CollapseStudy.Cell]
@@ -53,33 +53,56 @@ public final class CollapseCheckpoint: Sendable {
                     )
                 }
             }
-        } else {
-            guard
-                FileManager.default.createFile(
-                    atPath: path,
-                    contents: Data((JSONValue.object([("study", .string(signature))]).compactText + "\n").utf8))
-            else {
-                throw FileError.cannotWrite(path: path, reason: "cannot create the file")
-            }
         }
         done = cells
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw FileError.cannotWrite(path: path, reason: "cannot open for appending")
+        // POSIX calls throughout, so a full disk or a read-only folder is named as such ("No space left on
+        // device"), not as a Cocoa error code.
+        let existed = FileManager.default.fileExists(atPath: path)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileError.cannotWrite(path: path, reason: POSIXFailure(errno).description) }
+        self.descriptor = Mutex(descriptor)
+        do {
+            if cells.isEmpty, (FileManager.default.contents(atPath: path) ?? Data()).isEmpty {
+                try append(JSONValue.object([("study", .string(signature))]).compactText + "\n")
+            } else if let data = FileManager.default.contents(atPath: path),
+                let last = data.lastIndex(of: UInt8(ascii: "\n")), last + 1 < data.count
+            {
+                // A torn last line (a kill mid-write) is cut off, so the next cell starts a line of its own.
+                guard ftruncate(descriptor, off_t(last + 1)) == 0 else { throw POSIXFailure(errno) }
+            }
+            guard lseek(descriptor, 0, SEEK_END) >= 0 else { throw POSIXFailure(errno) }
+        } catch {
+            // A file this run created stays behind only if it holds the study's first line (deinit closes it).
+            if !existed { unlink(path) }
+            throw FileError.cannotWrite(path: path, reason: "\(error)")
         }
-        // A torn last line (a kill mid-write) is cut off, so the next cell starts a line of its own.
-        if let data = FileManager.default.contents(atPath: path), let last = data.lastIndex(of: UInt8(ascii: "\n")),
-            last + 1 < data.count
-        {
-            try handle.truncate(atOffset: UInt64(last + 1))
-        }
-        handle.seekToEndOfFile()
-        self.handle = Mutex(handle)
     }
+
+    deinit { descriptor.withLock { _ = close($0) } }
 
     /// Appends one finished cell.
     public func store(_ cell: CollapseStudy.Cell) throws {
-        let line = Data((cell.json.compactText + "\n").utf8)
-        try handle.withLock { try $0.write(contentsOf: line) }
+        do {
+            try append(cell.json.compactText + "\n")
+        } catch {
+            throw FileError.cannotWrite(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Writes `line` whole at the end of the file (one `write` call per attempt, retried on EINTR and short writes).
+    private func append(_ line: String) throws {
+        let bytes = Array(line.utf8)
+        try descriptor.withLock { descriptor in
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw POSIXFailure(errno)
+                }
+                offset += written
+            }
+        }
     }
 }
 

@@ -119,6 +119,9 @@ public struct CollapseStudy: Sendable {
         try Self.checkCost(
             settings: settings, cells: (rowPath == nil ? 1 : rowValues.count) * ratios.count * seeds,
             longestStretch: ratios.map(horizon.stretch(ratio:)).max() ?? 1)
+        // An explicit run estimated beyond the step budget on the study's own model (its first cell's kernel).
+        try settings.checkExplicitSteps(
+            for: EffectiveModel(source.resolved), structure: try source.oscillatorStructure())
         self.source = source
         self.column = column
         self.ratios = ratios

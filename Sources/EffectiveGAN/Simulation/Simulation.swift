@@ -134,7 +134,8 @@ extension EffectiveModel {
         case let .ode(kind):
             let integrator = ODEIntegrator(
                 system: odeSystem(), stepper: kind, relativeTolerance: settings.relativeTolerance,
-                absoluteTolerance: settings.absoluteTolerance, initialStep: min(1e-3, settings.tEnd / 1e3))
+                absoluteTolerance: settings.absoluteTolerance, initialStep: min(1e-3, settings.tEnd / 1e3),
+                maxSteps: SimulationSettings.odeStepBudget)
             let advance = { (state: inout [Double], time: inout Double, target: Double) in
                 guard target > time else { return }
                 try integrator.advance(&state, time: &time, to: target)

@@ -49,6 +49,10 @@ public struct SimulationSettings: Sendable {
     /// take hours is refused before it starts, with the count in the message.
     public static let gradientStepBudget = 10_000_000
 
+    /// The most steps an ODE run may take (GSL's `GSL_EMAXITER` after that): explicit runs whose estimate is
+    /// above it are refused before they start (`checkExplicitSteps(for:structure:)`).
+    public static let odeStepBudget = 1_000_000
+
     /// The shortest time between samples a run accepts (far below any physical time scale the config's 1e-15 …
     /// 1e15 bounds allow, far above the denormals where GSL's step control breaks down).
     public static let smallestSpacing = 1e-200
