@@ -71,7 +71,7 @@ struct BenchCommand: EganCommand {
             return JSONValue.object([
                 ("schema", .string("egan.bench/1")), ("vectorMathBits", .integer(vectorMathBits)),
                 ("workloads", .array(results)),
-            ]).prettyText + "\n"
+            ]).commandOutput(source: nil)
         }
         return TextTable.render(header: ["workload", "dimension", "median s", "min s", "repeats"], rows: rows)
             + "vector math: \(vectorMathBits)-bit libmvec\n"

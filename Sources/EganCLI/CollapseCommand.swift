@@ -26,9 +26,9 @@ struct CollapseCommand: EganCommand {
     @OptionGroup var progressOption: ProgressOption
     @Option(
         help:
-            "Values of the swept column (φ by default): a grid FROM:TO:STEPS[:log|linear] (linear by default, ends included), a list, or both: 0,0.01:0.98:25:log."
-    )
-    var ratios: String
+            "Values of the swept column (φ by default): a grid FROM:TO:STEPS[:log|linear] (linear by default, ends included), a list, or both: 0,0.01:0.98:25:log.",
+        transform: NumberList.increasing)
+    var ratios: [Double]
     @Option(
         help: ArgumentHelp(
             "The swept column: a numeric config path that sets the kernel coupling.",
@@ -41,9 +41,9 @@ struct CollapseCommand: EganCommand {
     var seeds: Int = 4
     @Option(
         help:
-            "Second axis: PATH=V1,V2,… with any config path (numbers, strings, or a grid FROM:TO:STEPS[:log|linear], log by default), e.g. discriminator.activation=relu,tanh,cos or discriminator.learningRate=0.1:10:5. Repeat it for every combination of several."
-    )
-    var vs: [String] = []
+            "Second axis: PATH=V1,V2,… with any config path (numbers, strings, or a grid FROM:TO:STEPS[:log|linear], log by default), e.g. discriminator.activation=relu,tanh,cos or discriminator.learningRate=0.1:10:5. Repeat it for every combination of several.",
+        transform: StudyAxis.parse)
+    var vs: [StudyAxis] = []
     @Option(help: "Simulated time of each run.", transform: Checked.positive)
     var tEnd: Double
     @Option(
@@ -76,51 +76,18 @@ struct CollapseCommand: EganCommand {
     @Option(help: "Output: table (default), csv (one line per cell), or json (schema egan.collapse/1).")
     var format: OutputFormat = .table
 
-    /// The column grid: a list and/or grids (`NumberList`, linear by default), or the older FROM:TO:STEPS; a
-    /// transition needs two values or more, one value alone is allowed (all seeds at one φ).
-    func parseRatios() throws -> [Double] {
-        let values = try NumberList.parse(ratios, flag: "--ratios", defaultScale: .linear)
-        guard values.count <= 10_000 else { throw ValidationError("--ratios: at most 10000 values") }
-        guard Set(values).count == values.count, values == values.sorted() else {
-            throw ValidationError("--ratios: values must increase (got '\(ratios)')")
-        }
-        return values
-    }
-
-    /// The rows: one `--vs` axis, or the product of several.
+    /// The rows: one `--vs` axis, or the product of several. An axis may not name the swept column or the seeds
+    /// (every cell would get the same value), nor a path twice.
     func parseVs() throws -> (String?, [JSONValue]) {
-        let axes = try vs.map(parseAxis)
-        if Set(axes.map(\.path)).count < axes.count {
+        if Set(vs.map(\.path)).count < vs.count {
             throw ValidationError("--vs names a path twice; give each path once with all its values")
         }
-        return CollapseStudy.product(axes)
-    }
-
-    func parseAxis(_ vs: String) throws -> (path: String, values: [JSONValue]) {
-        let pieces = vs.split(separator: "=", maxSplits: 1).map(String.init)
-        guard pieces.count == 2, !pieces[0].isEmpty, !pieces[1].isEmpty else {
-            throw ValidationError("--vs must be PATH=V1,V2,… e.g. discriminator.activation=relu,tanh (got '\(vs)')")
-        }
-        guard pieces[0] != column, pieces[0] != "generator.init.seed" else {
+        if let clash = vs.first(where: { $0.path == column || $0.path == "generator.init.seed" }) {
             throw ValidationError(
-                "--vs \(pieces[0]) would override the \(pieces[0] == column ? "swept column" : "seeds of the bootstrap") (every cell would get the same value); choose another path"
+                "--vs \(clash.path) would override the \(clash.path == column ? "swept column" : "seeds of the bootstrap") (every cell would get the same value); choose another path"
             )
         }
-        let values = try pieces[1].split(separator: ",", omittingEmptySubsequences: false).flatMap {
-            text -> [JSONValue] in
-            let word = text.trimmingCharacters(in: .whitespaces)
-            guard !word.isEmpty else {
-                throw ValidationError("--vs has an empty value in '\(pieces[1])'; list values as V1,V2,…")
-            }
-            if let number = Double(word) { return [.number(number)] }
-            if word == "true" || word == "false" { return [.bool(word == "true")] }
-            // A numeric grid FROM:TO:STEPS[:log|linear] (log-spaced by default: rates span decades).
-            if word.contains(":") {
-                return try NumberList.parse(word, flag: "--vs", defaultScale: .log).map(JSONValue.number)
-            }
-            return [.string(word)]
-        }
-        return (pieces[0], values)
+        return CollapseStudy.product(vs.map { ($0.path, $0.values) })
     }
 
     func execute() throws -> String { try parallel.running(study) }
@@ -130,7 +97,7 @@ struct CollapseCommand: EganCommand {
         if let gamma = strength.gamma { source = try source.with(gamma: gamma) }
         let (path, values) = try parseVs()
         let study = try CollapseStudy(
-            source: source, column: column, ratios: try parseRatios(), seeds: seeds, rowPath: path, rowValues: values,
+            source: source, column: column, ratios: ratios, seeds: seeds, rowPath: path, rowValues: values,
             settings: SimulationSettings(
                 integrator: try integration.resolve(), tEnd: tEnd, samples: samples,
                 relativeTolerance: integration.rtol, absoluteTolerance: integration.atol), measure: measure,
@@ -162,7 +129,7 @@ struct CollapseCommand: EganCommand {
                 pairs.append(("prediction", CollapseText.json(prediction)))
                 json = .object(pairs)
             }
-            return json.prettyText + "\n"
+            return json.commandOutput(source: source)
         case .table:
             return CollapseText.table(study, rows: rows, cells: cells, name: source.name)
                 + (prediction.map {

@@ -19,9 +19,9 @@ struct ConvergenceCommand: EganCommand {
     @OptionGroup var progressOption: ProgressOption
     @Option(
         help:
-            "Regulariser strengths: a list 2,5,10 or a grid FROM:TO:STEPS[:log|linear] (log by default); default: 7 values from γ*/8 to 8γ*."
-    )
-    var gammas: String?
+            "Regulariser strengths: a list 2,5,10 or a grid FROM:TO:STEPS[:log|linear] (log by default); default: 7 values from γ*/8 to 8γ*.",
+        transform: GammaList.parse)
+    var gammas: [Double]?
     @Option(help: "Distance below which the run counts as converged (> 0).", transform: Checked.positive)
     var threshold: Double = 1e-3
     @Option(
@@ -49,7 +49,7 @@ struct ConvergenceCommand: EganCommand {
         let optimum = try OptimalStrength.find(source, from: 1e-3, to: 1e3)
         let values: [Double]
         if let gammas {
-            values = try GammaList.parse(gammas)
+            values = gammas
         } else {
             values = (-3...3).map { optimum.gamma * pow(2, Double($0)) }
         }
@@ -73,7 +73,7 @@ struct ConvergenceCommand: EganCommand {
                 ("linearOptimum", .object([("gamma", .number(optimum.gamma)), ("rate", .number(optimum.rate))])),
                 ("fastestGamma", fastest.map { .number($0.gamma) } ?? .null),
                 ("runs", .array(runs.map(\.json))),
-            ]).prettyText + "\n"
+            ]).commandOutput(source: source)
         case .csv:
             return "gamma,time,final_distance,completed,steps,rhs_evaluations,wall_time\n"
                 + runs.map { run in

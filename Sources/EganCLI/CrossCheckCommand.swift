@@ -18,8 +18,10 @@ struct CrossCheckCommand: EganCommand {
     @Option(
         help: "Regulariser strengths to check (repeat the option; default: the config's).", transform: Checked.strength)
     var gamma: [Double] = []
-    @Option(help: "More strengths, as on every command: a list 2,5,10 or a grid FROM:TO:STEPS[:log|linear].")
-    var gammas: String?
+    @Option(
+        help: "More strengths, as on every command: a list 2,5,10 or a grid FROM:TO:STEPS[:log|linear].",
+        transform: GammaList.parse)
+    var gammas: [Double]?
     @Option(
         help: "Size ε of the perturbation, in [1e-12, 0.1] (linear yet above rounding); the same flag as simulate's.",
         transform: Checked.positive)
@@ -54,7 +56,7 @@ struct CrossCheckCommand: EganCommand {
     private func check() throws -> (text: String, passed: Bool) {
         let format = try output.chosen(csvRows: true, command: "crosscheck")
         let source = try model.load()
-        let listed = try gamma + (self.gammas.map { try GammaList.parse($0) } ?? [])
+        let listed = gamma + (self.gammas ?? [])
         let gammas = listed.isEmpty ? [source.resolved.gamma] : listed
         let (epsilon, seed, tolerance) = (self.epsilon, self.seed, self.tolerance)
         let checks = try CellExecution.current.map(
@@ -83,7 +85,7 @@ struct CrossCheckCommand: EganCommand {
                     ("schema", .string("egan.crosscheck/1")), ("model", .string(source.name)),
                     ("passed", .bool(passed)),
                     ("checks", .array(checks.map(\.json))),
-                ]).prettyText + "\n", passed
+                ]).commandOutput(source: source), passed
             )
         }
         return (CrossCheckText.table(checks, name: source.name), passed)

@@ -81,7 +81,9 @@ public enum EganMain {
     static func runCommand(_ arguments: [String]) -> Int32 {
         do {
             var command = try Egan.parseAsRoot(arguments)
-            try InterruptFlag.stopOnInterrupt { try command.run() }
+            try JSONOutput.$commandLine.withValue(JSONOutput.line(arguments)) {
+                try InterruptFlag.stopOnInterrupt { try command.run() }
+            }
             return 0
         } catch let exit as ExitCode {
             return exit.rawValue  // the command already said why (e.g. crosscheck's FAIL rows)

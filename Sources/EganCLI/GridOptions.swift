@@ -63,15 +63,15 @@ struct FormatOption: ParsableArguments {
 }
 
 /// Numbers written one way on every command: a list `2,5,10`, a grid `FROM:TO:STEPS[:log|linear]`, or both joined
-/// by commas (`0,0.01:0.98:25:log` is 0 and 25 log-spaced values). Grids include both ends.
+/// by commas (`0,0.01:0.98:25:log` is 0 and 25 log-spaced values). Grids include both ends. Parsed where the
+/// flag is parsed (`@Option(transform:)`), so argument-parser names the flag; messages say only what is allowed.
 enum NumberList {
-    static func parse(_ text: String, flag: String, defaultScale: SweepGrid.Scale) throws -> [Double] {
+    static func parse(_ text: String, defaultScale: SweepGrid.Scale) throws -> [Double] {
         try text.split(separator: ",", omittingEmptySubsequences: false).flatMap { piece -> [Double] in
             let item = piece.trimmingCharacters(in: .whitespaces)
             guard item.contains(":") else {
                 guard let value = try? Checked.finite(item) else {
-                    throw ValidationError(
-                        "\(flag): '\(item)' is not a number; give a list such as 1,2,5 or a grid such as 1:100:9")
+                    throw ValidationError("'\(item)' is not a number; give a list such as 1,2,5 or a grid such as 1:100:9")
                 }
                 return [value]
             }
@@ -85,28 +85,60 @@ enum NumberList {
                 to > from
             else {
                 throw ValidationError(
-                    "\(flag): '\(item)' is not a grid FROM:TO:STEPS[:log|linear] with FROM < TO and STEPS ≥ 2, e.g. 1:100:9"
-                )
+                    "'\(item)' is not a grid FROM:TO:STEPS[:log|linear] with FROM < TO and STEPS ≥ 2, e.g. 1:100:9")
             }
             let scale = parts.count == 4 ? SweepGrid.Scale(rawValue: parts[3]) : defaultScale
-            guard let scale else { throw ValidationError("\(flag): spacing '\(parts[3])' must be log or linear") }
+            guard let scale else { throw ValidationError("spacing '\(parts[3])' must be log or linear") }
             guard scale == .linear || from > 0 else {
-                throw ValidationError(
-                    "\(flag): a log grid needs FROM > 0 (got '\(item)'); add 0 as its own item: 0,\(item)")
+                throw ValidationError("a log grid needs FROM > 0 (got '\(item)'); add 0 as its own item: 0,\(item)")
             }
             return try SweepGrid(from: from, to: to, steps: steps, scale: scale).values
         }
+    }
+
+    /// Increasing values of a swept column (`collapse --ratios`): linear grids by default, at most 10 000.
+    static func increasing(_ text: String) throws -> [Double] {
+        let values = try parse(text, defaultScale: .linear)
+        guard values.count <= 10_000 else { throw ValidationError("give at most 10000 values") }
+        guard Set(values).count == values.count, values == values.sorted() else {
+            throw ValidationError("values must increase (got '\(text)')")
+        }
+        return values
     }
 }
 
 /// A list of regulariser strengths: `NumberList` with log grids by default, every value ≥ 0.
 enum GammaList {
-    static func parse(_ text: String, flag: String = "--gammas") throws -> [Double] {
-        let values = try NumberList.parse(text, flag: flag, defaultScale: .log)
+    static func parse(_ text: String) throws -> [Double] {
+        let values = try NumberList.parse(text, defaultScale: .log)
         if let bad = values.first(where: { $0 < 0 }) {
-            throw ValidationError("\(flag): \(Format.number(bad)) is negative; strengths are ≥ 0")
+            throw ValidationError("\(Format.number(bad)) is negative; strengths are ≥ 0")
         }
         return values
+    }
+}
+
+/// One axis of a collapse study's rows, `PATH=V1,V2,…`: numbers, booleans, strings, or numeric grids
+/// FROM:TO:STEPS[:log|linear] (log-spaced by default: rates span decades).
+struct StudyAxis: Sendable {
+    let path: String
+    let values: [JSONValue]
+
+    static func parse(_ text: String) throws -> StudyAxis {
+        let pieces = text.split(separator: "=", maxSplits: 1).map(String.init)
+        guard pieces.count == 2, !pieces[0].isEmpty, !pieces[1].isEmpty else {
+            throw ValidationError("write PATH=V1,V2,… e.g. discriminator.activation=relu,tanh")
+        }
+        let values = try pieces[1].split(separator: ",", omittingEmptySubsequences: false).flatMap {
+            piece -> [JSONValue] in
+            let word = piece.trimmingCharacters(in: .whitespaces)
+            guard !word.isEmpty else { throw ValidationError("an empty value in '\(pieces[1])'; list values as V1,V2,…") }
+            if let number = try? Checked.finite(word) { return [.number(number)] }
+            if word == "true" || word == "false" { return [.bool(word == "true")] }
+            if word.contains(":") { return try NumberList.parse(word, defaultScale: .log).map(JSONValue.number) }
+            return [.string(word)]
+        }
+        return StudyAxis(path: pieces[0], values: values)
     }
 }
 

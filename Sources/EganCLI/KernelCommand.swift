@@ -91,7 +91,7 @@ struct KernelCommand: EganCommand {
                 ("infiniteWidth", fitJSON(fit)), ("empirical", empiricalFit.map(fitJSON) ?? .null),
                 ("empiricalWidth", .integer(width)), ("networks", .integer(networks)),
                 ("empiricalDeviation", deviation.map(JSONValue.number) ?? .null),
-            ]).prettyText + "\n"
+            ]).commandOutput(source: nil)
         }
         var rows: [(String, String)] = [
             (

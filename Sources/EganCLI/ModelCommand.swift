@@ -26,7 +26,7 @@ struct ModelCommand: EganCommand {
     func execute() throws -> String {
         let source = try model.load()
         if resolved { return source.resolved.json.prettyText + "\n" }
-        if config { return source.document.prettyText + "\n" }
+        if config { return source.document.integralNumbersAsIntegers.prettyText + "\n" }
         let effective = EffectiveModel(source.resolved)
         if try output.chosen(csvRows: false, command: "model") == .json {
             return JSONValue.object([
@@ -42,7 +42,7 @@ struct ModelCommand: EganCommand {
                 ("etaD", effective.optimalDiscriminator ? .string("optimal") : .number(effective.etaD)),
                 ("methods", .string(methods(effective))),
                 ("targetSource", source.resolved.targetSource.map { .string($0.origin) } ?? .null),
-            ]).prettyText + "\n"
+            ]).commandOutput(source: source)
         }
         return TextTable.keyValue([
             ("name", source.name),
@@ -87,7 +87,7 @@ struct ModelCommand: EganCommand {
             return "linear\(outputBias ? " + bias" : ""), weight decay \(Format.number(weightDecay))"
         case let .mlp(activation, training, weights, _, outputBias, weightDecay):
             return
-                "mlp \(activation.rawValue) width \(weights.count), train \(training.rawValue)\(outputBias ? " + bias" : ""), weight decay \(Format.number(weightDecay))"
+                "mlp \(activation) width \(weights.count), train \(training.rawValue)\(outputBias ? " + bias" : ""), weight decay \(Format.number(weightDecay))"
         }
     }
 }

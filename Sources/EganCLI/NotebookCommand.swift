@@ -34,7 +34,7 @@ enum NotebookRunner {
             guard let runnable = command as? any EganCommand, !(command is NotebookRun) else {
                 return "error: '\(words.prefix(2).joined(separator: " "))' cannot run inside a notebook\n"
             }
-            return try runnable.execute()
+            return try JSONOutput.$commandLine.withValue(JSONOutput.line(words)) { try runnable.execute() }
         } catch {
             return "error: \(ErrorText.message(for: error))\n"
         }

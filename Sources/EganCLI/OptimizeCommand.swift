@@ -41,7 +41,7 @@ struct OptimizeCommand: EganCommand {
                 all: try optimum.scan.exceptionalPoints(source),
                 dominant: try source.exceptionalPoint(followingDominantFrom: optimum.gamma * (1 - 1e-3))
             ) : nil
-        if json { return optimum.json(name: source.name, exceptional: exceptional).prettyText + "\n" }
+        if json { return optimum.json(name: source.name, exceptional: exceptional).commandOutput(source: source) }
         var rows: [(String, String)] = [
             ("model", source.name),
             ("γ*", Format.refined(optimum.gamma)),

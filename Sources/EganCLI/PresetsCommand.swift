@@ -19,7 +19,7 @@ struct PresetsCommand: EganCommand {
                             .object([("name", .string($0.rawValue)), ("summary", .string($0.summary))])
                         })
                 ),
-            ]).prettyText + "\n"
+            ]).commandOutput(source: nil)
         }
         let width = Preset.allCases.map(\.rawValue.count).max() ?? 0
         return Preset.allCases.map {

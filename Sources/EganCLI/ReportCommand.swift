@@ -43,7 +43,7 @@ struct ReportCommand: EganCommand {
                 ("figures", .array(files.dropLast().map { .string($0) })),
                 ("gammaStar", .number(analysis.optimum.gamma)), ("rate", .number(analysis.optimum.rate)),
                 ("globalOutcome", .string(analysis.globalOutcome.sentence)),
-            ]).prettyText + "\n"
+            ]).commandOutput(source: source)
         }
         return
             "wrote \(path) (γ* = \(Format.refined(analysis.optimum.gamma)), r = \(Format.refined(analysis.optimum.rate)))\n"

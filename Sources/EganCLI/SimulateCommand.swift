@@ -78,7 +78,7 @@ struct SimulateCommand: EganCommand {
                 end = shortened
             }
             FileHandle.standardError.write(Data("egan: note: \(note)\n".utf8))
-        } else if source.resolved.hasDiscontinuousField, integration.integrator != "gd" {
+        } else if source.resolved.hasDiscontinuousField, integration.integrator != .gradientSteps {
             FileHandle.standardError.write(
                 Data(
                     "egan: note: relu makes the flow discontinuous (φ′ jumps), so an adaptive stepper rejects a step at every kink; --integrator gd --lr h (below 'egan steps' h_max) is usually far faster\n"
@@ -103,7 +103,7 @@ struct SimulateCommand: EganCommand {
         switch format {
         case .csv: return SimulationText.csv(result)
         case .table: return SimulationText.table(result) + "integrator: \(result.statistics.summary)\n" + stopNote
-        case .json: return SimulationText.json(result, name: source.name, gamma: effective.gamma).prettyText + "\n"
+        case .json: return SimulationText.json(result, name: source.name, gamma: effective.gamma).commandOutput(source: source)
         }
     }
 }

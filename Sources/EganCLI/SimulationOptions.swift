@@ -2,7 +2,23 @@ import ArgumentParser
 import EffectiveGAN
 import GSLBridge
 
-extension ODEStepper: ExpressibleByArgument {}
+/// `--integrator`: a GSL stepper by name, or `gd` for plain gradient steps (argument-parser lists the choices).
+enum IntegratorName: ExpressibleByArgument, Equatable {
+    case ode(ODEStepper)
+    case gradientSteps
+
+    init?(argument: String) {
+        if argument == "gd" {
+            self = .gradientSteps
+        } else if let stepper = ODEStepper(rawValue: argument) {
+            self = .ode(stepper)
+        } else {
+            return nil
+        }
+    }
+
+    static var allValueStrings: [String] { ODEStepper.allCases.map(\.rawValue) + ["gd"] }
+}
 
 /// `--integrator --rtol --atol --lr --scheme --critic-steps`: how to advance the state.
 struct IntegratorOptions: ParsableArguments {
@@ -10,7 +26,7 @@ struct IntegratorOptions: ParsableArguments {
         help:
             "GSL stepper (rk2, rk4, rkf45, rkck, rk8pd, msadams, rk1imp, rk2imp, rk4imp, bsimp, msbdf) or gd for plain gradient steps (default rk8pd; simulate picks gradient steps at half h_max for relu critics)."
     )
-    var integrator: String?
+    var integrator: IntegratorName?
     @Option(help: "Relative tolerance of the adaptive GSL steppers (0 < rtol < 1).", transform: Checked.positive)
     var rtol: Double = 1e-8
     @Option(help: "Absolute tolerance of the adaptive GSL steppers (> 0).", transform: Checked.positive)
@@ -26,7 +42,7 @@ struct IntegratorOptions: ParsableArguments {
 
     func validate() throws {
         guard rtol < 1 else { throw ValidationError("--rtol must be below 1 (got \(rtol)); 1e-8 is the default") }
-        if integrator != "gd" {
+        if integrator != .gradientSteps {
             let stray = [
                 lr != nil ? "--lr" : nil, scheme != nil ? "--scheme" : nil, criticSteps != 1 ? "--critic-steps" : nil,
             ]
@@ -37,19 +53,16 @@ struct IntegratorOptions: ParsableArguments {
     }
 
     func resolve() throws -> Integrator {
-        guard let integrator else { return .ode(.rk8pd) }
-        if integrator == "gd" {
+        switch integrator {
+        case nil: return .ode(.rk8pd)
+        case let .ode(stepper)?: return .ode(stepper)
+        case .gradientSteps?:
             guard let lr else {
                 throw ValidationError(
                     "--integrator gd needs a step size: add --lr H (see 'egan steps' for the stable range)")
             }
             return .gradientSteps(step: lr, scheme: scheme ?? .simultaneous, criticSteps: criticSteps)
         }
-        guard let stepper = ODEStepper(rawValue: integrator) else {
-            let names = ODEStepper.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ValidationError("--integrator '\(integrator)' is unknown; choose one of: \(names), gd")
-        }
-        return .ode(stepper)
     }
 }
 

@@ -72,7 +72,7 @@ struct StepsCommand: EganCommand {
                             ])
                         })
                 ),
-            ]).prettyText + "\n"
+            ]).commandOutput(source: source)
         }
         if format == .csv {
             return "gamma,h_max,contraction\n"

@@ -41,7 +41,7 @@ struct SweepCommand: EganCommand {
             let branches = sweep.branches()
             let merges = try sweep.branchMerges(source, branches: branches)
             return SweepReport.json(sweep, name: source.name, critical: critical, branches: branches, merges: merges)
-                .prettyText + "\n"
+                .commandOutput(source: source)
         case .csv:
             return SweepReport.csv(sweep)
         case .table:
@@ -98,12 +98,15 @@ enum SweepReport {
                 "points",
                 .array(
                     sweep.points.map { point in
-                        .object([
-                            ("value", .number(point.value)), ("regime", .string(point.spectrum.regime.rawValue)),
+                        // A sweep over γ also names its column for what it is.
+                        .object(
+                            [("value", .number(point.value))]
+                                + (sweep.parameter == .strength ? [("gamma", .number(point.value))] : []) + [
+                                    ("regime", .string(point.spectrum.regime.rawValue)),
                             ("rate", .number(point.spectrum.rate)),
                             ("dominant", point.spectrum.dominantMode?.json ?? .null),
-                            ("counts", point.spectrum.countsJSON),
-                        ])
+                                    ("counts", point.spectrum.countsJSON),
+                                ])
                     })
             ),
             ("criticalPoints", .array(critical.map(\.json))),

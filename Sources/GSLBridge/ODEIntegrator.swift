@@ -214,7 +214,4 @@ public final class ODEIntegrator {
             throw ODEFailure(reason: .gsl(status: status, message: GSLErrorHandling.message(for: status)), time: time)
         }
     }
-
-    /// Resets the stepper's internal history (needed after changing the state from outside).
-    public func reset() { gsl_odeiv2_driver_reset(driver) }
 }

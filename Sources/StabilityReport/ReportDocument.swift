@@ -61,7 +61,7 @@ extension ReportAnalysis {
             rows.append(
                 (
                     "discriminator",
-                    "MLP, \(activation.rawValue), width \(weights.count), train \(training.rawValue)\(outputBias ? ", output bias" : "")"
+                    "MLP, \(activation), width \(weights.count), train \(training.rawValue)\(outputBias ? ", output bias" : "")"
                 ))
         }
         rows += [

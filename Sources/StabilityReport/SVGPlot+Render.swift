@@ -179,7 +179,6 @@ extension SVGPlot {
 public enum Palette {
     public static let blue = "#1f77b4"
     public static let orange = "#e67e22"
-    public static let green = "#2ca02c"
     public static let red = "#d62728"
     public static let purple = "#8e44ad"
     public static let grey = "#555555"

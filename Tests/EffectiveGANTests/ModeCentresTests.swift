@@ -30,13 +30,23 @@ struct ModeCentresTests {
         #expect(abs(model.modeCentreDistance(at: inside, modes: [0, 1, 2, 3]) - (0.02).squareRoot()) <= 1e-12)
     }
 
-    @Test("modes come from the config's samplesPerMode, each target its own for a resolved model")
+    @Test("modes come from samplesPerMode and travel with the resolved model; without them each target is a mode")
     func targetModes() throws {
         let ring = try TestModels.source(
             #"{"dimension": 2, "target": {"kind": "ring", "modes": 3, "samplesPerMode": 2, "spread": 0.1}, "generator": {"particles": 6}, "discriminator": {"kind": "linear"}}"#
         )
         #expect(ring.targetModes == [0, 0, 1, 1, 2, 2])
         let resolved = try ModelSource(json: ring.resolved.json, defaultName: "r")
-        #expect(resolved.targetModes == [0, 1, 2, 3, 4, 5])
+        #expect(resolved.targetModes == [0, 0, 1, 1, 2, 2])
+        #expect(EffectiveModel(resolved.resolved).modes.rows == 3)
+        guard case var .object(pairs) = ring.resolved.json else { return }
+        pairs.removeAll { $0.0 == "targetModes" }
+        let bare = try ModelSource(json: .object(pairs), defaultName: "r")
+        #expect(bare.targetModes == [0, 1, 2, 3, 4, 5])
+        #expect(EffectiveModel(bare.resolved).modes.rows == 6)
+        // Mode centres are the means of their samples.
+        let centres = EffectiveModel(resolved.resolved).modes
+        let targets = resolved.resolved.targets
+        for α in 0..<2 { #expect(abs(centres[0, α] - (targets[0][α] + targets[1][α]) / 2) <= 1e-15) }
     }
 }

@@ -104,7 +104,10 @@ struct CommandLineContractTests {
             }
             let rest = document[heading.upperBound...]
             let section = rest.range(of: "\n## ").map { rest[..<$0.lowerBound] } ?? rest
-            for key in object!.keys where key != "schema" {
+            let everySchema = try #require(document.range(of: "## Every schema"))
+            let general = document[everySchema.upperBound...].prefix { $0 != "#" }
+            #expect(object?["provenance"] != nil, "\(schema): no provenance")
+            for key in object!.keys where key != "schema" && !general.contains("`\(key)`") {
                 #expect(section.contains("`\(key)`"), "\(schema): key \(key) is not documented")
             }
         }

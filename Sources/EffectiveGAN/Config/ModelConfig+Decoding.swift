@@ -289,8 +289,8 @@ extension InitSpec {
 
 extension DiscriminatorSpec {
     static let keys = [
-        "kind", "learningRate", "outputBias", "weightDecay", "width", "activation", "train", "weightStd",
-        "hiddenBias", "hiddenBiasStd", "seed", "memory", "memoryWeight", "pack",
+        "kind", "learningRate", "outputBias", "weightDecay", "width", "activation", "negativeSlope", "train",
+        "weightStd", "hiddenBias", "hiddenBiasStd", "seed", "memory", "memoryWeight", "pack",
     ]
 
     init(_ reader: JSONReader) throws {
@@ -313,7 +313,9 @@ extension DiscriminatorSpec {
                 reason: "needs a trained discriminator; with learningRate \"optimal\" there is no training to remember")
         }
         if kind == .linear {
-            let mlpOnly = ["width", "activation", "train", "weightStd", "hiddenBias", "hiddenBiasStd", "seed"]
+            let mlpOnly = [
+                "width", "activation", "negativeSlope", "train", "weightStd", "hiddenBias", "hiddenBiasStd", "seed",
+            ]
             if let key = mlpOnly.first(where: reader.has) {
                 throw ConfigError.invalidValue(
                     path: reader.child(key), reason: "applies to kind 'mlp' only; remove it for 'linear'")
@@ -328,7 +330,7 @@ extension DiscriminatorSpec {
             return
         }
         width = try reader.positiveInt("width")
-        activation = try reader.choice("activation", as: Activation.self)
+        activation = try Activation.read(reader)
         training = try reader.choice("train", as: Training.self, default: .all)
         weightStd = try reader.nonNegative("weightStd", default: 1)
         hiddenBias = try reader.choice("hiddenBias", as: HiddenBias.self, default: activation.defaultHiddenBias)

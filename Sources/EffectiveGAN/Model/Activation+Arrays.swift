@@ -11,7 +11,7 @@ extension Activation {
         inPlace values: UnsafeMutablePointer<Double>, first: UnsafeMutablePointer<Double>,
         second: UnsafeMutablePointer<Double>?, count: Int
     ) {
-        switch self {
+        switch kind {
         case .cos:
             vm_sin(values, first, count)
             vm_cos(values, values, count)
@@ -25,7 +25,7 @@ extension Activation {
             vm_tanh(values, values, count)
             for i in 0..<count { first[i] = 1 - values[i] * values[i] }
             if let second { for i in 0..<count { second[i] = -2 * values[i] * first[i] } }
-        case .relu, .sigmoid, .softplus:
+        case .relu, .leakyRelu, .sigmoid, .softplus:
             for i in 0..<count {
                 let (f0, f1, f2, _) = derivatives(values[i])
                 values[i] = f0

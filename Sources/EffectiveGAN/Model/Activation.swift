@@ -4,15 +4,57 @@ import Foundation
 ///
 /// The third derivative is needed because the R1/R2 penalty contains ∇_x D, whose parameter Hessian (in the
 /// Jacobian of the discriminator flow) differentiates φ′ twice more. relu″ ≡ 0 and relu′(0) ≡ 0 (spec §1).
-public enum Activation: String, CaseIterable, Codable, Sendable {
-    case relu, tanh, sigmoid, softplus, sin, cos
+/// `leaky_relu` with negative slope α (PyTorch's `negative_slope`, default 0.2 as most GAN critics use — PyTorch's
+/// own default is 0.01): φ(h) = h for h > 0, αh otherwise, so φ′(0) = α (PyTorch's gradient at 0), φ″ ≡ 0.
+public struct Activation: Hashable, Sendable, CustomStringConvertible {
+    /// The activation's family, as named in configs.
+    public enum Kind: String, CaseIterable, Sendable {
+        case relu
+        case leakyRelu = "leaky_relu"
+        case tanh, sigmoid, softplus, sin, cos
+    }
+
+    public let kind: Kind
+    /// α of `leaky_relu` (0 for every other kind).
+    public let negativeSlope: Double
+
+    /// The slope of `leaky_relu` when a config does not give `negativeSlope`.
+    public static let defaultNegativeSlope = 0.2
+
+    public init(_ kind: Kind, negativeSlope: Double = Activation.defaultNegativeSlope) {
+        self.kind = kind
+        self.negativeSlope = kind == .leakyRelu ? negativeSlope : 0
+    }
+
+    public static let relu = Activation(.relu)
+    public static let tanh = Activation(.tanh)
+    public static let sigmoid = Activation(.sigmoid)
+    public static let softplus = Activation(.softplus)
+    public static let sin = Activation(.sin)
+    public static let cos = Activation(.cos)
+    /// `leaky_relu` with slope α.
+    public static func leakyRelu(negativeSlope α: Double = defaultNegativeSlope) -> Activation {
+        Activation(.leakyRelu, negativeSlope: α)
+    }
+
+    /// One of each kind (leaky_relu at its default slope): what tests run over.
+    public static let allCases = Kind.allCases.map { Activation($0) }
+
+    /// The config name (`relu`, `leaky_relu`, …).
+    public var rawValue: String { kind.rawValue }
+    public var description: String { kind == .leakyRelu ? "leaky_relu(\(negativeSlope))" : kind.rawValue }
+
+    /// Piecewise linear (relu, leaky_relu): φ″ ≡ 0, and φ′ jumps at 0, so the flow is discontinuous there.
+    public var isPiecewiseLinear: Bool { kind == .relu || kind == .leakyRelu }
 
     /// (φ, φ′, φ″, φ‴) at `h`.
     @inlinable
     public func derivatives(_ h: Double) -> (Double, Double, Double, Double) {
-        switch self {
+        switch kind {
         case .relu:
             return h > 0 ? (h, 1, 0, 0) : (0, 0, 0, 0)
+        case .leakyRelu:
+            return h > 0 ? (h, 1, 0, 0) : (negativeSlope * h, negativeSlope, 0, 0)
         case .tanh:
             let t = Foundation.tanh(h)
             let s = 1 - t * t
@@ -41,7 +83,33 @@ public enum Activation: String, CaseIterable, Codable, Sendable {
 
     /// The default hidden-bias law: uniform phases for the periodic features, Gaussian otherwise.
     public var defaultHiddenBias: DiscriminatorSpec.HiddenBias {
-        self == .sin || self == .cos ? .uniform2pi : .normal
+        kind == .sin || kind == .cos ? .uniform2pi : .normal
+    }
+}
+
+extension Activation {
+    /// Reads `activation` and, for `leaky_relu`, `negativeSlope` (0 ≤ α < 1; refused for other kinds) from a
+    /// discriminator object.
+    static func read(_ reader: JSONReader) throws -> Activation {
+        let kind = try reader.choice("activation", as: Kind.self)
+        guard kind == .leakyRelu else {
+            if reader.has("negativeSlope") {
+                throw ConfigError.invalidValue(
+                    path: reader.child("negativeSlope"), reason: "applies to activation \"leaky_relu\" only; remove it")
+            }
+            return Activation(kind)
+        }
+        let slope = try reader.double("negativeSlope", default: defaultNegativeSlope)
+        guard slope >= 0, slope < 1 else {
+            throw ConfigError.invalidValue(
+                path: reader.child("negativeSlope"), reason: "is \(slope); a leaky relu's slope α lies in [0, 1)")
+        }
+        return .leakyRelu(negativeSlope: slope)
+    }
+
+    /// The keys it writes into a discriminator object.
+    var jsonPairs: [(String, JSONValue)] {
+        [("activation", .string(rawValue))] + (kind == .leakyRelu ? [("negativeSlope", .number(negativeSlope))] : [])
     }
 }
 

@@ -183,7 +183,7 @@ final class MLPBatchedFieldEvaluator: DiscriminatorFieldEvaluator {
         let n = r.evaluated.count
         let s = mlp.scale
         let penalised = ω != 0
-        let curved = penalised && r.φ2 != nil && mlp.activation != .relu
+        let curved = penalised && r.φ2 != nil && !mlp.activation.isPiecewiseLinear
         if let combined = r.combined {
             let points = r.evaluated.points.pointer
             let directions = r.evaluated.gradients.pointer

@@ -59,10 +59,10 @@ public struct ResolvedModel: Equatable, Sendable {
     /// Output dimension d.
     public var dimension: Int { targets.first?.count ?? 0 }
 
-    /// Whether the flow jumps: relu's φ′ is a step, so ∇_x D (the particles' velocity) is discontinuous and an
+    /// Whether the flow jumps: relu's (and leaky_relu's) φ′ is a step, so ∇_x D (the particles' velocity) is discontinuous and an
     /// adaptive ODE stepper rejects a step at every kink; plain gradient steps suit such models.
     public var hasDiscontinuousField: Bool {
-        if case let .mlp(activation, _, _, _, _, _) = discriminator { return activation == .relu }
+        if case let .mlp(activation, _, _, _, _, _) = discriminator { return activation.isPiecewiseLinear }
         return false
     }
 }
@@ -93,7 +93,8 @@ extension ResolvedModel {
         case let .mlp(activation, training, weights, biases, outputBias, weightDecay):
             disc = .object(
                 [
-                    ("kind", .string("mlp")), ("activation", .string(activation.rawValue)),
+                    ("kind", .string("mlp")),
+                ] + activation.jsonPairs + [
                     ("train", .string(training.rawValue)),
                     ("W", .rows(weights)), ("b", .numbers(biases)), ("outputBias", .bool(outputBias)),
                     ("weightDecay", .number(weightDecay)),
@@ -177,7 +178,8 @@ extension ResolvedModel {
             return .linear(outputBias: outputBias, weightDecay: weightDecay)
         case .mlp:
             try reader.rejectUnknownKeys(allowed: [
-                "kind", "activation", "train", "W", "b", "outputBias", "weightDecay", "memory", "memoryWeight", "pack",
+                "kind", "activation", "negativeSlope", "train", "W", "b", "outputBias", "weightDecay", "memory",
+                "memoryWeight", "pack",
             ])
             let weights = try reader.rows("W")
             let biases = try reader.doubles("b")
@@ -194,7 +196,7 @@ extension ResolvedModel {
                     path: reader.child("b"), reason: "must have one entry per row of W (\(weights.count))")
             }
             return .mlp(
-                activation: try reader.choice("activation", as: Activation.self),
+                activation: try Activation.read(reader),
                 training: try reader.choice("train", as: Training.self), weights: weights, biases: biases,
                 outputBias: outputBias, weightDecay: weightDecay)
         }

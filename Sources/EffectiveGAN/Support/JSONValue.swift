@@ -141,3 +141,20 @@ extension JSONValue {
         out += "\""
     }
 }
+
+extension JSONValue {
+    /// The same document with every number that is a whole number below 2⁵³ in magnitude written as an integer
+    /// (`8`, not `8.0`): a config printed for a person to edit (`egan model CONFIG --config`). Equal as JSON values.
+    public var integralNumbersAsIntegers: JSONValue {
+        switch self {
+        case let .number(value) where value == value.rounded() && abs(value) < 9_007_199_254_740_992:
+            return .integer(Int(value))
+        case let .array(values):
+            return .array(values.map(\.integralNumbersAsIntegers))
+        case let .object(pairs):
+            return .object(pairs.map { ($0.0, $0.1.integralNumbersAsIntegers) })
+        default:
+            return self
+        }
+    }
+}
