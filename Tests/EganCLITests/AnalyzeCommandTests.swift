@@ -36,8 +36,17 @@ struct AnalyzeCommandTests {
         let fromFile = try CLI.run(["analyze", file.path, "--gamma", "0.3", "--json"])
         let fromPreset = try CLI.run(["analyze", "line2", "--gamma", "0.3", "--json"])
         #expect(fromFile.status == 0)
-        // Only the model name differs (the file's base name is also "line2").
-        #expect(fromFile.stdout == fromPreset.stdout)
+        // Everything but the provenance's command line is the same, byte for byte (the file's base name is also
+        // "line2"), and the provenance names the same resolved model by its hash.
+        func split(_ text: String) throws -> (result: String, provenance: String) {
+            let marker = try #require(text.range(of: ",\n  \"provenance\""))
+            return (String(text[..<marker.lowerBound]), String(text[marker.lowerBound...]))
+        }
+        let (a, b) = (try split(fromFile.stdout), try split(fromPreset.stdout))
+        #expect(a.result == b.result)
+        let hash = try #require(b.provenance.firstMatch(of: /"modelHash": "([0-9a-f]+)"/)?.1)
+        #expect(a.provenance.contains("\"modelHash\": \"\(hash)\""))
+        #expect(a.provenance.contains(file.path) && b.provenance.contains("\"egan analyze line2 --gamma 0.3 --json\""))
     }
 
     @Test("presets lists every preset, one line each")

@@ -100,10 +100,17 @@ public struct CollapseStudy: Sendable {
             throw CollapseError.needsConfig
         }
         if column == Self.ratioPath {
-            guard case .universal = config.generator.kernel else {
+            switch config.generator.kernel {
+            case .universal: break
+            case .explicit:
                 throw InvalidSetting(
                     .column,
-                    "is the ratio φ, which needs a universal generator.kernel; for another kernel sweep one of its own keys, e.g. generator.kernel.biasVariance"
+                    "defaults to generator.kernel.ratio, the universal kernel's φ, which an explicit kernel (a measured Θ) does not have: name a numeric key this config has, e.g. generator.learningRate or discriminator.learningRate, or make rows with the second axis"
+                )
+            case .ntk:
+                throw InvalidSetting(
+                    .column,
+                    "defaults to generator.kernel.ratio, the universal kernel's φ, which an ntk kernel does not have: sweep one of its own keys, e.g. generator.kernel.biasVariance"
                 )
             }
             let n = config.generator.particles
