@@ -1,3 +1,4 @@
+import EffectiveGAN
 import Foundation
 
 /// Writing a command's result to standard output, with a failed write (a full disk, `> /dev/full`, a closed
@@ -11,20 +12,11 @@ enum StandardOutput {
         }
     }
 
-    /// Writes all of `text` with POSIX `write`, retrying on EINTR and short writes.
     static func write(_ text: String) throws {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { buffer in
-                Foundation.write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw WriteError(reason: String(cString: strerror(errno)))
-            }
-            offset += written
+        do {
+            try Array(text.utf8).withUnsafeBytes { try POSIXFailure.writeAll($0, to: STDOUT_FILENO) }
+        } catch let failure as POSIXFailure {
+            throw WriteError(reason: failure.description)
         }
-        bytes.removeAll()
     }
 }

@@ -89,20 +89,10 @@ public final class CollapseCheckpoint: Sendable {
         }
     }
 
-    /// Writes `line` whole at the end of the file (one `write` call per attempt, retried on EINTR and short writes).
+    /// Writes `line` whole at the end of the file.
     private func append(_ line: String) throws {
         let bytes = Array(line.utf8)
-        try descriptor.withLock { descriptor in
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw POSIXFailure(errno)
-                }
-                offset += written
-            }
-        }
+        try descriptor.withLock { descriptor in try bytes.withUnsafeBytes { try POSIXFailure.writeAll($0, to: descriptor) } }
     }
 }
 

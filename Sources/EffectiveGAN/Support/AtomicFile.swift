@@ -77,26 +77,30 @@ public enum AtomicFile {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw POSIXFailure(errno) }
         defer { close(descriptor) }
-        try data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw POSIXFailure(errno)
-                }
-                offset += written
-            }
-        }
+        try data.withUnsafeBytes { try POSIXFailure.writeAll($0, to: descriptor) }
         guard fsync(descriptor) == 0 || errno == EINVAL else { throw POSIXFailure(errno) }
     }
 }
 
-/// A failed system call, described by `strerror`.
-struct POSIXFailure: Error, CustomStringConvertible {
-    let code: Int32
-    init(_ code: Int32) { self.code = code }
-    var description: String { String(cString: strerror(code)) }
+/// A failed system call, described by `strerror` ("No space left on device").
+public struct POSIXFailure: Error, CustomStringConvertible {
+    public let code: Int32
+    public init(_ code: Int32) { self.code = code }
+    public var description: String { String(cString: strerror(code)) }
+
+    /// Writes all of `bytes` to `descriptor`, retrying on EINTR and short writes: the one write loop of the
+    /// toolkit's files, resume lines and standard output.
+    public static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw POSIXFailure(errno)
+            }
+            offset += written
+        }
+    }
 }
 
 extension AtomicFile {
