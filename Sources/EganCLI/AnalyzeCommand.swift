@@ -31,7 +31,7 @@ struct AnalyzeCommand: EganCommand {
         let source = try model.load()
         let effective = EffectiveModel(source.resolved, gamma: strength.gamma)
         let analysis = try StabilityAnalysis(model: effective)
-        if json { return analysis.json(model: effective, name: source.name).commandOutput(source: source) }
+        if json { return analysis.json(model: effective, name: source.name).commandOutput(model: effective) }
         return AnalysisText.render(analysis, model: effective, name: source.name, modes: modes)
     }
 }

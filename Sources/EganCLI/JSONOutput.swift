@@ -9,10 +9,10 @@ enum JSONOutput {
     /// by the notebook runner for each cell (so a cell's output names the cell's line, not the notebook command).
     @TaskLocal static var commandLine = "egan"
 
-    static func render(_ result: JSONValue, source: ModelSource? = nil) -> String {
+    static func render(_ result: JSONValue, model: ResolvedModel? = nil) -> String {
         guard case var .object(pairs) = result else { return result.prettyText + "\n" }
         var provenance: [(String, JSONValue)] = [("version", .string(EffectiveGANVersion.current))]
-        if let source { provenance.append(("modelHash", .string(fingerprint(source.resolved.json.compactText)))) }
+        if let model { provenance.append(("modelHash", .string(fingerprint(model.json.compactText)))) }
         provenance.append(("command", .string(commandLine)))
         pairs.append(("provenance", .object(provenance)))
         return JSONValue.object(pairs).prettyText + "\n"
@@ -28,6 +28,10 @@ enum JSONOutput {
 }
 
 extension JSONValue {
-    /// This result as a command prints it with `--format json` (`JSONOutput.render`: provenance appended).
-    func commandOutput(source: ModelSource?) -> String { JSONOutput.render(self, source: source) }
+    /// This result as a command prints it with `--format json` (`JSONOutput.render`: provenance appended), for the
+    /// model as loaded (commands that vary γ themselves: sweep, optimize, studies).
+    func commandOutput(source: ModelSource?) -> String { JSONOutput.render(self, model: source?.resolved) }
+
+    /// The same for a command that analysed one γ: the hash is of the resolved model with that γ.
+    func commandOutput(model: EffectiveModel) -> String { JSONOutput.render(self, model: model.resolved) }
 }

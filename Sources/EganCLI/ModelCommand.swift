@@ -85,9 +85,9 @@ struct ModelCommand: EganCommand {
         switch discriminator {
         case let .linear(outputBias, weightDecay):
             return "linear\(outputBias ? " + bias" : ""), weight decay \(Format.number(weightDecay))"
-        case let .mlp(activation, training, weights, _, outputBias, weightDecay):
+        case let .mlp(critic):
             return
-                "mlp \(activation) width \(weights.count), train \(training.rawValue)\(outputBias ? " + bias" : ""), weight decay \(Format.number(weightDecay))"
+                "mlp \(critic.activation) \(critic.shapeDescription), train \(critic.training.rawValue)\(critic.outputBias ? " + bias" : ""), weight decay \(Format.number(critic.weightDecay))"
         }
     }
 }

@@ -39,13 +39,7 @@ struct SimulateCommand: EganCommand {
     var format: OutputFormat = .table
     @Option(help: "Also write every particle's position at every sample to this CSV file (t, particle, x1…xd).")
     var trajectories: String?
-    @Flag(help: "Show a progress bar on stderr even when it is not a terminal.")
-    var progress = false
-
-    /// The most gradient steps a default run (no --integrator, no --t-end) plans.
-    static let defaultRounds = 1e6
-    /// The wall time a default run is planned to stay under (its steps × the measured cost of one).
-    static let defaultSeconds = 30.0
+    @OptionGroup var progressOption: ProgressOption
 
     /// Prints what was computed, then exits with 130 (the shell's code for SIGINT) when the run was interrupted.
     func run() throws {
@@ -68,9 +62,10 @@ struct SimulateCommand: EganCommand {
         var end = try tEnd ?? RelaxationTime.default(effective, multiple: 10, structure: source.oscillatorStructure())
         if let chosen, case .gradientSteps = chosen.integrator {
             var note = "integrating with \(chosen.description)"
-            // The cost estimate: steps × the measured time of one field evaluation, kept under half a minute.
+            // The length from a fixed work budget (the same on every machine); the measured cost of one step
+            // only words the estimate.
             let perStep = DefaultIntegrator.secondsPerEvaluation(effective)
-            let rounds = max(1000, min(Self.defaultRounds, (Self.defaultSeconds / perStep).rounded(.down)))
+            let rounds = DefaultIntegrator.plannedRounds(for: effective)
             if tEnd == nil, chosen.endTime(end, rounds: rounds) < end {
                 let shortened = chosen.endTime(end, rounds: rounds)
                 note +=
@@ -91,7 +86,7 @@ struct SimulateCommand: EganCommand {
             divergenceBound: divergenceBound, keepStates: trajectories != nil)
         try settings.checkExplicitSteps(for: effective, structure: source.oscillatorStructure())
         let result = try effective.simulate(
-            settings, progress: Progress.bar("simulate", force: progress), shouldStop: shouldStop)
+            settings, progress: progressOption.bar("simulate"), shouldStop: shouldStop)
         if let trajectories {
             try AtomicFile.write(SimulationText.trajectories(result, model: effective), to: trajectories)
         }
@@ -103,7 +98,7 @@ struct SimulateCommand: EganCommand {
         switch format {
         case .csv: return SimulationText.csv(result)
         case .table: return SimulationText.table(result) + "integrator: \(result.statistics.summary)\n" + stopNote
-        case .json: return SimulationText.json(result, name: source.name, gamma: effective.gamma).commandOutput(source: source)
+        case .json: return SimulationText.json(result, name: source.name, gamma: effective.gamma).commandOutput(model: effective)
         }
     }
 }

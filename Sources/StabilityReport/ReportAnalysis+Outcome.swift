@@ -54,7 +54,7 @@ extension ReportAnalysis {
     /// How the run from the initial cloud was cut short by the step budget, in words, or nil when it ran to its
     /// planned end (10/r(γ*), at most 10⁵).
     var shortenedRun: String? {
-        let planned = min(10 / max(optimum.rate, 1e-12), 1e5)
+        let planned = plannedGlobalEnd
         let reached = fromInit.times.last ?? 0
         guard case .gradientSteps = integrator.integrator, reached < planned * (1 - 1e-9),
             fromInit.status == .completed

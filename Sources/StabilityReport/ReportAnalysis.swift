@@ -25,6 +25,8 @@ public struct ReportAnalysis: Sendable {
     /// How the two simulations were integrated (`DefaultIntegrator`: rk8pd, or gradient steps at h_max/2 of the
     /// simultaneous limit in `stepLimits` for a relu discriminator).
     public let integrator: DefaultIntegrator
+    /// The end time planned for the run from the initial cloud, 10/r(γ*) capped at 10⁵, before the step budget.
+    public let plannedGlobalEnd: Double
 
     /// Runs everything; `from`/`to` bound the γ search.
     public init(source: ModelSource, from: Double = 1e-3, to: Double = 1e3, progress: ProgressHandler? = nil) throws {
@@ -73,13 +75,14 @@ public struct ReportAnalysis: Sendable {
         // a run longer than the step budget is shortened, never given a larger step.
         let choice = DefaultIntegrator(model: atOptimum, simultaneousLimit: stepLimits[0].1)
         integrator = choice
+        plannedGlobalEnd = min(10 / rate, 1e5)
         relaxation = try atOptimum.simulate(
             SimulationSettings(
                 integrator: choice.integrator, start: .perturbedEquilibrium(epsilon: 1e-3, seed: 1),
                 tEnd: choice.endTime(5 / rate), samples: 201))
         fromInit = try atOptimum.simulate(
             SimulationSettings(
-                integrator: choice.integrator, tEnd: choice.endTime(min(10 / rate, 1e5)), samples: 101,
+                integrator: choice.integrator, tEnd: choice.endTime(plannedGlobalEnd), samples: 101,
                 keepStates: true))
     }
 

@@ -57,11 +57,11 @@ extension ReportAnalysis {
         switch source.resolved.discriminator {
         case let .linear(outputBias, _):
             rows.append(("discriminator", "linear\(outputBias ? ", with output bias" : ", no output bias")"))
-        case let .mlp(activation, training, weights, _, outputBias, _):
+        case let .mlp(critic):
             rows.append(
                 (
                     "discriminator",
-                    "MLP, \(activation), width \(weights.count), train \(training.rawValue)\(outputBias ? ", output bias" : "")"
+                    "MLP, \(critic.activation), \(critic.shapeDescription), train \(critic.training.rawValue)\(critic.outputBias ? ", output bias" : "")"
                 ))
         }
         rows += [

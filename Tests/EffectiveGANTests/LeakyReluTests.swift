@@ -30,15 +30,15 @@ struct LeakyReluTests {
     @Test("negativeSlope is read, written into the resolved model and read back; refused off leaky_relu or ≥ 1")
     func configKeys() throws {
         let source = try TestModels.source(Self.config(#""activation": "leaky_relu", "negativeSlope": 0.1"#))
-        guard case let .mlp(activation, _, _, _, _, _) = source.resolved.discriminator else {
+        guard let critic = source.resolved.discriminator.mlp else {
             Issue.record("an mlp critic")
             return
         }
-        #expect(activation == .leakyRelu(negativeSlope: 0.1))
+        #expect(critic.activation == .leakyRelu(negativeSlope: 0.1))
         let reread = try ResolvedModel(json: JSONValue.parse(Data(source.resolved.json.compactText.utf8), source: "r"))
         #expect(reread == source.resolved)
         let defaulted = try TestModels.source(Self.config(#""activation": "leaky_relu""#)).resolved
-        if case let .mlp(activation, _, _, _, _, _) = defaulted.discriminator { #expect(activation.negativeSlope == 0.2) }
+        #expect(defaulted.discriminator.mlp?.activation.negativeSlope == 0.2)
         #expect(defaulted.hasDiscontinuousField)
         for bad in [#""activation": "relu", "negativeSlope": 0.1"#, #""activation": "leaky_relu", "negativeSlope": 1"#] {
             #expect {

@@ -46,10 +46,11 @@ struct ResolvedModelTests {
     @Test("seeded randomness is reproducible: ring8's first weights are fixed numbers")
     func seededWeights() throws {
         let resolved = try ModelSource(preset: .ring8).resolved
-        guard case let .mlp(_, _, weights, biases, _, _) = resolved.discriminator else {
+        guard let layer = resolved.discriminator.mlp?.layers.first else {
             Issue.record("ring8 must be an mlp")
             return
         }
+        let (weights, biases) = (layer.weights, layer.biases)
         #expect(weights.count == 64 && biases.count == 64)
         // Pinned: mt19937 seed 3 with gsl_ran_gaussian (W row-major first), then uniform phases on [0, 2π).
         #expect(weights[0] == [-0.7577521440857319, 0.811979488418343])

@@ -158,6 +158,26 @@ struct BlockKernelTests {
         }
     }
 
+    @Test("the block arithmetic itself: .block(K ⊗ I_d) applies as .dense(K) to 1e-14, on vectors and blocks")
+    func blockArithmeticMatchesDense() {
+        let small = Self.randomKernel(side: 4, seed: 23)
+        let d = 3
+        let kron = (0..<(4 * d)).map { r in (0..<(4 * d)).map { c in r % d == c % d ? small[r / d][c / d] : 0 } }
+        // Built directly, so the Kronecker detection of `init` cannot route it back to the N × N form.
+        let block = KernelOperator.block(Matrix(kron), blockSize: d)
+        let dense = KernelOperator.dense(Matrix(small))
+        let rng = MersenneTwister(seed: 4)
+        let u = (0..<(4 * d)).map { _ in rng.gaussian() }
+        let scale = u.map(abs).max()! * small.joined().map(abs).max()! * 4
+        for (x, y) in zip(block.apply(to: u, blockSize: d), dense.apply(to: u, blockSize: d)) {
+            #expect(abs(x - y) <= 1e-14 * scale)
+        }
+        let columns = Matrix(rows: 4 * d, columns: 2, columnMajor: (0..<(8 * d)).map { _ in rng.gaussian() })
+        let viaBlock = block.apply(toBlocks: columns, blockSize: d)
+        let viaDense = dense.apply(toBlocks: columns, blockSize: d)
+        #expect((viaBlock - viaDense).frobeniusNorm <= 1e-14 * viaDense.frobeniusNorm)
+    }
+
     @Test("kernel files: a .npy and a CSV Θ read as the inline matrix; wrong sizes are refused naming the key")
     func kernelFiles() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("egan-kernel-\(UUID().uuidString)")

@@ -14,8 +14,10 @@ public final class CollapseCheckpoint: Sendable {
     /// Opens (or creates) `path` for `study`; refuses a file written for another study, and a stored cell that
     /// the study could not have produced (`CollapseStudy.implausibility(of:)`): a resume file is data from disk.
     public convenience init(path: String, study: CollapseStudy) throws {
-        let modes = study.modeCount
-        try self.init(path: path, signature: study.signature) { study.implausibility(of: $0, modes: modes) }
+        let modes = try study.rowValues.indices.map { try study.modeCount(row: $0) }
+        try self.init(path: path, signature: study.signature) { cell in
+            study.implausibility(of: cell, modes: modes.indices.contains(cell.row) ? modes[cell.row] : modes[0])
+        }
     }
 
     /// Opens (or creates) `path` for `signature`; refuses a file written for another study, or a cell for which
@@ -64,11 +66,17 @@ public final class CollapseCheckpoint: Sendable {
         do {
             if cells.isEmpty, (FileManager.default.contents(atPath: path) ?? Data()).isEmpty {
                 try append(JSONValue.object([("study", .string(signature))]).compactText + "\n")
-            } else if let data = FileManager.default.contents(atPath: path),
-                let last = data.lastIndex(of: UInt8(ascii: "\n")), last + 1 < data.count
-            {
-                // A torn last line (a kill mid-write) is cut off, so the next cell starts a line of its own.
-                guard ftruncate(descriptor, off_t(last + 1)) == 0 else { throw POSIXFailure(errno) }
+            } else if let data = FileManager.default.contents(atPath: path), data.last != UInt8(ascii: "\n") {
+                // The last line lacks its newline. A whole line (the header, or a cell already counted in `done`)
+                // gets one; a torn line (a kill mid-write) is cut off. Either way the next cell starts a line.
+                let newline = data.lastIndex(of: UInt8(ascii: "\n"))
+                let tail = data[(newline.map { $0 + 1 } ?? data.startIndex)...]
+                if (try? JSONValue.parse(Data(tail), source: path)) != nil {
+                    guard lseek(descriptor, 0, SEEK_END) >= 0 else { throw POSIXFailure(errno) }
+                    try append("\n")
+                } else if let newline {
+                    guard ftruncate(descriptor, off_t(newline + 1)) == 0 else { throw POSIXFailure(errno) }
+                }
             }
             guard lseek(descriptor, 0, SEEK_END) >= 0 else { throw POSIXFailure(errno) }
         } catch {

@@ -126,9 +126,6 @@ public struct CollapseStudy: Sendable {
         try Self.checkCost(
             settings: settings, cells: (rowPath == nil ? 1 : rowValues.count) * ratios.count * seeds,
             longestStretch: ratios.map(horizon.stretch(ratio:)).max() ?? 1)
-        // An explicit run estimated beyond the step budget on the study's own model (its first cell's kernel).
-        try settings.checkExplicitSteps(
-            for: EffectiveModel(source.resolved), structure: try source.oscillatorStructure())
         self.source = source
         self.column = column
         self.ratios = ratios
@@ -140,6 +137,19 @@ public struct CollapseStudy: Sendable {
         self.horizon = horizon
         for row in self.rowValues.indices { _ = try model(row: row, ratio: ratios[0], seed: 1) }
         for ratio in ratios.dropFirst() { _ = try model(row: 0, ratio: ratio, seed: 1) }
+        // An explicit run estimated beyond the step budget, on the cells most likely to be stiffest and longest:
+        // every row at both ends of the column (the centre-of-mass eigenvalue grows ~N-fold as φ → 1) with the
+        // horizon's stretch there. Checking the base model alone missed exactly those cells.
+        let explicitODE: Bool
+        if case let .ode(stepper) = settings.integrator { explicitODE = !stepper.usesJacobian } else { explicitODE = false }
+        for row in self.rowValues.indices where explicitODE {
+            for ratio in Set([ratios.min()!, ratios.max()!]) {
+                var cell = settings
+                cell.tEnd *= horizon.stretch(ratio: ratio)
+                let stiff = try model(row: row, ratio: ratio, seed: 1)
+                try cell.checkExplicitSteps(for: stiff, structure: try OscillatorStructure(stiff))
+            }
+        }
     }
 
     /// The most cells one study may hold: beyond it, split the grid into several studies (or rows over MPI).
@@ -263,6 +273,9 @@ public struct CollapseStudy: Sendable {
 
     /// The number of modes K (distinct targets), for the ½ ln K threshold.
     public var modeCount: Int { EffectiveModel(source.resolved).modes.rows }
+
+    /// K of one row's models: a second axis may change the targets (`--vs target.modes=4,8`).
+    public func modeCount(row: Int) throws -> Int { try model(row: row, ratio: ratios[0], seed: 1).modes.rows }
 }
 
 /// Bad collapse requests.

@@ -31,6 +31,14 @@ struct JSONReader {
 
     func object(_ key: String) throws -> JSONReader { try JSONReader(raw(key), path: child(key)) }
 
+    /// An array of objects, each read with its index in the path (`discriminator.layers[1].W`).
+    func objects(_ key: String) throws -> [JSONReader] {
+        guard case let .array(items) = try raw(key) else {
+            throw ConfigError.wrongType(path: child(key), expected: "an array of objects")
+        }
+        return try items.enumerated().map { try JSONReader($1, path: "\(child(key))[\($0)]") }
+    }
+
     func double(_ key: String) throws -> Double { try Self.double(raw(key), path: child(key)) }
 
     func double(_ key: String, default value: Double) throws -> Double { has(key) ? try double(key) : value }

@@ -214,8 +214,8 @@ extension KernelSpec {
                 let path = try reader.string("path")
                 field = reader.child("path")
                 let format = try DataFormat.of(path, in: reader, field: field)
-                let side = Double(particles * dimension)
-                try MemoryBudget.check(8 * side * side * 3, for: "the kernel in \(path)")
+                // The reader checks the memory the file's own size implies (an N × N file for d = 784 is small;
+                // a budget from (N·d)² would refuse it), and the shape is validated after reading.
                 matrix = try DataTargets.read(path, as: format, field: field, baseDirectory: baseDirectory)
                     .rows(field: field, path: path)
             default:
@@ -289,7 +289,7 @@ extension InitSpec {
 
 extension DiscriminatorSpec {
     static let keys = [
-        "kind", "learningRate", "outputBias", "weightDecay", "width", "activation", "negativeSlope", "train",
+        "kind", "learningRate", "outputBias", "weightDecay", "width", "layers", "activation", "negativeSlope", "train",
         "weightStd", "hiddenBias", "hiddenBiasStd", "seed", "memory", "memoryWeight", "pack",
     ]
 
@@ -314,13 +314,14 @@ extension DiscriminatorSpec {
         }
         if kind == .linear {
             let mlpOnly = [
-                "width", "activation", "negativeSlope", "train", "weightStd", "hiddenBias", "hiddenBiasStd", "seed",
+                "width", "layers", "activation", "negativeSlope", "train", "weightStd", "hiddenBias", "hiddenBiasStd",
+                "seed",
             ]
             if let key = mlpOnly.first(where: reader.has) {
                 throw ConfigError.invalidValue(
                     path: reader.child(key), reason: "applies to kind 'mlp' only; remove it for 'linear'")
             }
-            width = 0
+            layers = []
             activation = .relu
             training = .all
             weightStd = 0
@@ -329,7 +330,7 @@ extension DiscriminatorSpec {
             seed = 0
             return
         }
-        width = try reader.positiveInt("width")
+        layers = try Self.hiddenWidths(reader)
         activation = try Activation.read(reader)
         training = try reader.choice("train", as: Training.self, default: .all)
         weightStd = try reader.nonNegative("weightStd", default: 1)
@@ -343,6 +344,35 @@ extension DiscriminatorSpec {
         }
         hiddenBiasStd = try reader.nonNegative("hiddenBiasStd", default: 1)
         seed = try reader.nonNegativeInt("seed", default: 3)
+    }
+}
+
+extension DiscriminatorSpec {
+    /// The hidden widths: `layers` (e.g. [128, 128]) or `width` (one layer, the shorthand); exactly one of them.
+    static func hiddenWidths(_ reader: JSONReader) throws -> [Int] {
+        switch (reader.has("width"), reader.has("layers")) {
+        case (true, true):
+            throw ConfigError.invalidValue(
+                path: reader.child("layers"),
+                reason: "and width both give the hidden widths; keep layers (e.g. [128, 128]) or width (one layer)")
+        case (true, false):
+            return [try reader.positiveInt("width")]
+        case (false, false):
+            throw ConfigError.missingKey(path: reader.child("width"))
+        case (false, true):
+            let values = try reader.doubles("layers")
+            guard !values.isEmpty else {
+                throw ConfigError.invalidValue(
+                    path: reader.child("layers"), reason: "is empty; list the hidden widths, e.g. [128, 128]")
+            }
+            return try values.enumerated().map { index, value in
+                guard value >= 1, value <= 1e9, value == value.rounded() else {
+                    throw ConfigError.invalidValue(
+                        path: "\(reader.child("layers"))[\(index)]", reason: "is \(value); a width is a whole number ≥ 1")
+                }
+                return Int(value)
+            }
+        }
     }
 }
 

@@ -115,14 +115,24 @@ extension DiscriminatorSpec {
         case .linear:
             return .linear(outputBias: outputBias, weightDecay: weightDecay)
         case .mlp:
+            // One stream: every layer's W (row-major, input side first), then every layer's b; with one layer that
+            // is spec §1's "W rows first, then b". Every W entry ~ N(0, weightStd²) (the H^{-1/2} of each layer is
+            // in the forward pass, not in the draw).
             let rng = MersenneTwister(seed: UInt(bitPattern: seed))
-            let weights = (0..<width).map { _ in (0..<dimension).map { _ in rng.gaussian(sigma: weightStd) } }
-            let biases = (0..<width).map { _ in
-                hiddenBias == .uniform2pi ? 2 * Double.pi * rng.uniform() : rng.gaussian(sigma: hiddenBiasStd)
+            let inputs = [dimension] + layers.dropLast()
+            let weights = zip(layers, inputs).map { width, count in
+                (0..<width).map { _ in (0..<count).map { _ in rng.gaussian(sigma: weightStd) } }
+            }
+            let biases = layers.map { width in
+                (0..<width).map { _ in
+                    hiddenBias == .uniform2pi ? 2 * Double.pi * rng.uniform() : rng.gaussian(sigma: hiddenBiasStd)
+                }
             }
             return .mlp(
-                activation: activation, training: training, weights: weights, biases: biases, outputBias: outputBias,
-                weightDecay: weightDecay)
+                MLPCritic(
+                    activation: activation, training: training,
+                    layers: zip(weights, biases).map { MLPCritic.Layer(weights: $0, biases: $1) }, outputBias: outputBias,
+                    weightDecay: weightDecay))
         }
     }
 }

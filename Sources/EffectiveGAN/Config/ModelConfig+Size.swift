@@ -3,7 +3,8 @@
 extension ModelConfig {
     /// The largest terms of the working set, in bytes, each with the config path that sets it.
     ///
-    /// - the discriminator's W (H × m·d, kept three times: resolved rows, flat copy, analysis geometry);
+    /// - the discriminator's weights (H_1 × m·d and H_l × H_{l−1}, kept three times: resolved rows, flat copy,
+    ///   analysis geometry);
     /// - the kernel matrix K (N × N or (N·d) × (N·d), twice: resolved and operator), and for `ntk` the latent samples (N × d_z);
     /// - targets, particles, initial particles (dimension d);
     /// - the analysis: about eight H × H Gram blocks, the N × H and M × H responses, and `dgeev` on a matrix of
@@ -13,6 +14,12 @@ extension ModelConfig {
         let m = Double(target.count)
         let d = Double(dimension)
         let h = discriminator.kind == .mlp ? Double(discriminator.width) : d
+        // Inner weights of every layer: H_1·(m·d) for the first, H_l·H_{l−1} after it.
+        let widths = discriminator.layers.map(Double.init)
+        let inner =
+            discriminator.kind == .mlp
+            ? widths[0] * d * Double(discriminator.pack) + zip(widths.dropFirst(), widths).reduce(0) { $0 + $1.0 * $1.1 }
+            : h * d * Double(discriminator.pack)
         var latent = 0.0
         if case let .ntk(_, latentDimension, _, _) = generator.kernel { latent = n * Double(latentDimension) }
         // A block kernel is (N·d)², kept twice (resolved and operator): it is the largest term then.
@@ -20,9 +27,9 @@ extension ModelConfig {
         if case let .explicit(rows) = generator.kernel { kernelSide = Double(rows.count) }
         return [
             (
-                "discriminator.width",
+                discriminator.layers.count > 1 ? "discriminator.layers" : "discriminator.width",
                 8
-                    * (3 * h * d * Double(discriminator.pack) + 8 * h * h + 2 * (n + m) * h + 8 * (2 * h + 1)
+                    * (3 * inner + 8 * h * h + 2 * (n + m) * h + 8 * (2 * h + 1)
                         * (2 * h + 1))
             ),
             ("generator.particles", 8 * (2 * kernelSide * kernelSide + 3 * n * d)),

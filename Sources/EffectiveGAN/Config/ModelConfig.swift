@@ -97,8 +97,10 @@ public struct DiscriminatorSpec: Equatable, Sendable {
     public var outputBias: Bool
     /// Fixed weight decay μ ≥ 0 (adds −μ·½‖θ‖² to V_D, not swept).
     public var weightDecay: Double
-    /// Hidden width H (mlp only).
-    public var width: Int
+    /// Hidden widths H_1 … H_L, input side first (mlp only): `layers`, or `width` for one layer.
+    public var layers: [Int]
+    /// H_L, the readout's width (mlp only; 0 for linear).
+    public var width: Int { layers.last ?? 0 }
     public var activation: Activation
     public var training: Training
     /// Standard deviation of the Gaussian entries of W; the random-feature bandwidth is its inverse.

@@ -63,6 +63,9 @@ extension Discriminator {
         if let linear = self as? LinearDiscriminator {
             return LinearFieldEvaluator(linear, particleCount: particleCount, targets: targets, memory: memory)
         }
+        if let deep = self as? DeepMLPDiscriminator {
+            return DeepMLPFieldEvaluator(deep, particleCount: particleCount, targets: targets, memory: memory)
+        }
         preconditionFailure("no field evaluator for \(type(of: self))")
     }
 }

@@ -25,7 +25,7 @@ extension Activation {
             vm_tanh(values, values, count)
             for i in 0..<count { first[i] = 1 - values[i] * values[i] }
             if let second { for i in 0..<count { second[i] = -2 * values[i] * first[i] } }
-        case .relu, .leakyRelu, .sigmoid, .softplus:
+        case .relu, .leakyRelu, .sigmoid, .softplus, .elu:
             for i in 0..<count {
                 let (f0, f1, f2, _) = derivatives(values[i])
                 values[i] = f0

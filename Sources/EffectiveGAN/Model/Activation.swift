@@ -6,12 +6,14 @@ import Foundation
 /// Jacobian of the discriminator flow) differentiates φ′ twice more. relu″ ≡ 0 and relu′(0) ≡ 0 (spec §1).
 /// `leaky_relu` with negative slope α (PyTorch's `negative_slope`, default 0.2 as most GAN critics use — PyTorch's
 /// own default is 0.01): φ(h) = h for h > 0, αh otherwise, so φ′(0) = α (PyTorch's gradient at 0), φ″ ≡ 0.
+/// `elu` is PyTorch's `nn.ELU()` (α = 1): φ(h) = h for h > 0, eʰ − 1 otherwise; φ′ is continuous (1 at 0, as
+/// PyTorch's gradient there) and φ″ jumps from 1 to 0 at h = 0, where the value for h ≤ 0 is taken.
 public struct Activation: Hashable, Sendable, CustomStringConvertible {
     /// The activation's family, as named in configs.
     public enum Kind: String, CaseIterable, Sendable {
         case relu
         case leakyRelu = "leaky_relu"
-        case tanh, sigmoid, softplus, sin, cos
+        case tanh, sigmoid, softplus, elu, sin, cos
     }
 
     public let kind: Kind
@@ -30,6 +32,7 @@ public struct Activation: Hashable, Sendable, CustomStringConvertible {
     public static let tanh = Activation(.tanh)
     public static let sigmoid = Activation(.sigmoid)
     public static let softplus = Activation(.softplus)
+    public static let elu = Activation(.elu)
     public static let sin = Activation(.sin)
     public static let cos = Activation(.cos)
     /// `leaky_relu` with slope α.
@@ -70,6 +73,10 @@ public struct Activation: Hashable, Sendable, CustomStringConvertible {
             let d2 = p * q
             let value = h > 0 ? h + log1p(exp(-h)) : log1p(exp(h))
             return (value, p, d2, d2 * (q - p))
+        case .elu:
+            guard h <= 0 else { return (h, 1, 0, 0) }
+            let e = exp(h)
+            return (expm1(h), e, e, e)
         case .sin:
             let s = Foundation.sin(h)
             let c = Foundation.cos(h)

@@ -56,9 +56,12 @@ extension ResolvedModel.Discriminator {
         switch self {
         case let .linear(outputBias, _):
             return LinearDiscriminator(dimension: dimension, outputBias: outputBias)
-        case let .mlp(activation, training, weights, biases, outputBias, _):
+        case let .mlp(critic) where critic.depth == 1:
             return MLPDiscriminator(
-                activation: activation, training: training, weights: weights, biases: biases, outputBias: outputBias)
+                activation: critic.activation, training: critic.training, weights: critic.layers[0].weights,
+                biases: critic.layers[0].biases, outputBias: critic.outputBias)
+        case let .mlp(critic):
+            return DeepMLPDiscriminator(critic)
         }
     }
 }

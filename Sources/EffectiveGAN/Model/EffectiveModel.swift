@@ -38,10 +38,13 @@ public struct EffectiveModel: Sendable {
     /// The discriminator at the real points for a given θ (cached parts shared across calls).
     let targetBatch: @Sendable ([Double]) -> any DiscriminatorBatch
 
-    /// Builds the model; `gamma` overrides the resolved model's strength.
+    /// Builds the model; `gamma` overrides the resolved model's strength (in `resolved` too, so the resolved model
+    /// this one carries — and its hash in every JSON output — is the one analysed).
     public init(_ resolved: ResolvedModel, gamma: Double? = nil) {
         LinearAlgebraLibrary.useSingleThreadedBLAS()
-        self.resolved = resolved
+        var described = resolved
+        if let gamma { described.gamma = gamma }
+        self.resolved = described
         dimension = resolved.dimension
         particleCount = resolved.particles.count
         targets = Matrix(resolved.targets)

@@ -7,21 +7,27 @@ public struct ResolvedModel: Equatable, Sendable {
     public enum Discriminator: Equatable, Sendable {
         /// D(x) = v·x + c.
         case linear(outputBias: Bool, weightDecay: Double)
-        /// D(x) = H^{-1/2} Σ_k a_k φ(w_k·x + b_k) + c, with W (H rows of length d) and b as initialised.
-        case mlp(
-            activation: Activation, training: Training, weights: [[Double]], biases: [Double], outputBias: Bool,
-            weightDecay: Double)
+        /// An MLP of one or more hidden layers with their weights as initialised (`MLPCritic`).
+        case mlp(MLPCritic)
 
         public var outputBias: Bool {
             switch self {
-            case let .linear(outputBias, _), let .mlp(_, _, _, _, outputBias, _): return outputBias
+            case let .linear(outputBias, _): return outputBias
+            case let .mlp(critic): return critic.outputBias
             }
         }
 
         public var weightDecay: Double {
             switch self {
-            case let .linear(_, weightDecay), let .mlp(_, _, _, _, _, weightDecay): return weightDecay
+            case let .linear(_, weightDecay): return weightDecay
+            case let .mlp(critic): return critic.weightDecay
             }
+        }
+
+        /// The MLP critic, or nil for a linear one.
+        public var mlp: MLPCritic? {
+            if case let .mlp(critic) = self { return critic }
+            return nil
         }
     }
 
@@ -62,7 +68,7 @@ public struct ResolvedModel: Equatable, Sendable {
     /// Whether the flow jumps: relu's (and leaky_relu's) φ′ is a step, so ∇_x D (the particles' velocity) is discontinuous and an
     /// adaptive ODE stepper rejects a step at every kink; plain gradient steps suit such models.
     public var hasDiscontinuousField: Bool {
-        if case let .mlp(activation, _, _, _, _, _) = discriminator { return activation.isPiecewiseLinear }
+        if let critic = discriminator.mlp { return critic.activation.isPiecewiseLinear }
         return false
     }
 }
@@ -90,14 +96,17 @@ extension ResolvedModel {
                     ("kind", .string("linear")), ("outputBias", .bool(outputBias)),
                     ("weightDecay", .number(weightDecay)),
                 ] + (memory?.jsonPairs ?? []) + packPairs)
-        case let .mlp(activation, training, weights, biases, outputBias, weightDecay):
+        case let .mlp(critic):
+            // One hidden layer keeps spec §8's keys exactly ("W", "b"); a deeper critic lists its layers.
+            let weights: [(String, JSONValue)] =
+                critic.depth == 1
+                ? [("W", .rows(critic.layers[0].weights)), ("b", .numbers(critic.layers[0].biases))]
+                : [("layers", .array(critic.layers.map { .object([("W", .rows($0.weights)), ("b", .numbers($0.biases))]) }))]
             disc = .object(
                 [
                     ("kind", .string("mlp")),
-                ] + activation.jsonPairs + [
-                    ("train", .string(training.rawValue)),
-                    ("W", .rows(weights)), ("b", .numbers(biases)), ("outputBias", .bool(outputBias)),
-                    ("weightDecay", .number(weightDecay)),
+                ] + critic.activation.jsonPairs + [("train", .string(critic.training.rawValue))] + weights + [
+                    ("outputBias", .bool(critic.outputBias)), ("weightDecay", .number(critic.weightDecay)),
                 ] + (memory?.jsonPairs ?? []) + packPairs)
         }
         return .object(
@@ -144,7 +153,7 @@ extension ResolvedModel {
         regularizer = try root.choice("regularizer", as: RegularizerKind.self)
         if optimalDiscriminator {
             var linearInθ = true
-            if case let .mlp(_, training, _, _, _, _) = discriminator { linearInθ = training == .outer }
+            if let critic = discriminator.mlp { linearInθ = critic.training == .outer }
             try OptimalDiscriminator.validate(
                 linearInθ: linearInθ, weightDecay: discriminator.weightDecay, regularizer: regularizer, path: "etaD")
         }
@@ -178,27 +187,54 @@ extension ResolvedModel {
             return .linear(outputBias: outputBias, weightDecay: weightDecay)
         case .mlp:
             try reader.rejectUnknownKeys(allowed: [
-                "kind", "activation", "negativeSlope", "train", "W", "b", "outputBias", "weightDecay", "memory",
-                "memoryWeight", "pack",
+                "kind", "activation", "negativeSlope", "train", "W", "b", "layers", "outputBias", "weightDecay",
+                "memory", "memoryWeight", "pack",
             ])
-            let weights = try reader.rows("W")
-            let biases = try reader.doubles("b")
-            guard !weights.isEmpty else {
-                throw ConfigError.invalidValue(path: reader.child("W"), reason: "is empty; width must be at least 1")
-            }
-            guard weights[0].count == dimension else {
-                throw ConfigError.invalidValue(
-                    path: reader.child("W"),
-                    reason: "rows must have the input dimension \(dimension) (target dimension × pack)")
-            }
-            guard biases.count == weights.count else {
-                throw ConfigError.invalidValue(
-                    path: reader.child("b"), reason: "must have one entry per row of W (\(weights.count))")
+            let layers: [MLPCritic.Layer]
+            if reader.has("layers") {
+                if reader.has("W") || reader.has("b") {
+                    throw ConfigError.invalidValue(
+                        path: reader.child("layers"), reason: "replaces \"W\" and \"b\"; give one or the other")
+                }
+                let entries = try reader.objects("layers")
+                guard !entries.isEmpty else {
+                    throw ConfigError.invalidValue(path: reader.child("layers"), reason: "is empty; list at least one layer")
+                }
+                var inputs = dimension
+                layers = try entries.map { entry in
+                    try entry.rejectUnknownKeys(allowed: ["W", "b"])
+                    let layer = try Self.readLayer(entry, inputs: inputs)
+                    inputs = layer.width
+                    return layer
+                }
+            } else {
+                layers = [try Self.readLayer(reader, inputs: dimension)]
             }
             return .mlp(
-                activation: try Activation.read(reader),
-                training: try reader.choice("train", as: Training.self), weights: weights, biases: biases,
-                outputBias: outputBias, weightDecay: weightDecay)
+                MLPCritic(
+                    activation: try Activation.read(reader),
+                    training: try reader.choice("train", as: Training.self), layers: layers, outputBias: outputBias,
+                    weightDecay: weightDecay))
         }
+    }
+
+    /// One hidden layer's "W" (rows of length `inputs`: the target dimension × pack for the first layer, the
+    /// previous width after it) and "b" (one entry per row).
+    private static func readLayer(_ reader: JSONReader, inputs: Int) throws -> MLPCritic.Layer {
+        let weights = try reader.rows("W")
+        let biases = try reader.doubles("b")
+        guard !weights.isEmpty else {
+            throw ConfigError.invalidValue(path: reader.child("W"), reason: "is empty; width must be at least 1")
+        }
+        guard weights.allSatisfy({ $0.count == inputs }) else {
+            throw ConfigError.invalidValue(
+                path: reader.child("W"),
+                reason: "rows must have \(inputs) entries (the input dimension × pack, or the previous layer's width)")
+        }
+        guard biases.count == weights.count else {
+            throw ConfigError.invalidValue(
+                path: reader.child("b"), reason: "must have one entry per row of W (\(weights.count))")
+        }
+        return MLPCritic.Layer(weights: weights, biases: biases)
     }
 }

@@ -45,8 +45,22 @@ public struct DefaultIntegrator: Sendable {
             "simultaneous gradient steps h = \(Format.number(step, digits: 4)) (half the largest stable step h_max = \(Format.number(limit, digits: 4)): relu's φ′ jumps make the flow discontinuous, where an adaptive stepper rejects a step at every kink)"
     }
 
+    /// The most gradient steps a default `simulate` run plans: a fixed amount of field work, so that the same
+    /// resolved model gets the same end time on every machine (spec §8's "same numbers everywhere"; a budget in
+    /// measured seconds made the run length depend on how busy the machine was). One evaluation costs about
+    /// (N + M)·P multiply-adds for the critic at particles and targets plus N²·d for a dense kernel; 10¹¹ of them is
+    /// about half a minute on one core of this project's machines. At least 1000 and at most 10⁶ steps.
+    public static func plannedRounds(for model: EffectiveModel, workBudget: Double = 1e11) -> Double {
+        let particles = Double(model.particleCount)
+        let work =
+            (particles + Double(model.targetCount)) * Double(max(model.parameterCount, 1))
+            + particles * particles * Double(model.dimension)
+        return max(1000, min(1e6, (workBudget / work).rounded(.down)))
+    }
+
     /// Measured wall time of one field evaluation of `model` at its initial state (the median of 7, after one
-    /// warm-up): what a run's cost estimate multiplies by the number of steps before it starts.
+    /// warm-up): what a run's note multiplies by the number of steps to say how long it will take (wording only:
+    /// no length is derived from it).
     public static func secondsPerEvaluation(_ model: EffectiveModel) -> Double {
         let z = model.initialState
         _ = model.field(at: z)

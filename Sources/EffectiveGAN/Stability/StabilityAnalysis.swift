@@ -71,7 +71,7 @@ extension EffectiveModel {
             }
             let largest = blocks.max { euclideanNorm($0.1) < euclideanNorm($1.1) }!.0
             var trainsInner = false
-            if case let .mlp(_, training, _, _, _, _) = resolved.discriminator { trainsInner = training == .all }
+            if let critic = resolved.discriminator.mlp { trainsInner = critic.training == .all }
             let decays = trainsInner && (weightDecay > 0 || (regularizer == .l2 && gamma > 0))
             let advice: String
             if optimalDiscriminator && !residual.isFinite {

@@ -1,0 +1,306 @@
+"""`Model`: an effective GAN model from a preset, a config (file or dict) or arrays, and every egan command on it.
+
+A model is immutable; `set("discriminator.width", 64)` returns an edited copy. Configs are egan's own (spec §8,
+docs/config.md), so every key is reachable; NumPy arrays anywhere in a config are accepted, and a kernel matrix is
+handed to egan as a float64 `.npy` file (exact, and fast for large N·d), as are array target points.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import csv
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator, Optional, Sequence, Union
+
+import numpy as np
+
+from . import _egan
+from .results import (
+    Analysis, Collapse, Convergence, CrossCheck, KernelFit, Optimum, Report, Simulation, StepLimits, Sweep)
+
+Source = Union[str, os.PathLike, dict, "Model"]
+
+
+class Model:
+    """One effective model. Build it with `Model.preset`, `Model.from_config`, `Model.from_arrays` or
+    `Model.from_torch`; run commands as methods (`model.optimize()`), each returning a typed result."""
+
+    def __init__(self, source: Source, *, name: Optional[str] = None):
+        """`name` titles reports and studies (default: the preset, the file's base name or the config's `name`)."""
+        self._name = name
+        if isinstance(source, Model):
+            self._preset, self._path, self._document = source._preset, source._path, source._document
+            self._name = name or source._name
+            return
+        self._preset: Optional[str] = None
+        self._path: Optional[Path] = None
+        self._document: Optional[dict] = None
+        if isinstance(source, dict):
+            self._document = copy.deepcopy(source)
+        elif isinstance(source, (str, os.PathLike)) and Path(source).suffix.lower() == ".json":
+            path = Path(source).resolve()
+            if not path.is_file():
+                raise _egan.EganError(f"no config file at {path}", exit_code=2, command=[])
+            self._path = path
+        elif isinstance(source, str):
+            self._preset = source
+        else:
+            raise TypeError(f"a Model is built from a preset name, a .json path or a dict, not {type(source).__name__}")
+
+    # -- construction -------------------------------------------------------------------------------------------
+
+    @classmethod
+    def preset(cls, name: str) -> "Model":
+        """A built-in model (`effectivegan.presets()` lists them)."""
+        return cls(name)
+
+    @classmethod
+    def from_config(cls, config: Union[str, os.PathLike, dict]) -> "Model":
+        """A config file (relative data paths start at its folder) or a config dict (relative paths start at the
+        working directory)."""
+        return cls(config if isinstance(config, dict) else Path(config))
+
+    @classmethod
+    def from_arrays(
+        cls, targets, kernel=None, *, particles: Optional[int] = None, lr_g: float = 1.0,
+        critic: Optional[dict] = None, lr_d: float = 1.0, loss: str = "wgan", regularizer: str = "r1",
+        gamma: float = 0.0, name: Optional[str] = None,
+    ) -> "Model":
+        """A model from arrays: `targets` (M, d); `kernel` Θ, the generator's tangent kernel on its N latent
+        samples, (N, N) or (N·d, N·d) particle-major (None: the identity, independent particles); `critic` a
+        discriminator object (`critic_from_torch(...)`, or `{"kind": "linear"}`; default linear).
+
+        One time unit (spec §4): K = (lr_g/N)·Θ, so a tangent kernel measured with torch goes in as is.
+        """
+        targets = np.atleast_2d(np.asarray(targets, dtype=np.float64))
+        modes, dimension = targets.shape
+        if kernel is not None:
+            kernel = np.asarray(kernel, dtype=np.float64)
+            if kernel.ndim != 2 or kernel.shape[0] != kernel.shape[1]:
+                raise _egan.EganError(f"kernel: shape {kernel.shape} is not square", exit_code=2, command=[])
+            particles = particles or _particles_of(kernel.shape[0], modes, dimension)
+        particles = particles or modes
+        weights_given = critic is not None and not isinstance(critic, dict)  # a TorchCritic
+        if weights_given:
+            critic = critic.discriminator
+        if weights_given or (critic is not None and "W" in critic):
+            return cls._resolved_from_arrays(targets, kernel, particles, lr_g, critic, lr_d, loss, regularizer,
+                                             gamma, name)
+        config: dict = {
+            "name": name or "from-arrays",
+            "dimension": int(dimension),
+            "target": {"kind": "points", "points": targets},
+            "generator": {
+                "particles": int(particles), "learningRate": float(lr_g),
+                "kernel": ({"kind": "universal"} if kernel is None else {"kind": "explicit", "matrix": kernel}),
+            },
+            "discriminator": {**(critic or {"kind": "linear"}), "learningRate": float(lr_d)},
+            "loss": loss,
+            "regularizer": {"kind": regularizer, "strength": float(gamma)},
+        }
+        return cls(config)
+
+    @classmethod
+    def _resolved_from_arrays(cls, targets, kernel, particles, lr_g, critic, lr_d, loss, regularizer, gamma, name):
+        """A critic with given weights has no config form (configs draw W, b from a seed): the model is written as
+        a resolved model (spec §8), with the particles at the matched equilibrium and K = (lr_g/N)·Θ."""
+        positions = targets[np.arange(particles) % targets.shape[0]]
+        theta = np.eye(particles) if kernel is None else kernel
+        resolved = {
+            "targets": targets, "particles": positions, "initialParticles": positions,
+            "kernel": theta * (lr_g / particles), "discriminator": critic, "etaD": float(lr_d), "loss": loss,
+            "regularizer": regularizer, "gamma": float(gamma),
+        }
+        return cls(resolved, name=name or "from-arrays")
+
+    @classmethod
+    def from_torch(cls, generator, critic, z, targets, **options) -> "Model":
+        """Build the model of a PyTorch GAN in the one time unit; see `effectivegan.torch.model_from_torch`."""
+        from .torch import model_from_torch
+
+        return model_from_torch(generator, critic, z, targets, **options)
+
+    # -- the config -------------------------------------------------------------------------------------------
+
+    @property
+    def config(self) -> dict:
+        """The model's config as a dict (for a preset or file: egan's `model --config`)."""
+        if self._document is not None:
+            return copy.deepcopy(self._document)
+        with self._argument() as argument:
+            document = json.loads(_egan.run(["model", argument, "--config"]))
+        if self._path is not None:  # relative data paths start at the file's folder: keep them pointing there
+            for section, key in (("target", "path"), ("generator", "kernel")):
+                node = document.get(section, {})
+                node = node.get(key) if key == "kernel" else node
+                if isinstance(node, dict) and isinstance(node.get("path"), str) and not os.path.isabs(node["path"]):
+                    node["path"] = str(self._path.parent / node["path"])
+        return document
+
+    def set(self, path: str, value: Any) -> "Model":
+        """A copy with one config key changed: `model.set("discriminator.width", 64)`."""
+        document = self.config
+        if "targets" in document:
+            raise _egan.EganError(
+                "set: this model is a resolved model (every number given); edit its arrays instead",
+                exit_code=2, command=[])
+        node = document
+        *parents, last = path.split(".")
+        for key in parents:
+            node = node.setdefault(key, {})
+            if not isinstance(node, dict):
+                raise _egan.EganError(f"set: {path} passes through a value that is not an object", exit_code=2,
+                                      command=[])
+        node[last] = value
+        return Model(document)
+
+    def resolved(self) -> dict:
+        """Every number of the model (spec §8), as egan resolves it; arrays as NumPy arrays."""
+        with self._argument() as argument:
+            document = json.loads(_egan.run(["model", argument, "--resolved"]))
+        for key in ("targets", "particles", "initialParticles", "kernel"):
+            document[key] = np.array(document[key], dtype=np.float64)
+        return document
+
+    def summary(self) -> dict:
+        """What the model is made of (`egan model --format json`)."""
+        with self._argument() as argument:
+            return _egan.run_json(["model", argument])
+
+    def __repr__(self) -> str:
+        origin = self._name or self._preset or (str(self._path) if self._path else self._document.get("name", "config"))
+        return f"Model({origin!r})"
+
+    # -- commands ---------------------------------------------------------------------------------------------
+
+    def analyze(self, gamma: Optional[float] = None, **options) -> Analysis:
+        return Analysis(self._json("analyze", gamma=gamma, **options))
+
+    def sweep(self, start: Optional[float] = None, stop: Optional[float] = None, points: Optional[int] = None, *,
+              param: Optional[str] = None, progress: bool = False, **options) -> Sweep:
+        return Sweep(self._json("sweep", progress=progress, **{"from": start, "to": stop}, points=points,
+                                param=param, **options))
+
+    def optimize(self, start: Optional[float] = None, stop: Optional[float] = None, *, progress: bool = False,
+                 **options) -> Optimum:
+        return Optimum(self._json("optimize", progress=progress, **{"from": start, "to": stop}, **options))
+
+    def steps(self, gamma: Optional[float] = None, *, progress: bool = False, **options) -> StepLimits:
+        return StepLimits(self._json("steps", progress=progress, gamma=gamma, **options))
+
+    def simulate(self, gamma: Optional[float] = None, *, trajectories: bool = False, progress: bool = False,
+                 **options) -> Simulation:
+        """The full nonlinear run; with `trajectories=True` also every particle at every sample, (T, N, d)."""
+        with tempfile.TemporaryDirectory(prefix="egan-") as folder:
+            path = Path(folder) / "trajectories.csv"
+            data = self._json("simulate", progress=progress, gamma=gamma,
+                              trajectories=str(path) if trajectories else None, **options)
+            paths = _read_trajectories(path) if trajectories else None
+        return Simulation(data, paths)
+
+    def crosscheck(self, gamma: Union[float, Sequence[float], None] = None, *, progress: bool = False,
+                   **options) -> CrossCheck:
+        return CrossCheck(self._json("crosscheck", progress=progress, gamma=gamma, **options))
+
+    def convergence(self, gammas: Sequence[float], *, progress: bool = False, **options) -> Convergence:
+        return Convergence(self._json("convergence", progress=progress, gammas=gammas, **options))
+
+    def collapse(self, ratios: Union[str, Sequence[float], None] = None, *, progress: bool = False,
+                 **options) -> Collapse:
+        """The collapse phase diagram; `vs={"discriminator.weightStd": [0.5, 1, 2]}` adds a second axis."""
+        return Collapse(self._json("collapse", progress=progress, ratios=ratios, **options))
+
+    def report(self, output: Union[str, os.PathLike], *, progress: bool = False, **options) -> Report:
+        """Writes the Markdown stability report (and its SVG figures beside it) to `output`."""
+        return Report(self._json("report", progress=progress, output=str(Path(output).resolve()), **options))
+
+    # -- plumbing ---------------------------------------------------------------------------------------------
+
+    def _json(self, command: str, *, progress: bool = False, **options) -> dict:
+        with self._argument() as argument:
+            flags = _egan.flag_arguments(options, comma_lists=("gammas", "ratios"))
+            return _egan.run_json([command, argument, *flags], progress=progress)
+
+    @contextlib.contextmanager
+    def _argument(self) -> Iterator[str]:
+        """The CONFIG argument egan takes: a preset name, a path, or this model's dict written to a temporary
+        folder that is removed afterwards (also on errors and KeyboardInterrupt)."""
+        if self._preset is not None:
+            yield self._preset
+            return
+        if self._path is not None:
+            yield str(self._path)
+            return
+        with tempfile.TemporaryDirectory(prefix="egan-") as folder:
+            path = Path(folder) / f"{_safe_name(self._name or self._document.get('name', 'model'))}.json"
+            document = _externalise_arrays(self._document, Path(folder))
+            path.write_text(json.dumps(_plain(document), allow_nan=True))
+            yield str(path)
+
+
+def _particles_of(side: int, modes: int, dimension: int) -> int:
+    """N from a kernel's side: N × N, or (N·d) × (N·d) particle-major; N must be a multiple of M."""
+    candidates = {side} if side % modes == 0 else set()
+    if dimension > 1 and side % dimension == 0 and (side // dimension) % modes == 0:
+        candidates.add(side // dimension)
+    if len(candidates) == 1:
+        return candidates.pop()
+    if not candidates:
+        raise _egan.EganError(
+            f"kernel: side {side} is neither N nor N·d for an N that is a multiple of the {modes} targets "
+            f"(d = {dimension}); give particles=N", exit_code=2, command=[])
+    raise _egan.EganError(
+        f"kernel: side {side} could be N = {side} (N × N) or N = {side // dimension} ((N·d) × (N·d)); "
+        "give particles=N", exit_code=2, command=[])
+
+
+def _safe_name(name: Any) -> str:
+    text = "".join(character if character.isalnum() or character in "-_" else "-" for character in str(name))
+    return text[:60] or "model"
+
+
+def _externalise_arrays(document: dict, folder: Path) -> dict:
+    """NumPy arrays of a config go to egan as float64 .npy files — the kernel as `generator.kernel.path`, target
+    points as a `file` target — which is exact and, for large N·d, several times faster than JSON text."""
+    document = dict(document)
+    target = document.get("target")
+    if isinstance(target, dict) and target.get("kind") == "points" and isinstance(target.get("points"), np.ndarray):
+        path = folder / "targets.npy"
+        np.save(path, np.ascontiguousarray(target["points"], dtype=np.float64))
+        document["target"] = {key: value for key, value in target.items() if key != "points"}
+        document["target"].update(kind="file", path=str(path))
+    kernel = document.get("generator", {}).get("kernel", {})
+    if isinstance(kernel, dict) and isinstance(kernel.get("matrix"), np.ndarray):
+        path = folder / "kernel.npy"
+        np.save(path, np.ascontiguousarray(kernel["matrix"], dtype=np.float64))
+        kernel = {key: value for key, value in kernel.items() if key != "matrix"}
+        kernel["path"] = str(path)
+        document["generator"] = dict(document["generator"], kernel=kernel)
+    return document
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: NumPy arrays and scalars to lists and Python numbers (floats keep their exact value)."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _read_trajectories(path: Path) -> np.ndarray:
+    """egan's `--trajectories` CSV (t, particle, x1…xd) as an array (T, N, d)."""
+    with open(path, newline="") as handle:
+        rows = [row for row in csv.reader(handle) if row and not row[0].startswith("#")]
+    header, body = rows[0], np.array(rows[1:], dtype=np.float64)
+    times = np.unique(body[:, 0])
+    particles = int(body[:, 1].max()) + 1 if body.size else 0
+    return body[:, 2:].reshape(len(times), particles, len(header) - 2)
