@@ -94,6 +94,8 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
     case sweep1153 = "sweep-1153"
     /// A 21 × 4-seed collapse study on ring8-collapse (t = 300).
     case collapse21x4 = "collapse-21x4"
+    /// 16 cells of digits100 (φ ∈ {0, 0.3, 0.6, 0.9} × 4 seeds), 10 gradient steps each: the per-cell set-up cost.
+    case collapseDigits100Cells = "collapse-digits100-cells"
     /// One analysis at the paper's scale in d = 64: N = M = 100, relu width 256, all trained.
     case analyze64 = "analyze-64"
     /// One analysis in d = 784 (the MNIST dimension): N = M = 100, relu width 512, all trained.
@@ -153,6 +155,7 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
         case .simulate256Tanh: return try Self.source(Self.largeOuterModel(activation: "tanh"))
         case .jacobian1153, .analyze1153, .sweep1153: return try Self.source(Self.largeAllModel)
         case .collapse21x4: return try ModelSource(preset: .ring8Collapse)
+        case .collapseDigits100Cells: return try ModelSource(preset: .digits100)
         case .analyze64: return try Self.source(Self.highDimensionalModel(dimension: 64, width: 256))
         case .analyze784, .sweep784, .steps784, .load784:
             return try Self.source(Self.highDimensionalModel(dimension: 784, width: 512))
@@ -191,6 +194,13 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
             model.gradientRounds(&state, rounds: 100, step: 0.01)
         case .load784:
             break
+        case .collapseDigits100Cells:
+            let study = try CollapseStudy(
+                source: source, ratios: [0, 0.3, 0.6, 0.9], seeds: 4, rowPath: nil, rowValues: [],
+                settings: SimulationSettings(
+                    integrator: .gradientSteps(step: 0.01, scheme: .simultaneous, criticSteps: 1), tEnd: 0.1,
+                    samples: 2))
+            _ = try study.run(done: [])
         case .collapse21x4:
             let study = try CollapseStudy(
                 source: source, ratios: try SweepGrid(from: 0, to: 1, steps: 21, scale: .linear).values, seeds: 4,

@@ -13,6 +13,24 @@ struct CollapseTests {
             rowValues: rowValues, settings: SimulationSettings(tEnd: 300, samples: 31))
     }
 
+    @Test("a cell built by the typed config edit is the document edit's model, bit for bit (ring8-collapse, digits100)")
+    func typedCellEditEqualsDocumentEdit() throws {
+        for preset in [Preset.ring8Collapse, .digits100] {
+            let study = try CollapseStudy(
+                source: ModelSource(preset: preset), ratios: [0, 0.45], seeds: 2, rowPath: nil, rowValues: [],
+                settings: SimulationSettings(tEnd: 1, samples: 2))
+            for (ratio, seed) in [(0.0, 1), (0.45, 2)] {
+                let typed = try study.model(row: 0, ratio: ratio, seed: seed)
+                let document = try study.documentModel(row: 0, ratio: ratio, seed: seed)
+                #expect(typed.resolved == document.resolved, "\(preset) φ = \(ratio) seed \(seed)")
+            }
+            // The edit reaches the model: other seed, other cloud; other φ, other kernel.
+            let a = try study.model(row: 0, ratio: 0, seed: 1).resolved
+            let b = try study.model(row: 0, ratio: 0.45, seed: 2).resolved
+            #expect(a.initialParticles != b.initialParticles && a.kernel != b.kernel)
+        }
+    }
+
     @Test("φ = 0 covers the separated modes (metric < 0.05 ln M for every seed); φ = 1 keeps the initial metric")
     func endpoints() throws {
         let study = try Self.study(ratios: [0, 1])

@@ -150,3 +150,41 @@ def test_readme_from_python_block_runs():
     namespace: dict = {}
     exec(compile(code, "README.md", "exec"), namespace)
     assert namespace["gamma_star"] == pytest.approx(19.09195, rel=1e-5)
+
+
+def test_non_finite_inputs_name_the_field():
+    config = eg.Model("ring8").config
+    config["regularizer"]["strength"] = float("nan")
+    with pytest.raises(eg.EganError, match="regularizer.strength"):
+        eg.Model(config).analyze()
+    with pytest.raises(eg.EganError, match="targets holds a non-finite"):
+        eg.Model.from_arrays(np.array([[0.0, np.inf]]))
+    with pytest.raises(eg.EganError, match="gamma: one value"):
+        eg.analyze("ring8", gamma=[1, 2])
+
+
+def test_egan_notes_become_warnings():
+    relu = {"dimension": 2, "target": {"kind": "ring", "modes": 2}, "generator": {"particles": 2},
+            "discriminator": {"kind": "mlp", "width": 4, "activation": "relu"},
+            "regularizer": {"kind": "r1", "strength": 1.0}}
+    with pytest.warns(eg.EganWarning, match="gradient steps"):
+        eg.simulate(relu, t_end=1.0, samples=3)
+
+
+def test_interrupting_a_simulation_is_prompt(tmp_path):
+    script = textwrap.dedent("""
+        import effectivegan as eg
+        try:
+            eg.simulate("ring8", gamma=19, t_end=2e6, integrator="msbdf", samples=200000)
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], env=dict(os.environ, TMPDIR=str(tmp_path)),
+                             stdout=subprocess.PIPE, text=True)
+    time.sleep(3)
+    start = time.time()
+    child.send_signal(signal.SIGINT)
+    output, _ = child.communicate(timeout=30)
+    assert "interrupted" in output
+    assert time.time() - start < 9  # egan drains its partial output and exits (0.3 s alone); no 10 s kill
+    assert list(tmp_path.iterdir()) == []

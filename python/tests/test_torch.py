@@ -148,7 +148,7 @@ def test_from_torch_equals_from_arrays_with_the_same_pieces():
     model = eg.Model.from_torch(generator, critic, z, targets, lr_g=0.5, lr_d=0.1, gamma=1.0)
     description = critic_from_torch(critic)
     same = eg.Model.from_arrays(targets, empirical_ntk(generator, z), particles=6, lr_g=0.5, critic=description,
-                                lr_d=etaD_for(description, 0.1), gamma=1.0)
+                                lr_d=0.1, gamma=1.0)  # the torch learning rate: from_arrays maps it to H·lr_d
     assert model.optimize().gamma == same.optimize().gamma
 
 

@@ -116,3 +116,15 @@ public struct RegularizerSpec: Equatable, Sendable {
     public var kind: RegularizerKind
     public var strength: Double
 }
+
+extension InitSpec {
+    /// The same initial cloud drawn from another seed, as setting `generator.init.seed` in the document does;
+    /// nil for explicit points, which have no seed (the document edit then names the problem).
+    func reseeded(_ seed: Int) -> InitSpec? {
+        switch self {
+        case let .gaussian(center, std, _): return .gaussian(center: center, std: std, seed: seed)
+        case let .aroundTargets(std, _): return .aroundTargets(std: std, seed: seed)
+        case .points: return nil
+        }
+    }
+}

@@ -2,7 +2,9 @@
 
     >>> import effectivegan as eg
     >>> eg.optimize("ring8").gamma        # γ* of the built-in ring of eight modes
-    >>> model = eg.Model.from_arrays(targets, kernel=theta, lr_g=1e-3, critic=eg.torch.critic_from_torch(D))
+    >>> from effectivegan.torch import empirical_ntk, critic_from_torch
+    >>> model = eg.Model.from_arrays(targets, empirical_ntk(G, z), particles=len(z), lr_g=1e-3,
+    ...                              critic=critic_from_torch(D), lr_d=1e-3)
 
 Every function takes a model (a `Model`, a preset name, a config path or a config dict) and returns a typed result
 whose numbers are NumPy arrays; `result.to_dict()` is egan's JSON unchanged. Errors raise `EganError` (a
@@ -14,7 +16,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from . import _egan
-from ._egan import EganError
+from ._egan import EganError, EganWarning
 from .model import Model
 from .results import (
     Analysis, Collapse, Convergence, CrossCheck, KernelFit, Optimum, Report, Result, Simulation, StepLimits, Sweep)
@@ -22,10 +24,19 @@ from .results import (
 __version__ = "0.9.0"
 
 __all__ = [
-    "EganError", "Model", "analyze", "sweep", "optimize", "steps", "simulate", "crosscheck", "convergence",
+    "EganError", "EganWarning", "Model", "analyze", "sweep", "optimize", "steps", "simulate", "crosscheck", "convergence",
     "collapse", "report", "kernel", "presets", "egan_version", "Analysis", "Sweep", "Optimum", "StepLimits",
     "Simulation", "CrossCheck", "Convergence", "Collapse", "Report", "KernelFit", "Result",
 ]
+
+
+def __getattr__(name: str):
+    """`effectivegan.torch` on first use, so `import effectivegan` works without PyTorch installed."""
+    if name == "torch":
+        import importlib
+
+        return importlib.import_module(".torch", __name__)
+    raise AttributeError(f"module 'effectivegan' has no attribute {name!r}")
 
 
 def _model(model: Any) -> Model:

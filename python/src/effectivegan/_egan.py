@@ -16,8 +16,13 @@ import signal
 import subprocess
 import sys
 import threading
+import warnings
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
+
+
+class EganWarning(UserWarning):
+    """A note or warning egan printed on a run that succeeded (the integrator it chose, a shortened run, …)."""
 
 
 class EganError(ValueError):
@@ -71,6 +76,7 @@ class _ProgressSink:
                 self.total = total
             self.bar.update(done - self.bar.n)
         else:
+            self.total = total
             sys.stderr.write(f"\r{label} {done}/{total}")
             sys.stderr.flush()
 
@@ -78,6 +84,9 @@ class _ProgressSink:
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+        elif self.total is not None:
+            sys.stderr.write("\n")
+            self.total = None
 
 
 def _read_stderr(stream, sink: _ProgressSink, lines: list) -> None:
@@ -115,24 +124,34 @@ def run(arguments: Iterable[str], *, progress: bool = False) -> str:
     command = [str(binary()), *arguments]
     if progress:
         command.append("--progress")
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               preexec_fn=_die_with_parent)
     sink = _ProgressSink(progress)
     messages: list = []
-    reader = threading.Thread(target=_read_stderr, args=(process.stderr, sink, messages), daemon=True)
-    reader.start()
+    chunks: list = []
+    # Both pipes are drained by threads for the whole run, so egan never blocks on a full pipe — also while it
+    # prints what it has after a SIGINT — and the main thread only waits, which a KeyboardInterrupt can interrupt.
+    readers = [threading.Thread(target=_read_stderr, args=(process.stderr, sink, messages), daemon=True),
+               threading.Thread(target=lambda: chunks.append(process.stdout.read()), daemon=True)]
+    for reader in readers:
+        reader.start()
     try:
-        output = process.stdout.read()
         process.wait()
     except KeyboardInterrupt:
         _stop(process)
         raise
     finally:
-        reader.join(timeout=10)
+        for reader in readers:
+            reader.join(timeout=10)
         sink.close()
         process.stdout.close()
         process.stderr.close()
+    output = b"".join(chunks)
     if process.returncode != 0:
         raise EganError(_message(messages, process.returncode), exit_code=process.returncode, command=command)
+    for line in messages:  # egan's notes and warnings (e.g. which integrator a default run chose)
+        if re.match(r"^egan: (note|warning):", line):
+            warnings.warn(line[len("egan: "):], EganWarning, stacklevel=3)
     return output.decode("utf-8")
 
 
@@ -143,6 +162,8 @@ def run_json(arguments: Iterable[str], *, progress: bool = False) -> dict:
 
 
 def _stop(process: subprocess.Popen) -> None:
+    """SIGINT to egan (it removes its temporary files and exits 130), killed only if it has not exited after
+    10 s; the reader threads keep draining its output meanwhile."""
     if process.poll() is not None:
         return
     process.send_signal(signal.SIGINT)
@@ -151,6 +172,17 @@ def _stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def _die_with_parent() -> None:
+    """In the child before exec (Linux): SIGINT to egan when the Python process dies, however it dies (SIGTERM
+    from Slurm, a killed Jupyter kernel), so egan stops cleanly and removes its temporary files."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGINT)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _message(lines: list, code: int) -> str:
@@ -175,7 +207,8 @@ def flag_arguments(options: dict, comma_lists: Iterable[str] = ()) -> list:
         if value is True:
             arguments.append(flag)
         elif isinstance(value, dict):
-            arguments += [f"{flag}={path}={_format_list(values)}" for path, values in value.items()]
+            arguments += [f"{flag}={path}={_format_list(values if _is_sequence(values) else [values])}"
+                          for path, values in value.items()]
         elif isinstance(value, (list, tuple)) or _is_array(value):
             if key in comma:
                 arguments.append(f"{flag}={_format_list(value)}")
@@ -184,6 +217,10 @@ def flag_arguments(options: dict, comma_lists: Iterable[str] = ()) -> list:
         else:
             arguments.append(f"{flag}={format_value(value)}")
     return arguments
+
+
+def _is_sequence(value: Any) -> bool:
+    return isinstance(value, (list, tuple, str)) or _is_array(value)
 
 
 def _is_array(value: Any) -> bool:
@@ -197,10 +234,14 @@ def _format_list(values: Any) -> str:
 
 
 def format_value(value: Any) -> str:
+    """One flag value: floats (Python, NumPy or a one-element torch tensor) in repr form, exact for egan."""
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        try:
+            value = value.item()  # NumPy and torch scalars (and one-element arrays)
+        except (ValueError, RuntimeError) as error:
+            raise EganError(f"option value {value!r} is not one number ({error})", exit_code=2, command=[])
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) or (hasattr(value, "dtype") and getattr(value, "dtype").kind == "f"):
-        return repr(float(value))
-    if hasattr(value, "item"):
-        return str(value.item())
+    if isinstance(value, float):
+        return repr(value)
     return str(value)

@@ -2,7 +2,7 @@
 
 A model is immutable; `set("discriminator.width", 64)` returns an edited copy. Configs are egan's own (spec §8,
 docs/config.md), so every key is reachable; NumPy arrays anywhere in a config are accepted, and a kernel matrix is
-handed to egan as a float64 `.npy` file (exact, and fast for large N·d), as are array target points.
+handed to egan as a float64 `.npy` file (exact, and fast for large N·d).
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ class Model:
         self._document: Optional[dict] = None
         if isinstance(source, dict):
             self._document = copy.deepcopy(source)
-        elif isinstance(source, (str, os.PathLike)) and Path(source).suffix.lower() == ".json":
+        elif isinstance(source, os.PathLike) or (
+                isinstance(source, str) and (source.lower().endswith(".json") or os.path.isfile(source))):
             path = Path(source).resolve()
             if not path.is_file():
                 raise _egan.EganError(f"no config file at {path}", exit_code=2, command=[])
@@ -71,21 +72,41 @@ class Model:
         gamma: float = 0.0, name: Optional[str] = None,
     ) -> "Model":
         """A model from arrays: `targets` (M, d); `kernel` Θ, the generator's tangent kernel on its N latent
-        samples, (N, N) or (N·d, N·d) particle-major (None: the identity, independent particles); `critic` a
-        discriminator object (`critic_from_torch(...)`, or `{"kind": "linear"}`; default linear).
+        samples, (N, N) or (N·d, N·d) particle-major (None: the identity, independent particles; give
+        `particles=N` when the side could be either); `critic` a `critic_from_torch(...)` description (its
+        weights) or a discriminator config dict (weights drawn from its seed; default `{"kind": "linear"}`).
 
-        One time unit (spec §4): K = (lr_g/N)·Θ, so a tangent kernel measured with torch goes in as is.
+        One time unit (spec §4): K = (lr_g/N)·Θ, so a tangent kernel measured with torch goes in as is. `lr_d` is
+        the torch critic's SGD learning rate when `critic` comes from `critic_from_torch` (η_D = H·lr_d), and
+        egan's η_D (`discriminator.learningRate`) for a dict critic.
         """
-        targets = np.atleast_2d(np.asarray(targets, dtype=np.float64))
+        targets = _finite_array(targets, "targets")
+        if targets.ndim == 1:
+            targets = targets[:, None]
+        if targets.ndim != 2 or targets.shape[0] == 0:
+            raise _egan.EganError(f"targets: shape {targets.shape}; give M points as an (M, d) array", exit_code=2,
+                                  command=[])
+        if particles is not None and (int(particles) != particles or particles < 1):
+            raise _egan.EganError(f"particles: {particles} is not a whole number ≥ 1", exit_code=2, command=[])
+        for name, value in (("lr_g", lr_g), ("lr_d", lr_d)):
+            if not (np.isfinite(value) and value > 0):
+                raise _egan.EganError(f"{name}: {value} is not a positive learning rate", exit_code=2, command=[])
         modes, dimension = targets.shape
         if kernel is not None:
-            kernel = np.asarray(kernel, dtype=np.float64)
+            kernel = _finite_array(kernel, "kernel")
             if kernel.ndim != 2 or kernel.shape[0] != kernel.shape[1]:
                 raise _egan.EganError(f"kernel: shape {kernel.shape} is not square", exit_code=2, command=[])
             particles = particles or _particles_of(kernel.shape[0], modes, dimension)
         particles = particles or modes
-        weights_given = critic is not None and not isinstance(critic, dict)  # a TorchCritic
+        weights_given = critic is not None and not isinstance(critic, dict)
         if weights_given:
+            if not hasattr(critic, "discriminator"):
+                raise _egan.EganError(
+                    f"critic: a {type(critic).__name__} is not a critic description; give "
+                    "effectivegan.torch.critic_from_torch(module), a discriminator dict, or None", exit_code=2,
+                    command=[])
+            # lr_d is the torch critic's SGD learning rate: egan's η_D is H·lr_d (docs/python.md).
+            lr_d = lr_d * (critic.width if critic.kind == "mlp" else 1)
             critic = critic.discriminator
         if weights_given or (critic is not None and "W" in critic):
             return cls._resolved_from_arrays(targets, kernel, particles, lr_g, critic, lr_d, loss, regularizer,
@@ -178,7 +199,7 @@ class Model:
     # -- commands ---------------------------------------------------------------------------------------------
 
     def analyze(self, gamma: Optional[float] = None, **options) -> Analysis:
-        return Analysis(self._json("analyze", gamma=gamma, **options))
+        return Analysis(self._json("analyze", gamma=_one(gamma, "gamma"), **options))
 
     def sweep(self, start: Optional[float] = None, stop: Optional[float] = None, points: Optional[int] = None, *,
               param: Optional[str] = None, progress: bool = False, **options) -> Sweep:
@@ -190,14 +211,16 @@ class Model:
         return Optimum(self._json("optimize", progress=progress, **{"from": start, "to": stop}, **options))
 
     def steps(self, gamma: Optional[float] = None, *, progress: bool = False, **options) -> StepLimits:
-        return StepLimits(self._json("steps", progress=progress, gamma=gamma, **options))
+        return StepLimits(self._json("steps", progress=progress, gamma=_one(gamma, "gamma"), **options))
 
-    def simulate(self, gamma: Optional[float] = None, *, trajectories: bool = False, progress: bool = False,
-                 **options) -> Simulation:
-        """The full nonlinear run; with `trajectories=True` also every particle at every sample, (T, N, d)."""
+    def simulate(self, gamma: Optional[float] = None, *, trajectories: Union[bool, str, os.PathLike] = False,
+                 progress: bool = False, **options) -> Simulation:
+        """The full nonlinear run; with `trajectories=True` (or a CSV path to keep the file) also every particle at
+        every sample, `result.trajectories` of shape (T, N, d)."""
         with tempfile.TemporaryDirectory(prefix="egan-") as folder:
-            path = Path(folder) / "trajectories.csv"
-            data = self._json("simulate", progress=progress, gamma=gamma,
+            keep = isinstance(trajectories, (str, os.PathLike))
+            path = Path(trajectories).resolve() if keep else Path(folder) / "trajectories.csv"
+            data = self._json("simulate", progress=progress, gamma=_one(gamma, "gamma"),
                               trajectories=str(path) if trajectories else None, **options)
             paths = _read_trajectories(path) if trajectories else None
         return Simulation(data, paths)
@@ -237,8 +260,9 @@ class Model:
             return
         with tempfile.TemporaryDirectory(prefix="egan-") as folder:
             path = Path(folder) / f"{_safe_name(self._name or self._document.get('name', 'model'))}.json"
-            document = _externalise_arrays(self._document, Path(folder))
-            path.write_text(json.dumps(_plain(document), allow_nan=True))
+            document = _plain(_externalise_kernel(self._document, Path(folder)))
+            _check_finite(document, "")
+            path.write_text(json.dumps(document, allow_nan=False))
             yield str(path)
 
 
@@ -263,24 +287,52 @@ def _safe_name(name: Any) -> str:
     return text[:60] or "model"
 
 
-def _externalise_arrays(document: dict, folder: Path) -> dict:
-    """NumPy arrays of a config go to egan as float64 .npy files — the kernel as `generator.kernel.path`, target
-    points as a `file` target — which is exact and, for large N·d, several times faster than JSON text."""
-    document = dict(document)
-    target = document.get("target")
-    if isinstance(target, dict) and target.get("kind") == "points" and isinstance(target.get("points"), np.ndarray):
-        path = folder / "targets.npy"
-        np.save(path, np.ascontiguousarray(target["points"], dtype=np.float64))
-        document["target"] = {key: value for key, value in target.items() if key != "points"}
-        document["target"].update(kind="file", path=str(path))
+def _externalise_kernel(document: dict, folder: Path) -> dict:
+    """A kernel matrix given as a NumPy array goes to egan as a float64 .npy file (`generator.kernel.path`): exact,
+    and several times faster than JSON text for large N·d. (Target points stay inline: a file would put its
+    temporary path into the resolved model and change its hash from call to call.)"""
     kernel = document.get("generator", {}).get("kernel", {})
-    if isinstance(kernel, dict) and isinstance(kernel.get("matrix"), np.ndarray):
-        path = folder / "kernel.npy"
-        np.save(path, np.ascontiguousarray(kernel["matrix"], dtype=np.float64))
-        kernel = {key: value for key, value in kernel.items() if key != "matrix"}
-        kernel["path"] = str(path)
-        document["generator"] = dict(document["generator"], kernel=kernel)
-    return document
+    if not isinstance(kernel, dict) or not isinstance(kernel.get("matrix"), np.ndarray):
+        return document
+    path = folder / "kernel.npy"
+    np.save(path, np.ascontiguousarray(kernel["matrix"], dtype=np.float64))
+    kernel = {key: value for key, value in kernel.items() if key != "matrix"}
+    kernel["path"] = str(path)
+    return dict(document, generator=dict(document["generator"], kernel=kernel))
+
+
+def _check_finite(value: Any, path: str) -> None:
+    """Refuses NaN and infinity before egan sees the JSON, naming the key (`regularizer.strength`)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_finite(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, float) and not np.isfinite(item):
+                raise _egan.EganError(f"'{path}' holds {item} at index {index}; every number must be finite",
+                                      exit_code=2, command=[])
+            if isinstance(item, (list, dict)):
+                _check_finite(item, path)
+    elif isinstance(value, float) and not np.isfinite(value):
+        raise _egan.EganError(f"'{path}' must be finite (got {value})", exit_code=2, command=[])
+
+
+def _finite_array(values: Any, name: str) -> np.ndarray:
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise _egan.EganError(f"{name}: not an array of numbers ({error})", exit_code=2, command=[])
+    if not np.all(np.isfinite(array)):
+        raise _egan.EganError(f"{name} holds a non-finite entry (NaN or infinity)", exit_code=2, command=[])
+    return array
+
+
+def _one(value: Any, name: str) -> Any:
+    """A single-valued option (egan would keep the last of several)."""
+    if isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray) and value.size != 1):
+        raise _egan.EganError(f"{name}: one value, not {value!r} (crosscheck and convergence take several)",
+                              exit_code=2, command=[])
+    return value
 
 
 def _plain(value: Any) -> Any:
@@ -293,6 +345,8 @@ def _plain(value: Any) -> Any:
         return value.tolist()
     if isinstance(value, np.generic):
         return value.item()
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):  # a torch tensor
+        return value.tolist()
     return value
 
 

@@ -23,6 +23,23 @@ def _floats(values) -> np.ndarray:
     return np.array([np.nan if value is None else value for value in values], dtype=np.float64)
 
 
+def _value(key: str, doc: str = "") -> property:
+    """A top-level JSON value as is."""
+    return property(lambda self: self.data[key], doc=doc or f"`{key}` of egan's JSON.")
+
+
+def _column(items: str, key: str, doc: str = "") -> property:
+    """One number per entry of a JSON list (`points`, `checks`, `runs`, `rows`), as a float64 array."""
+    return property(lambda self: _floats(item.get(key) for item in self.data[items]),
+                    doc=doc or f"`{items}[].{key}` as a float64 array (NaN for null).")
+
+
+def _modes(items: str, key: Optional[str] = None, doc: str = "") -> property:
+    """Eigenvalues of a JSON list (the list's modes, or each entry's `key` mode), as complex128."""
+    return property(lambda self: np.array([_complex(item if key is None else item[key]) for item in self.data[items]],
+                                          dtype=np.complex128), doc=doc)
+
+
 @dataclass(frozen=True)
 class Result:
     """Base of every result: the JSON egan wrote, as a dict."""
@@ -36,6 +53,12 @@ class Result:
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
 
+    def __repr__(self) -> str:
+        shown = {key: value for key, value in self.data.items()
+                 if isinstance(value, (int, float, str, bool)) and key != "schema"}
+        words = ", ".join(f"{key}={value!r}" for key, value in list(shown.items())[:6])
+        return f"{type(self).__name__}({self.data.get('schema', '')}: {words})"
+
     @property
     def provenance(self) -> dict:
         return self.data.get("provenance", {})
@@ -45,34 +68,19 @@ class Result:
 class Analysis(Result):
     """`egan analyze`: the classified spectrum at one γ."""
 
-    @property
-    def gamma(self) -> float:
-        return self.data["gamma"]
-
-    @property
-    def rate(self) -> float:
-        return self.data["rate"]
-
-    @property
-    def regime(self) -> str:
-        return self.data["regime"]
+    gamma = _value("gamma")
+    rate = _value("rate", "r = −max Re λ over the active modes.")
+    regime = _value("regime")
+    eigenvalues = _modes("modes", doc="Every active eigenvalue, slowest first (complex128).")
+    damping_ratios = _column("modes", "dampingRatio")
 
     @property
     def dominant(self) -> complex:
         return _complex(self.data["dominant"])
 
     @property
-    def eigenvalues(self) -> np.ndarray:
-        """Every active eigenvalue, slowest first (complex128)."""
-        return np.array([_complex(mode) for mode in self.data["modes"]], dtype=np.complex128)
-
-    @property
     def kinds(self) -> np.ndarray:
         return np.array([mode["kind"] for mode in self.data["modes"]])
-
-    @property
-    def damping_ratios(self) -> np.ndarray:
-        return _floats(mode["dampingRatio"] for mode in self.data["modes"])
 
     @property
     def counts(self) -> dict:
@@ -83,36 +91,22 @@ class Analysis(Result):
 class Sweep(Result):
     """`egan sweep`: regime, rate and dominant mode along a grid of one parameter."""
 
-    @property
-    def parameter(self) -> str:
-        return self.data["parameter"]
-
-    @property
-    def values(self) -> np.ndarray:
-        return _floats(point["value"] for point in self.data["points"])
+    parameter = _value("parameter")
+    values = _column("points", "value")
+    rate = _column("points", "rate")
+    dominant = _modes("points", "dominant", "The dominant eigenvalue per grid point (NaN where none).")
+    critical_points = _column("criticalPoints", "value")
 
     @property
     def gamma(self) -> np.ndarray:
         """The grid when the swept parameter is γ (else a KeyError names the parameter)."""
         if self.parameter != "regularizer.strength":
-            raise KeyError(f"this sweep is over {self.parameter}, not gamma; use .values")
+            raise AttributeError(f"this sweep is over {self.parameter}, not gamma; use .values")
         return self.values
-
-    @property
-    def rate(self) -> np.ndarray:
-        return _floats(point["rate"] for point in self.data["points"])
 
     @property
     def regime(self) -> np.ndarray:
         return np.array([point["regime"] for point in self.data["points"]])
-
-    @property
-    def dominant(self) -> np.ndarray:
-        return np.array([_complex(point["dominant"]) for point in self.data["points"]], dtype=np.complex128)
-
-    @property
-    def critical_points(self) -> np.ndarray:
-        return _floats(point["value"] for point in self.data["criticalPoints"])
 
     @property
     def branches(self) -> np.ndarray:
@@ -125,46 +119,24 @@ class Sweep(Result):
 class Optimum(Result):
     """`egan optimize`: γ* = argmax r(γ) to relative 1e-6, and what kind of point it is."""
 
-    @property
-    def gamma(self) -> float:
-        return self.data["gamma"]
-
-    @property
-    def rate(self) -> float:
-        return self.data["rate"]
+    gamma = _value("gamma", "γ*.")
+    rate = _value("rate", "r(γ*).")
+    relation = _value("relation")
+    damping_ratio = _value("oscillatorDampingRatio", "ζ of the slowest oscillatory mode at γ* (None if none).")
+    critical_points = _column("criticalPoints", "value")
 
     @property
     def dominant(self) -> complex:
         return _complex(self.data["dominant"])
-
-    @property
-    def relation(self) -> str:
-        return self.data["relation"]
-
-    @property
-    def damping_ratio(self) -> Optional[float]:
-        return self.data["oscillatorDampingRatio"]
-
-    @property
-    def critical_points(self) -> np.ndarray:
-        return _floats(point["value"] for point in self.data["criticalPoints"])
 
 
 @dataclass(frozen=True)
 class StepLimits(Result):
     """`egan steps`: the largest stable learning rate h_max per γ (and the contraction at `lr`)."""
 
-    @property
-    def gamma(self) -> np.ndarray:
-        return _floats(point["gamma"] for point in self.data["points"])
-
-    @property
-    def h_max(self) -> np.ndarray:
-        return _floats(point["hMax"] for point in self.data["points"])
-
-    @property
-    def contraction(self) -> np.ndarray:
-        return _floats(point.get("contraction") for point in self.data["points"])
+    gamma = _column("points", "gamma")
+    h_max = _column("points", "hMax")
+    contraction = _column("points", "contraction")
 
 
 @dataclass(frozen=True)
@@ -203,47 +175,24 @@ class Simulation(Result):
 class CrossCheck(Result):
     """`egan crosscheck`: linear prediction against simulation, per γ."""
 
+    gamma = _column("checks", "gamma")
+    predicted_rate = _column("checks", "predictedRate")
+    measured_rate = _column("checks", "measuredRate")
+    rate_error = _column("checks", "rateError")
+
     @property
     def passed(self) -> bool:
         return bool(self.data["passed"])
-
-    @property
-    def gamma(self) -> np.ndarray:
-        return _floats(check["gamma"] for check in self.data["checks"])
-
-    @property
-    def predicted_rate(self) -> np.ndarray:
-        return _floats(check["predictedRate"] for check in self.data["checks"])
-
-    @property
-    def measured_rate(self) -> np.ndarray:
-        return _floats(check["measuredRate"] for check in self.data["checks"])
-
-    @property
-    def rate_error(self) -> np.ndarray:
-        return _floats(check["rateError"] for check in self.data["checks"])
 
 
 @dataclass(frozen=True)
 class Convergence(Result):
     """`egan convergence`: time to converge per γ, beside the linear γ*."""
 
-    @property
-    def gamma(self) -> np.ndarray:
-        return _floats(run["gamma"] for run in self.data["runs"])
-
-    @property
-    def time(self) -> np.ndarray:
-        """First time after which the measure stays below the threshold (NaN: never)."""
-        return _floats(run["time"] for run in self.data["runs"])
-
-    @property
-    def final_distance(self) -> np.ndarray:
-        return _floats(run["finalDistance"] for run in self.data["runs"])
-
-    @property
-    def fastest_gamma(self) -> Optional[float]:
-        return self.data["fastestGamma"]
+    gamma = _column("runs", "gamma")
+    time = _column("runs", "time", "First time after which the measure stays below the threshold (NaN: never).")
+    final_distance = _column("runs", "finalDistance")
+    fastest_gamma = _value("fastestGamma")
 
     @property
     def linear_optimum(self) -> dict:
@@ -253,6 +202,9 @@ class Convergence(Result):
 @dataclass(frozen=True)
 class Collapse(Result):
     """`egan collapse`: the mode-collapse phase diagram; rows × column values."""
+
+    transition = _column("rows", "transition", "φ_c per row, in column units (NaN where no transition was found).")
+    fitted_transition = _column("rows", "fittedTransition")
 
     @property
     def ratios(self) -> np.ndarray:
@@ -272,43 +224,23 @@ class Collapse(Result):
         return np.array([_floats(row["standardError"]) for row in self.data["rows"]])
 
     @property
-    def transition(self) -> np.ndarray:
-        """φ_c per row, in column units (NaN where no transition was found)."""
-        return _floats(row["transition"] for row in self.data["rows"])
-
-    @property
     def interval(self) -> np.ndarray:
         """[low, high] bracket of φ_c per row, shape (rows, 2); NaN for an unbounded end."""
         return np.array([_floats(row["interval"] or [None, None]) for row in self.data["rows"]])
-
-    @property
-    def fitted_transition(self) -> np.ndarray:
-        return _floats(row.get("fittedTransition") for row in self.data["rows"])
 
 
 @dataclass(frozen=True)
 class Report(Result):
     """`egan report`: the paths written and the headline numbers."""
 
-    @property
-    def path(self) -> str:
-        return self.data["report"]
+    path = _value("report", "The Markdown report's path.")
+    gamma_star = _value("gammaStar")
+    rate = _value("rate")
+    global_outcome = _value("globalOutcome")
 
     @property
     def figures(self) -> list:
         return list(self.data["figures"])
-
-    @property
-    def gamma_star(self) -> float:
-        return self.data["gammaStar"]
-
-    @property
-    def rate(self) -> float:
-        return self.data["rate"]
-
-    @property
-    def global_outcome(self) -> str:
-        return self.data["globalOutcome"]
 
     def markdown(self) -> str:
         with open(self.path, encoding="utf-8") as handle:

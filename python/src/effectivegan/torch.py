@@ -66,12 +66,36 @@ def empirical_ntk(generator: "_nn.Module", z: "_torch.Tensor", *, dtype=_torch.f
               if not parameter.requires_grad}
     frozen.update({name: buffer.to(dtype) if buffer.is_floating_point() else buffer
                    for name, buffer in generator.named_buffers()})
-    latents = _torch.as_tensor(z).to(dtype)
+    latents = _latents(z).to(dtype)
     count = latents.shape[0]
 
     def outputs(trained: Dict[str, "_torch.Tensor"]) -> "_torch.Tensor":
-        return _functional_call(generator, {**trained, **frozen}, (latents,)).reshape(count, -1).reshape(-1)
+        result = _functional_call(generator, {**trained, **frozen}, (latents,))
+        if not isinstance(result, _torch.Tensor):
+            raise EganError(f"empirical_ntk: the generator returns a {type(result).__name__}, not one tensor of "
+                            "outputs (N, d)", exit_code=2, command=[])
+        return result.reshape(count, -1).reshape(-1)
 
+    try:
+        return _ntk(outputs, parameters, names, count, dtype, memory_budget, method)
+    except RuntimeError as error:
+        hint = (" — call generator.eval() first (BatchNorm and Dropout in training mode have no tangent kernel)"
+                if generator.training else "")
+        raise EganError(f"empirical_ntk: the generator could not be differentiated on z of shape "
+                        f"{tuple(latents.shape)}: {str(error).splitlines()[0]}{hint}", exit_code=2, command=[])
+
+
+def _latents(z) -> "_torch.Tensor":
+    latents = _torch.as_tensor(z)
+    if latents.ndim < 2 or latents.shape[0] == 0:
+        raise EganError(f"z: shape {tuple(latents.shape)}; give N latent samples as an (N, d_z) tensor", exit_code=2,
+                        command=[])
+    if latents.is_floating_point() and not bool(_torch.isfinite(latents).all()):
+        raise EganError("z holds a non-finite entry (NaN or infinity)", exit_code=2, command=[])
+    return latents
+
+
+def _ntk(outputs, parameters, names, count, dtype, memory_budget, method) -> np.ndarray:
     rows = outputs(parameters).numel()
     size = sum(parameter.numel() for parameter in parameters.values())
     itemsize = _torch.finfo(dtype).bits // 8
@@ -83,12 +107,17 @@ def empirical_ntk(generator: "_nn.Module", z: "_torch.Tensor", *, dtype=_torch.f
     _, pullback = _vjp(outputs, parameters)
     # Each vmapped vjp holds one gradient (P numbers) per row plus the passes' intermediates.
     chunk = max(1, min(rows, int(memory_budget // max(1, 3 * size * itemsize))))
-    identity = _torch.eye(rows, dtype=dtype)
+
+    def cotangents(start):  # one-hot rows start … start + k of the identity, never the whole (N·d)² identity
+        block = _torch.zeros(min(chunk, rows - start), rows, dtype=dtype)
+        block[_torch.arange(block.shape[0]), _torch.arange(start, start + block.shape[0])] = 1
+        return block
+
     with _torch.no_grad():
         if method == "jacobian":
             jacobian = _torch.empty(rows, size, dtype=dtype)
             for start in range(0, rows, chunk):
-                (gradients,) = _vmap(pullback)(identity[start:start + chunk])
+                (gradients,) = _vmap(pullback)(cotangents(start))
                 column = 0
                 for name in names:
                     block = gradients.pop(name).flatten(1)
@@ -102,10 +131,12 @@ def empirical_ntk(generator: "_nn.Module", z: "_torch.Tensor", *, dtype=_torch.f
                 return _jvp(outputs, (parameters,), (tangent,))[1]
 
             for start in range(0, rows, chunk):
-                (gradients,) = _vmap(pullback)(identity[start:start + chunk])
+                (gradients,) = _vmap(pullback)(cotangents(start))
                 theta[start:start + chunk] = _vmap(push)(gradients)
-    result = theta.cpu().numpy().astype(np.float64)
-    return (result + result.T) / 2  # exact symmetry; the two halves differ only by rounding
+    result = theta.cpu().numpy().astype(np.float64, copy=False)
+    result += result.T  # exact symmetry (the halves differ only by rounding); NumPy buffers the overlap
+    result *= 0.5
+    return result
 
 
 # -- critics --------------------------------------------------------------------------------------------------
@@ -213,9 +244,23 @@ def critic_from_torch(module: "_nn.Module") -> TorchCritic:
             "critic: egan describes Linear → activation → … → Linear(H, 1) critics (alternating, one activation "
             "kind); this one is " + " → ".join(type(layer).__name__ for layer in layers), exit_code=2, command=[])
     kinds = {type(layer).__name__ for layer in activations}
-    if len(kinds) != 1 or len({getattr(layer, "negative_slope", None) for layer in activations}) != 1:
+    if len(kinds) != 1:
         raise EganError(f"critic: every hidden layer must use one activation; this one mixes {sorted(kinds)}",
                         exit_code=2, command=[])
+    slopes = {getattr(layer, "negative_slope", None) for layer in activations}
+    if len(slopes) != 1:
+        raise EganError(f"critic: every LeakyReLU must have one slope; this one has {sorted(slopes)}", exit_code=2,
+                        command=[])
+    linears = [*hidden, layers[-1]]
+    for index in range(1, len(linears)):
+        if linears[index].in_features != linears[index - 1].out_features:
+            raise EganError(
+                f"critic: layer {2 * index} takes {linears[index].in_features} inputs but layer {2 * index - 2} "
+                f"gives {linears[index - 1].out_features}", exit_code=2, command=[])
+    frozen = {layer.weight.requires_grad for layer in hidden}
+    if len(frozen) != 1:
+        raise EganError("critic: some hidden layers are frozen and some trained; egan trains all of them "
+                        "(train: all) or only the readout (train: outer)", exit_code=2, command=[])
     for index, layer in enumerate(activations):
         _check_activation(layer, 2 * index + 1)
     last = layers[-1]
@@ -292,13 +337,29 @@ def model_from_torch(generator, critic, z, targets, *, lr_g: float, lr_d: float,
     about, because the model's flow does not cover it."""
     from .model import Model
 
+    for label, value in (("lr_g", lr_g), ("lr_d", lr_d), ("gamma", gamma)):
+        if not (math.isfinite(value) and (value > 0 or (label == "gamma" and value == 0))):
+            raise EganError(f"{label}: {value} is not a {'non-negative strength' if label == 'gamma' else 'positive learning rate'}",
+                            exit_code=2, command=[])
     critic_description = critic if isinstance(critic, TorchCritic) else critic_from_torch(critic)
     _warn_about(optimizer, loss, critic_description)
-    latents = _torch.as_tensor(z)
-    with _torch.no_grad():
-        outputs = generator(latents.to(next(generator.parameters()).dtype)).detach().double().reshape(
-            latents.shape[0], -1).numpy()
+    latents = _latents(z)
+    parameters = list(generator.parameters())
+    if not parameters:
+        raise EganError("generator: it has no parameters, so no tangent kernel", exit_code=2, command=[])
+    try:
+        with _torch.no_grad():
+            produced = generator(latents.to(parameters[0].dtype))
+    except RuntimeError as error:
+        raise EganError(f"z: the generator cannot take z of shape {tuple(latents.shape)}: "
+                        f"{str(error).splitlines()[0]}", exit_code=2, command=[])
+    if not isinstance(produced, _torch.Tensor):
+        raise EganError(f"generator: it returns a {type(produced).__name__}, not one tensor (N, d)", exit_code=2,
+                        command=[])
+    outputs = produced.detach().double().reshape(latents.shape[0], -1).numpy()
     targets = np.atleast_2d(np.asarray(targets, dtype=np.float64))
+    if not np.all(np.isfinite(targets)):
+        raise EganError("targets holds a non-finite entry (NaN or infinity)", exit_code=2, command=[])
     count, dimension = outputs.shape
     if targets.shape[1] != dimension:
         raise EganError(f"targets: dimension {targets.shape[1]} but the generator outputs {dimension}",
@@ -323,6 +384,9 @@ def _warn_about(optimizer, loss: str, critic: TorchCritic) -> None:
     if optimizer is not None:
         kind = type(optimizer).__name__
         momentum = optimizer.defaults.get("momentum", 0) if kind == "SGD" else None
+        if kind == "SGD" and optimizer.defaults.get("weight_decay", 0):
+            warnings.warn("SGD weight_decay is not in the generator's flow (egan's weight decay is the critic's, "
+                          "discriminator.weightDecay = μ/H)", stacklevel=3)
         if kind != "SGD" or momentum:
             warnings.warn(
                 f"{kind}{' with momentum' if momentum else ''} is outside the model's gradient flow: egan's rates "
