@@ -149,6 +149,8 @@ struct DeepCriticTests {
         let both = Self.config(layers: "[3, 4]", activation: "tanh", training: .all, loss: .wgan, regularizer: .r1)
             .replacingOccurrences(of: #""layers": [3, 4]"#, with: #""layers": [3, 4], "width": 4"#)
         #expect { try TestModels.source(both) } throws: { "\($0)".contains("discriminator.layers") }
+        let huge = Self.config(layers: "[1000000000]", activation: "tanh", training: .all, loss: .wgan, regularizer: .r1)
+        #expect { try TestModels.source(huge) } throws: { "\($0)".contains("'discriminator.layers' makes the model need") }
         for bad in ["[]", "[3, 0]", "[2.5]"] {
             let json = Self.config(layers: bad, activation: "tanh", training: .all, loss: .wgan, regularizer: .r1)
             #expect { try TestModels.source(json) } throws: { "\($0)".contains("discriminator.layers") }

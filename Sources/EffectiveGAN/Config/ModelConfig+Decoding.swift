@@ -322,6 +322,7 @@ extension DiscriminatorSpec {
                     path: reader.child(key), reason: "applies to kind 'mlp' only; remove it for 'linear'")
             }
             layers = []
+            widthsKey = reader.child("width")
             activation = .relu
             training = .all
             weightStd = 0
@@ -331,6 +332,7 @@ extension DiscriminatorSpec {
             return
         }
         layers = try Self.hiddenWidths(reader)
+        widthsKey = reader.child(reader.has("layers") ? "layers" : "width")
         activation = try Activation.read(reader)
         training = try reader.choice("train", as: Training.self, default: .all)
         weightStd = try reader.nonNegative("weightStd", default: 1)

@@ -7,8 +7,8 @@ extension ModelConfig {
     ///   analysis geometry);
     /// - the kernel matrix K (N × N or (N·d) × (N·d), twice: resolved and operator), and for `ntk` the latent samples (N × d_z);
     /// - targets, particles, initial particles (dimension d);
-    /// - the analysis: about eight H × H Gram blocks, the N × H and M × H responses, and `dgeev` on a matrix of
-    ///   size up to 2H + 1.
+    /// - the analysis: about eight H × H Gram blocks and `dgeev` on a matrix of size up to 2H + 1;
+    /// - the N × H and M × H responses (named after the larger of N and M).
     var memoryTerms: [(path: String, bytes: Double)] {
         let n = Double(generator.particles)
         let m = Double(target.count)
@@ -26,12 +26,9 @@ extension ModelConfig {
         var kernelSide = n
         if case let .explicit(rows) = generator.kernel { kernelSide = Double(rows.count) }
         return [
-            (
-                discriminator.layers.count > 1 ? "discriminator.layers" : "discriminator.width",
-                8
-                    * (3 * inner + 8 * h * h + 2 * (n + m) * h + 8 * (2 * h + 1)
-                        * (2 * h + 1))
-            ),
+            (discriminator.widthsKey, 8 * (3 * inner + 8 * h * h + 8 * (2 * h + 1) * (2 * h + 1))),
+            // The responses at the points: named after whichever of N and M is larger.
+            (n >= m ? "generator.particles" : target.countKey, 8 * 2 * (n + m) * h),
             ("generator.particles", 8 * (2 * kernelSide * kernelSide + 3 * n * d)),
             ("generator.kernel.latentDimension", 8 * latent),
             ("dimension", 8 * m * d),
@@ -51,6 +48,19 @@ extension ModelConfig {
                 reason:
                     "makes the model need about \(MemoryBudget.describe(total)), above the memory budget of \(MemoryBudget.describe(budget)); use a smaller value, or raise the budget with EGAN_MEMORY_BUDGET (e.g. 64G)"
             )
+        }
+    }
+}
+
+extension TargetSpec {
+    /// The key that sets the number of targets M, for messages about M.
+    var countKey: String {
+        if samplesPerMode > 1 { return "target.samplesPerMode" }
+        switch layout {
+        case .ring, .line: return "target.modes"
+        case .grid: return "target.side"
+        case .points: return "target.points"
+        case .data: return "target.subset"
         }
     }
 }

@@ -101,6 +101,8 @@ public struct DiscriminatorSpec: Equatable, Sendable {
     public var layers: [Int]
     /// H_L, the readout's width (mlp only; 0 for linear).
     public var width: Int { layers.last ?? 0 }
+    /// The key the widths came from (`discriminator.layers` or `discriminator.width`), for messages about them.
+    public var widthsKey: String
     public var activation: Activation
     public var training: Training
     /// Standard deviation of the Gaussian entries of W; the random-feature bandwidth is its inverse.
