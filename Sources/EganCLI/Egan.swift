@@ -20,7 +20,7 @@ public struct Egan: ParsableCommand {
             PresetsCommand.self, ModelCommand.self, AnalyzeCommand.self, SweepCommand.self, OptimizeCommand.self,
             StepsCommand.self, SimulateCommand.self, CrossCheckCommand.self, ConvergenceCommand.self,
             ReportCommand.self,
-            CollapseCommand.self, KernelCommand.self, NotebookCommand.self,
+            CollapseCommand.self, KernelCommand.self, TransferCommand.self, NotebookCommand.self,
             BenchCommand.self,
         ])
 

@@ -42,6 +42,7 @@ struct ModelCommand: EganCommand {
                 ("etaD", effective.optimalDiscriminator ? .string("optimal") : .number(effective.etaD)),
                 ("methods", .string(methods(effective))),
                 ("targetSource", source.resolved.targetSource.map { .string($0.origin) } ?? .null),
+                ("generatorNetwork", networkJSON(source) ?? .null),
             ]).commandOutput(source: source)
         }
         return TextTable.keyValue([
@@ -49,6 +50,7 @@ struct ModelCommand: EganCommand {
             ("targets M", "\(effective.targetCount) in dimension \(effective.dimension)"),
             ("particles N", "\(effective.particleCount)"),
             ("kernel", effective.kernel.summary),
+        ] + (networkText(source).map { [("generator network", $0)] } ?? []) + [
             ("discriminator", describe(source.resolved.discriminator)),
             (
                 "parameters P",
@@ -79,6 +81,25 @@ struct ModelCommand: EganCommand {
             )
         }
         return parts.isEmpty ? "none (plain model)" : parts.joined(separator: "; ")
+    }
+
+    /// A network generator's shape and its fit to the matched equilibrium, or nil.
+    private func networkText(_ source: ModelSource) -> String? {
+        guard let network = source.config?.generator.network, let fit = source.config?.generator.networkEquilibrium
+        else { return nil }
+        return
+            "layers [\(network.layers.map(String.init).joined(separator: ", "))] \(network.activation.rawValue) (\(network.parameterization.rawValue)), P = \(network.parameterCount); kernel Θ(w*) at w* after \(fit.steps) Gauss–Newton steps, max |G − y| = \(Format.number(fit.residual, digits: 2))"
+    }
+
+    private func networkJSON(_ source: ModelSource) -> JSONValue? {
+        guard let network = source.config?.generator.network, let fit = source.config?.generator.networkEquilibrium
+        else { return nil }
+        return .object([
+            ("layers", .array(network.layers.map(JSONValue.integer))), ("activation", .string(network.activation.rawValue)),
+            ("parameterization", .string(network.parameterization.rawValue)),
+            ("parameters", .integer(network.parameterCount)), ("gaussNewtonSteps", .integer(fit.steps)),
+            ("residual", .number(fit.residual)),
+        ])
     }
 
     private func describe(_ discriminator: ResolvedModel.Discriminator) -> String {

@@ -15,6 +15,8 @@ import pytest
 import effectivegan as eg
 from conftest import without_command
 
+CONFIGS = Path(__file__).resolve().parents[2] / "notebooks-text" / "configs"
+
 
 def test_dirac_closed_form():
     # Spec §6 oracle: λ = −γ/2 ± √(γ²/4 − 1) for wgan + r1, η_G = η_D = 1; γ* = γ_c = 2.
@@ -44,6 +46,8 @@ def test_dirac_closed_form():
     (lambda: eg.collapse("ring8-collapse", [0, 0.5], seeds=1, t_end=20, integrator="gd", lr=0.05),
      ["collapse", "ring8-collapse", "--ratios", "0,0.5", "--seeds", "1", "--t-end", "20", "--integrator", "gd",
       "--lr", "0.05"]),
+    (lambda: eg.transfer(str(CONFIGS / "ring8-network.json")),
+     ["transfer", str(CONFIGS / "ring8-network.json")]),
     (lambda: eg.kernel(depth=2, latent_dim=8, latent_samples=4, networks=0),
      ["kernel", "--depth", "2", "--latent-dim", "8", "--latent-samples", "4", "--networks", "0"]),
 ])

@@ -59,7 +59,20 @@ extension ModelConfig {
         self.name = name
         self.dimension = dimension
         self.target = target
-        self.generator = generator
+        var fitted = generator
+        if let network = generator.network {
+            // The network's matched equilibrium w* and its empirical block kernel Θ(w*): from here on the model
+            // is the particle model with that kernel (model §4), which is exact for every linear answer.
+            do {
+                let fit = try network.equilibrium(
+                    targets: target.points(dimension: dimension), particles: generator.particles)
+                fitted.networkEquilibrium = fit
+                fitted.kernel = KernelSpec.explicit(fit.kernel.rowArrays)
+            } catch let error as KernelError {
+                throw ConfigError.invalidValue(path: "generator.network", reason: error.description)
+            }
+        }
+        self.generator = fitted
         self.discriminator = discriminator
         self.loss = loss
         self.regularizer = regularizer
@@ -166,12 +179,19 @@ extension TargetSpec {
 }
 
 extension GeneratorSpec {
-    static let keys = ["particles", "learningRate", "kernel", "init", "likelihood"]
+    static let keys = ["particles", "learningRate", "kernel", "network", "init", "likelihood"]
 
     init(_ reader: JSONReader, dimension: Int, baseDirectory: URL?) throws {
         try reader.rejectUnknownKeys(allowed: Self.keys)
         particles = try reader.positiveInt("particles")
         learningRate = try reader.positive("learningRate", default: 1)
+        if reader.has("network"), reader.has("kernel") {
+            throw ConfigError.invalidValue(
+                path: reader.child("network"),
+                reason: "and generator.kernel both describe the generator; a network's kernel is Θ(w*), so remove kernel")
+        }
+        network = reader.has("network") ? try NetworkGenerator(reader.object("network"), dimension: dimension) : nil
+        networkEquilibrium = nil
         kernel =
             reader.has("kernel")
             ? try KernelSpec(
@@ -351,8 +371,9 @@ extension DiscriminatorSpec {
 
 extension DiscriminatorSpec {
     /// The hidden widths: `layers` (e.g. [128, 128]) or `width` (one layer, the shorthand); exactly one of them.
-    static func hiddenWidths(_ reader: JSONReader) throws -> [Int] {
-        switch (reader.has("width"), reader.has("layers")) {
+    static func hiddenWidths(_ reader: JSONReader, shorthand: String? = "width") throws -> [Int] {
+        if shorthand == nil, !reader.has("layers") { throw ConfigError.missingKey(path: reader.child("layers")) }
+        switch (shorthand != nil && reader.has("width"), reader.has("layers")) {
         case (true, true):
             throw ConfigError.invalidValue(
                 path: reader.child("layers"),
@@ -482,5 +503,39 @@ extension JSONReader {
             throw ConfigError.invalidValue(path: child(key), reason: "must be ≥ 0 (got \(number))")
         }
         return number
+    }
+}
+
+extension NetworkGenerator {
+    static let keys = [
+        "layers", "activation", "negativeSlope", "parameterization", "weightVariance", "biasVariance",
+        "latentDimension", "latentDistribution", "seed",
+    ]
+
+    /// `generator.network`: hidden widths, activation, parameterisation (`ntk`, `standard`), latents and seed.
+    init(_ reader: JSONReader, dimension: Int) throws {
+        try reader.rejectUnknownKeys(allowed: Self.keys)
+        layers = try DiscriminatorSpec.hiddenWidths(reader, shorthand: nil)
+        activation = try reader.choice("activation", as: Activation.self, default: .relu)
+        if activation != .leakyRelu, reader.has("negativeSlope") {
+            throw ConfigError.invalidValue(
+                path: reader.child("negativeSlope"), reason: "applies to activation \"leaky_relu\" only; remove it")
+        }
+        negativeSlope = try reader.double("negativeSlope", default: 0.01)
+        guard negativeSlope >= 0, negativeSlope < 1 else {
+            throw ConfigError.invalidValue(
+                path: reader.child("negativeSlope"), reason: "is \(negativeSlope); a leaky relu's slope lies in [0, 1)")
+        }
+        parameterization = try reader.choice("parameterization", as: Parameterization.self, default: .ntk)
+        if parameterization == .standard, let key = ["weightVariance", "biasVariance"].first(where: reader.has) {
+            throw ConfigError.invalidValue(
+                path: reader.child(key), reason: "applies to parameterization \"ntk\" only (standard is nn.Linear's)")
+        }
+        weightVariance = try reader.positive("weightVariance", default: 1)
+        biasVariance = try reader.nonNegative("biasVariance", default: 0)
+        latentDimension = try reader.positiveInt("latentDimension")
+        latentDistribution = try reader.choice("latentDistribution", as: LatentDistribution.self, default: .gaussian)
+        seed = try reader.nonNegativeInt("seed", default: 4)
+        outputDimension = dimension
     }
 }

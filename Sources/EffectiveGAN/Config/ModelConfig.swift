@@ -47,6 +47,10 @@ public struct GeneratorSpec: Equatable, Sendable {
     public var initial: InitSpec
     /// `likelihood`: likelihood guidance toward the targets' kernel density estimate.
     public var likelihood: LikelihoodGuidance?
+    /// `network`: a finite generator; its kernel is Θ(w*) at the matched equilibrium (set when the config is read).
+    public var network: NetworkGenerator?
+    /// w*, Θ(w*) and the fit's residual, for a network generator.
+    public var networkEquilibrium: NetworkEquilibrium?
 }
 
 /// The generator's tangent kernel Θ on its N latent samples (spec §4). Every kind runs on one clock: the

@@ -19,13 +19,14 @@ from . import _egan
 from ._egan import EganError, EganWarning
 from .model import Model
 from .results import (
-    Analysis, Collapse, Convergence, CrossCheck, KernelFit, Optimum, Report, Result, Simulation, StepLimits, Sweep)
+    Analysis, Collapse, Convergence, CrossCheck, KernelFit, Optimum, Report, Result, Simulation, StepLimits, Sweep,
+    Transfer)
 
 __version__ = "0.9.0"
 
 __all__ = [
     "EganError", "EganWarning", "Model", "analyze", "sweep", "optimize", "steps", "simulate", "crosscheck", "convergence",
-    "collapse", "report", "kernel", "presets", "egan_version", "Analysis", "Sweep", "Optimum", "StepLimits",
+    "collapse", "report", "transfer", "kernel", "presets", "egan_version", "Transfer", "Analysis", "Sweep", "Optimum", "StepLimits",
     "Simulation", "CrossCheck", "Convergence", "Collapse", "Report", "KernelFit", "Result",
 ]
 
@@ -87,6 +88,11 @@ def collapse(model, ratios=None, **options) -> Collapse:
 def report(model, output, **options) -> Report:
     """The Markdown stability report, written to `output`."""
     return _model(model).report(output, **options)
+
+
+def transfer(model, start: Optional[float] = None, stop: Optional[float] = None, **options) -> Transfer:
+    """γ* of a `generator.network` model by its empirical kernel, universal fit and infinite-width NTK."""
+    return _model(model).transfer(start, stop, **options)
 
 
 def kernel(**options) -> KernelFit:

@@ -20,7 +20,8 @@ import numpy as np
 
 from . import _egan
 from .results import (
-    Analysis, Collapse, Convergence, CrossCheck, KernelFit, Optimum, Report, Simulation, StepLimits, Sweep)
+    Analysis, Collapse, Convergence, CrossCheck, KernelFit, Optimum, Report, Simulation, StepLimits, Sweep,
+    Transfer)
 
 Source = Union[str, os.PathLike, dict, "Model"]
 
@@ -236,6 +237,11 @@ class Model:
                  **options) -> Collapse:
         """The collapse phase diagram; `vs={"discriminator.weightStd": [0.5, 1, 2]}` adds a second axis."""
         return Collapse(self._json("collapse", progress=progress, ratios=ratios, **options))
+
+    def transfer(self, start: Optional[float] = None, stop: Optional[float] = None, *, progress: bool = False,
+                 **options) -> Transfer:
+        """For a `generator.network` config: γ* by the empirical kernel Θ(w*), its universal fit and the NTK."""
+        return Transfer(self._json("transfer", progress=progress, **{"from": start, "to": stop}, **options))
 
     def report(self, output: Union[str, os.PathLike], *, progress: bool = False, **options) -> Report:
         """Writes the Markdown stability report (and its SVG figures beside it) to `output`."""

@@ -248,6 +248,20 @@ class Report(Result):
 
 
 @dataclass(frozen=True)
+class Transfer(Result):
+    """`egan transfer`: γ* of a generator network by its empirical kernel Θ(w*), its universal fit and its
+    infinite-width NTK; rows in that order."""
+
+    gamma = _column("rows", "gamma")
+    rate = _column("rows", "rate")
+    gamma_gap = _column("rows", "gammaGap", "γ* relative to the empirical kernel's, minus 1 (NaN: unavailable).")
+
+    @property
+    def kernels(self) -> list:
+        return [row["kernel"] for row in self.data["rows"]]
+
+
+@dataclass(frozen=True)
 class KernelFit(Result):
     """`egan kernel`: a generator's infinite-width NTK and its universal fit (φ, g₁), with the empirical check."""
 

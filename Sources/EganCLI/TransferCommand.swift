@@ -1,0 +1,65 @@
+import ArgumentParser
+import EffectiveGAN
+
+struct TransferCommand: EganCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transfer",
+        abstract: "γ* of a generator network by its empirical kernel, its universal fit and its infinite-width NTK.",
+        discussion: """
+            For a config with generator.network: the network's empirical block kernel Θ(w*) at its matched \
+            equilibrium (exact for the network's linearisation), the universal fit (φ, g₁) of Θ(w*), and the \
+            infinite-width NTK of the same architecture on the same latents; γ* and r(γ*) of each and their gaps \
+            to the empirical kernel. Measuring the trained network's own rate is the PyTorch example's job \
+            (notebooks-text/15-pytorch-gan.py); egan does not train network weights yet.
+              egan transfer notebooks-text/configs/ring8-network.json
+              egan transfer notebooks-text/configs/ring8-network.json --from 0.01 --to 1000 --format json
+            """)
+
+    @OptionGroup var model: ModelArgument
+    @OptionGroup var progressOption: ProgressOption
+    @Option(help: "Smallest γ searched (1e-12 to 1e15).", transform: Checked.strengthEnd)
+    var from: Double = 1e-3
+    @Option(help: "Largest γ searched (1e-12 to 1e15).", transform: Checked.strengthEnd)
+    var to: Double = 1e3
+    @OptionGroup var output: FormatOption
+
+    func execute() throws -> String {
+        let format = try output.chosen(csvRows: false, command: "transfer")
+        let source = try model.load()
+        let transfer = try KernelTransfer.compare(source, from: from, to: to, progress: progressOption.bar("scan"))
+        let reference = transfer.reference
+        func gap(_ value: Double?, _ base: Double?) -> Double? {
+            guard let value, let base, base != 0 else { return nil }
+            return value / base - 1
+        }
+        if format == .json {
+            return JSONValue.object([
+                ("schema", .string("egan.transfer/1")), ("model", .string(source.name)),
+                (
+                    "rows",
+                    .array(
+                        transfer.rows.map { row in
+                            .object([
+                                ("kernel", .string(row.description.rawValue)), ("description", .string(row.kernel)),
+                                ("gamma", row.optimum.map { .number($0.gamma) } ?? .null),
+                                ("rate", row.optimum.map { .number($0.rate) } ?? .null),
+                                ("gammaGap", gap(row.optimum?.gamma, reference?.gamma).map(JSONValue.number) ?? .null),
+                                ("rateGap", gap(row.optimum?.rate, reference?.rate).map(JSONValue.number) ?? .null),
+                                ("unavailable", row.unavailable.map(JSONValue.string) ?? .null),
+                            ])
+                        })
+                ),
+            ]).commandOutput(source: source)
+        }
+        let percent = { (value: Double?) in value.map { Format.number(100 * $0, digits: 3) + " %" } ?? "—" }
+        let rows = transfer.rows.map { row -> [String] in
+            [
+                row.description.rawValue, row.optimum.map { Format.refined($0.gamma) } ?? "—",
+                row.optimum.map { Format.refined($0.rate) } ?? "—", percent(gap(row.optimum?.gamma, reference?.gamma)),
+                percent(gap(row.optimum?.rate, reference?.rate)), row.unavailable ?? row.kernel,
+            ]
+        }
+        return "\(source.name): γ* of the network by three descriptions of its generator (gaps relative to the empirical kernel Θ(w*))\n"
+            + TextTable.render(header: ["kernel", "γ*", "r(γ*)", "γ* gap", "r gap", "kernel used"], rows: rows)
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import LinearAlgebra
+import Numerics
+import Testing
+
+@testable import EffectiveGAN
+@testable import GSLBridge
+
+/// `generator.network`: the finite generator's exact Jacobian, its matched equilibrium w* by Gauss–Newton, and the
+/// model §4 claim that the network's linearisation has the particle model's spectrum with Θ(w*).
+@Suite("Network generators")
+struct NetworkGeneratorTests {
+    static func network(_ activation: NetworkGenerator.Activation, _ parameterization: NetworkGenerator.Parameterization,
+                        layers: [Int] = [6, 5]) -> NetworkGenerator
+    {
+        NetworkGenerator(
+            layers: layers, activation: activation, negativeSlope: 0.1, parameterization: parameterization,
+            weightVariance: 1.3, biasVariance: 0.4, latentDimension: 3, latentDistribution: .gaussian, seed: 7,
+            outputDimension: 2)
+    }
+
+    @Test("the backpropagated Jacobian equals central differences of the outputs (1e-7)",
+          arguments: NetworkGenerator.Activation.allCases, NetworkGenerator.Parameterization.allCases)
+    func jacobianMatchesFiniteDifferences(activation: NetworkGenerator.Activation,
+                                          parameterization: NetworkGenerator.Parameterization) throws {
+        let network = Self.network(activation, parameterization)
+        let z = try network.latents(count: 4)
+        let w = network.initialParameters()
+        let analytic = network.jacobian(latents: z, parameters: w)
+        var numeric = Matrix(rows: analytic.rows, columns: analytic.columns)
+        let h = 1e-6
+        for p in w.indices {
+            var plus = w
+            var minus = w
+            plus[p] += h
+            minus[p] -= h
+            let (a, b) = (network.outputs(latents: z, parameters: plus), network.outputs(latents: z, parameters: minus))
+            for row in 0..<analytic.rows { numeric[row, p] = (a[row / 2, row % 2] - b[row / 2, row % 2]) / (2 * h) }
+        }
+        #expect((analytic - numeric).frobeniusNorm <= 1e-7 * analytic.frobeniusNorm, "\(activation) \(parameterization)")
+    }
+
+    @Test("standard parameterisation draws nn.Linear's U(±1/√fan_in); ntk draws N(0, 1)")
+    func initialisation() {
+        let standard = Self.network(.tanh, .standard)
+        let w = standard.initialParameters()
+        var offset = 0
+        for shape in standard.shapes {
+            let count = shape.outputs * (shape.inputs + 1)
+            let bound = 1 / Double(shape.inputs).squareRoot()
+            #expect(w[offset..<(offset + count)].allSatisfy { abs($0) <= bound })
+            offset += count
+        }
+        let ntk = Self.network(.tanh, .ntk).initialParameters()
+        #expect(ntk.map(abs).max()! > 1)  // Gaussian, not bounded by 1/√fan_in
+    }
+
+    @Test("Gauss–Newton reaches G(z_i; w*) = y to 1e-12, and the model's kernel is (η_G/N)·J Jᵀ at w*",
+          arguments: NetworkGenerator.Parameterization.allCases)
+    func equilibrium(parameterization: NetworkGenerator.Parameterization) throws {
+        let json = """
+            {"dimension": 2, "target": {"kind": "ring", "modes": 4, "radius": 1.5},
+             "generator": {"particles": 8, "learningRate": 0.6,
+                           "network": {"layers": [24, 24], "activation": "tanh", "parameterization": "\(parameterization.rawValue)",
+                                       "latentDimension": 5, "seed": 3}},
+             "discriminator": {"kind": "mlp", "width": 6, "activation": "tanh", "seed": 2},
+             "regularizer": {"kind": "r1", "strength": 1}}
+            """
+        let source = try TestModels.source(json)
+        let config = try #require(source.config)
+        let network = try #require(config.generator.network)
+        let fit = try #require(config.generator.networkEquilibrium)
+        let z = try network.latents(count: 8)
+        let x = network.outputs(latents: z, parameters: fit.parameters)
+        let targets = source.resolved.targets
+        for i in 0..<8 { for a in 0..<2 { #expect(abs(x[i, a] - targets[i % 4][a]) <= 1e-12 * 1.5) } }
+        let jacobian = network.jacobian(latents: z, parameters: fit.parameters)
+        let theta = Matrix.product(jacobian, jacobian, transB: .transposed)
+        let kernel = Matrix(source.resolved.kernel)
+        #expect((kernel - theta.scaled(by: 0.6 / 8)).frobeniusNorm <= 1e-13 * kernel.frobeniusNorm)
+        #expect(EffectiveModel(source.resolved).kernel.crossOutputShare > 0.01)  // a finite net's cross-output blocks
+    }
+
+    @Test("the network's linearisation in (w, θ) has the particle model's nonzero spectrum with Θ(w*) (1e-9 ρ)",
+          arguments: ["tanh", "relu"], [Loss.wgan, .nonsaturating])
+    func networkLinearisationMatchesParticleModel(activation: String, loss: Loss) throws {
+        for regularizer in [RegularizerKind.r1, .r2] {
+            let json = """
+                {"dimension": 2, "target": {"kind": "ring", "modes": 3, "radius": 1.2},
+                 "generator": {"particles": 6, "learningRate": 0.7,
+                               "network": {"layers": [32], "activation": "\(activation)", "latentDimension": 4, "seed": 5}},
+                 "discriminator": {"kind": "mlp", "width": 5, "activation": "tanh", "seed": 4, "learningRate": 1.1},
+                 "loss": "\(loss.rawValue)", "regularizer": {"kind": "\(regularizer.rawValue)", "strength": 0.8}}
+                """
+            let source = try TestModels.source(json)
+            let config = try #require(source.config)
+            let network = try #require(config.generator.network)
+            let fit = try #require(config.generator.networkEquilibrium)
+            let jacobian = network.jacobian(latents: try network.latents(count: 6), parameters: fit.parameters)
+            // The flow's blocks at z* with the identity in place of Θ: ẋ = (η_G/N) u gives (η_G/N) ∂u/∂θ on top.
+            var identity = source.resolved
+            identity.kernel = Matrix.identity(12).scaled(by: 0.7 / 6).rowArrays
+            let blocks = EffectiveModel(identity).jacobian(at: EffectiveModel(identity).equilibriumState)
+            let (nd, p) = (12, blocks.rows - 12)
+            // (w, θ): ẇ = (η_G/N) Jᵀ u(G(Z; w), θ), θ̇ = θ̇(G(Z; w), θ). At z*, ∇_x D ≡ 0 kills ∂u/∂x and G's Hessian.
+            let q = network.parameterCount
+            var full = Matrix(rows: q + p, columns: q + p)
+            for i in 0..<q {
+                for j in 0..<p {
+                    full[i, q + j] = (0..<nd).reduce(0) { $0 + jacobian[$1, i] * blocks[$1, nd + j] }
+                }
+            }
+            for i in 0..<p {
+                for j in 0..<q { full[q + i, j] = (0..<nd).reduce(0) { $0 + blocks[nd + i, $1] * jacobian[$1, j] } }
+                for j in 0..<p { full[q + i, q + j] = blocks[nd + i, nd + j] }
+            }
+            let networkModes = try full.eigenvalues()
+            let particleModes = try EffectiveModel(source.resolved).jacobian(at: EffectiveModel(source.resolved).equilibriumState)
+                .eigenvalues()
+            let ρ = particleModes.map(\.length).max()!
+            let active = { (modes: [Complex<Double>]) in modes.filter { $0.length > 1e-9 * ρ } }
+            let a = active(networkModes)
+            let b = active(particleModes)
+            #expect(a.count == b.count, "\(activation) \(loss) \(regularizer)")
+            #expect(OscillatorStructureTests.spectralDistance(a, b) <= 1e-9, "\(activation) \(loss) \(regularizer)")
+        }
+    }
+
+    @Test("transfer: the empirical row is the config's γ*, the universal row its fit's, and the NTK gap shrinks with width")
+    func transfer() throws {
+        func source(width: Int) throws -> ModelSource {
+            try TestModels.source(
+                """
+                {"dimension": 2, "target": {"kind": "ring", "modes": 4, "radius": 1.5},
+                 "generator": {"particles": 4, "network": {"layers": [\(width)], "activation": "relu", "latentDimension": 6, "seed": 2}},
+                 "discriminator": {"kind": "mlp", "width": 16, "activation": "cos", "train": "outer", "seed": 3},
+                 "regularizer": {"kind": "r1", "strength": 1}}
+                """)
+        }
+        var gaps: [Double] = []
+        for width in [16, 4096] {
+            let network = try source(width: width)
+            let transfer = try KernelTransfer.compare(network, from: 1e-2, to: 1e3)
+            let empirical = try #require(transfer.rows[0].optimum)
+            #expect(empirical.gamma == (try OptimalStrength.find(network, from: 1e-2, to: 1e3)).gamma)
+            let ntk = try #require(transfer.rows[2].optimum)
+            gaps.append(abs(ntk.gamma / empirical.gamma - 1))
+        }
+        #expect(gaps[1] < gaps[0] && gaps[1] < 0.1, "NTK gaps \(gaps)")
+    }
+
+    @Test("refused with the reason: more outputs than parameters, kernel and network together, missing layers")
+    func refusals() throws {
+        func config(_ network: String, kernel: String = "") -> String {
+            """
+            {"dimension": 2, "target": {"kind": "ring", "modes": 8},
+             "generator": {"particles": 8, \(kernel) "network": \(network)},
+             "discriminator": {"kind": "linear"}}
+            """
+        }
+        #expect { try TestModels.source(config(#"{"layers": [1], "latentDimension": 2}"#)) } throws: {
+            "\($0)".contains("generator.network") && "\($0)".contains("parameters")
+        }
+        #expect {
+            try TestModels.source(config(#"{"layers": [8], "latentDimension": 2}"#, kernel: #""kernel": {"kind": "universal"},"#))
+        } throws: { "\($0)".contains("generator.network") && "\($0)".contains("remove kernel") }
+        #expect { try TestModels.source(config(#"{"latentDimension": 2}"#)) } throws: {
+            "\($0)".contains("generator.network.layers")
+        }
+    }
+}
