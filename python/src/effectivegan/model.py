@@ -256,20 +256,32 @@ class Model:
 
     @contextlib.contextmanager
     def _argument(self) -> Iterator[str]:
-        """The CONFIG argument egan takes: a preset name, a path, or this model's dict written to a temporary
-        folder that is removed afterwards (also on errors and KeyboardInterrupt)."""
+        """The CONFIG argument egan takes: a preset name, a path, or this model's dict as a temporary file."""
         if self._preset is not None:
             yield self._preset
             return
         if self._path is not None:
             yield str(self._path)
             return
-        with tempfile.TemporaryDirectory(prefix="egan-") as folder:
-            path = Path(folder) / f"{_safe_name(self._name or self._document.get('name', 'model'))}.json"
-            document = _plain(_externalise_kernel(self._document, Path(folder)))
+        yield str(self._materialized())
+
+    def _materialized(self) -> Path:
+        """This model's dict as a file egan reads, written once per model (a model is immutable, and a large
+        resolved model takes seconds to serialise) into a temporary folder that lives as long as the model and
+        is removed with it, or at interpreter exit."""
+        if getattr(self, "_file", None) is not None and self._file.exists():
+            return self._file
+        folder = tempfile.TemporaryDirectory(prefix="egan-")
+        try:
+            path = Path(folder.name) / f"{_safe_name(self._name or self._document.get('name', 'model'))}.json"
+            document = _plain(_externalise_kernel(self._document, Path(folder.name)))
             _check_finite(document, "")
             path.write_text(json.dumps(document, allow_nan=False))
-            yield str(path)
+        except BaseException:
+            folder.cleanup()
+            raise
+        self._folder, self._file = folder, path
+        return path
 
 
 def _particles_of(side: int, modes: int, dimension: int) -> int:
