@@ -39,14 +39,14 @@ public enum EganMain {
             FileHandle.standardError.write(Data("egan: error: \(error)\n".utf8))
             return 2
         }
-        CellExecution.current = DistributedCellExecutor(transport: job, threads: MPIJob.defaultThreads())
         if job.rank != 0 {
             AtomicFile.isEnabled = false
             silenceStandardStreams()
         }
-        let code =
+        let code = CellExecution.using(DistributedCellExecutor(transport: job, threads: MPIJob.defaultThreads())) {
             job.rank == 0
-            ? handlingSignal(SIGTERM, with: reportStopOfTheJob) { runCommand(arguments) } : runCommand(arguments)
+                ? handlingSignal(SIGTERM, with: reportStopOfTheJob) { runCommand(arguments) } : runCommand(arguments)
+        }
         // An error may have reached this rank alone (an unreadable resume file on rank 0, a failed message on a
         // worker) while the others wait for it in a study: ending with MPI_Abort stops them all, where
         // MPI_Finalize would wait for them forever.

@@ -151,16 +151,15 @@ struct ThreadsOption: ParsableArguments {
     var threads: Int?
 
     /// Runs `body` with the thread count installed in the current executor (local or distributed, keeping its
-    /// kind), and restores the executor after it (a notebook runs many commands in one process).
+    /// kind), for `body` only (a notebook runs many commands in one process).
     func running<T>(_ body: () throws -> T) throws -> T {
         guard let threads else { return try body() }
-        let previous = CellExecution.current
-        defer { CellExecution.current = previous }
-        if let distributed = previous as? DistributedCellExecutor {
-            CellExecution.current = DistributedCellExecutor(transport: distributed.transport, threads: threads)
-        } else {
-            CellExecution.current = LocalCellExecutor(threads: threads)
-        }
-        return try body()
+        let executor: any CellExecutor =
+            if let distributed = CellExecution.current as? DistributedCellExecutor {
+                DistributedCellExecutor(transport: distributed.transport, threads: threads)
+            } else {
+                LocalCellExecutor(threads: threads)
+            }
+        return try CellExecution.using(executor, body)
     }
 }

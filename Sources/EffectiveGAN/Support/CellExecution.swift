@@ -59,12 +59,14 @@ public struct CellFailure: Error, CustomStringConvertible, Sendable {
 /// Which executor the library's studies use. A plain program never touches it (cells run on every core); `egan`
 /// installs an MPI executor when it is started by `mpirun` or `srun`.
 public enum CellExecution {
-    private static let executor = Mutex<any CellExecutor>(LocalCellExecutor())
+    /// The executor studies use now: task-local (bound for the current task, or thread outside tasks), so an
+    /// executor is installed for a scope with `using(_:_:)` and nothing process-wide is swapped around calls.
+    /// Studies read it on the thread that starts them; their cells never start studies of their own.
+    @TaskLocal public static var current: any CellExecutor = LocalCellExecutor()
 
-    /// The executor studies use now.
-    public static var current: any CellExecutor {
-        get { executor.withLock { $0 } }
-        set { executor.withLock { $0 = newValue } }
+    /// Runs `body` with `executor` as the studies' executor.
+    public static func using<T>(_ executor: any CellExecutor, _ body: () throws -> T) rethrows -> T {
+        try $current.withValue(executor, operation: body)
     }
 }
 
