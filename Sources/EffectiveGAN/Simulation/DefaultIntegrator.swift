@@ -72,9 +72,9 @@ public struct DefaultIntegrator: Sendable {
         return times.sorted()[3]
     }
 
-    /// The end time a run of `desired` length gets: itself for rk8pd, else at most `rounds` steps.
+    /// The end time a run of `desired` length gets: itself for rk8pd, else at most `rounds` steps and at least one.
     public func endTime(_ desired: Double, rounds: Double = roundBudget) -> Double {
         guard case let .gradientSteps(step, _, _) = integrator else { return desired }
-        return min(desired, rounds * step)
+        return max(step, min(desired, rounds * step))
     }
 }

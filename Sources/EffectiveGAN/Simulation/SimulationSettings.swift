@@ -78,6 +78,12 @@ public struct SimulationSettings: Sendable {
                 throw InvalidSetting(.stepSize, "must be a positive step size (got \(step))")
             }
             guard criticSteps >= 1 else { throw InvalidSetting(.criticSteps, "must be at least 1") }
+            // A step longer than the run would take no step at all and report the start as the result.
+            guard step <= tEnd else {
+                throw InvalidSetting(
+                    .stepSize, "is \(Format.number(step)), longer than {0} = \(Format.number(tEnd)): no step would be taken; take a smaller step or a longer run",
+                    mentioning: [.endTime])
+            }
             let rounds = tEnd / step * Double(criticSteps + 1)
             guard rounds <= Double(Self.gradientStepBudget) else {
                 throw InvalidSetting(
