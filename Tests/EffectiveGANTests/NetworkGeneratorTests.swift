@@ -142,7 +142,19 @@ struct NetworkGeneratorTests {
             let network = try source(width: width)
             let transfer = try KernelTransfer.compare(network, from: 1e-2, to: 1e3)
             let empirical = try #require(transfer.rows[0].optimum)
-            #expect(empirical.gamma == (try OptimalStrength.find(network, from: 1e-2, to: 1e3)).gamma)
+            // The universal row is the universal kernel of Θ(w*)'s fit, in Θ's units (K = (η_G/N)·Θ, η_G = 1, N = 4).
+            let fit = try EffectiveModel(network.resolved).kernel.kernelModes().fit
+            let universal = try TestModels.source(
+                """
+                {"dimension": 2, "target": {"kind": "ring", "modes": 4, "radius": 1.5},
+                 "generator": {"particles": 4, "kernel": {"kind": "universal", "ratio": \(fit.ratio), "self": \(fit.g1 * 4)}},
+                 "discriminator": {"kind": "mlp", "width": 16, "activation": "cos", "train": "outer", "seed": 3},
+                 "regularizer": {"kind": "r1", "strength": 1}}
+                """)
+            let expected = try OptimalStrength.find(universal, from: 1e-2, to: 1e3).gamma
+            let universalRow = try #require(transfer.rows[1].optimum)
+            #expect(abs(universalRow.gamma / expected - 1) <= 1e-9)
+            #expect(abs(universalRow.gamma / empirical.gamma - 1) > 1e-3)  // a different kernel, a different γ*
             let ntk = try #require(transfer.rows[2].optimum)
             gaps.append(abs(ntk.gamma / empirical.gamma - 1))
         }

@@ -192,3 +192,23 @@ def test_interrupting_a_simulation_is_prompt(tmp_path):
     assert "interrupted" in output
     assert time.time() - start < 9  # egan drains its partial output and exits (0.3 s alone); no 10 s kill
     assert list(tmp_path.iterdir()) == []
+
+
+def test_relative_data_paths_of_a_dict_start_at_the_working_directory(tmp_path, monkeypatch):
+    np.save(tmp_path / "points.npy", np.array([[0.0, 1.0], [1.0, 0.0]]))
+    monkeypatch.chdir(tmp_path)
+    config = {"dimension": 2, "target": {"kind": "file", "path": "points.npy"}, "generator": {"particles": 2},
+              "discriminator": {"kind": "linear"}, "regularizer": {"kind": "r1", "strength": 1.0}}
+    model = eg.Model(config)
+    monkeypatch.chdir("/")  # the config keeps meaning the same file
+    assert model.summary()["targets"] == 2
+
+
+def test_the_error_line_wins_over_a_note():
+    from effectivegan import _egan
+
+    assert _egan._message(["egan: note: relu makes the flow discontinuous", "egan: error: t_end is too long"],
+                          2) == "t_end is too long"
+    lines: list = []
+    _egan._take("simulate ███··· 3/10egan: error: stopped", _egan._ProgressSink(False), lines)
+    assert lines == ["egan: error: stopped"]

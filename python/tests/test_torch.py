@@ -172,3 +172,14 @@ def test_from_torch_refuses_mismatched_targets():
         model_from_torch(generator, critic, z, np.zeros((4, 2)), lr_g=0.1, lr_d=0.1)
     with pytest.raises(eg.EganError, match="dimension"):
         model_from_torch(generator, critic, z, np.zeros((3, 3)), lr_g=0.1, lr_d=0.1)
+
+
+def test_frozen_readout_or_mixed_freezing_is_refused():
+    critic = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1))
+    critic[2].weight.requires_grad_(False)
+    with pytest.raises(eg.EganError, match="readout"):
+        critic_from_torch(critic)
+    critic = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1))
+    critic[0].weight.requires_grad_(False)
+    with pytest.raises(eg.EganError, match="frozen and some trained"):
+        critic_from_torch(critic)

@@ -87,7 +87,10 @@ extension ModelConfig {
         if discriminator.pack > 1 {
             let bytes = Packing.memoryEstimate(
                 particles: generator.particles, targets: targetCount, size: discriminator.pack,
-                width: discriminator.width, dimension: dimension)
+                width: discriminator.width, dimension: dimension,
+                innerParameters: zip(discriminator.layers.dropFirst(), discriminator.layers).reduce(0.0) {
+                    $0 + Double($1.0) * Double($1.1 + 1)
+                })
             guard bytes <= Double(Packing.memoryLimit) else {
                 throw ConfigError.invalidValue(
                     path: "discriminator.pack",
@@ -534,6 +537,14 @@ extension NetworkGenerator {
         weightVariance = try reader.positive("weightVariance", default: 1)
         biasVariance = try reader.nonNegative("biasVariance", default: 0)
         latentDimension = try reader.positiveInt("latentDimension")
+        // Sizes in Double before any Int product: P and N·d·P are checked against the memory budget later.
+        let widths = [Double(latentDimension)] + layers.map(Double.init) + [Double(dimension)]
+        let parameters = (1..<widths.count).reduce(0.0) { $0 + widths[$1] * (widths[$1 - 1] + 1) }
+        guard latentDimension <= 1_000_000_000, parameters <= 1e10 else {
+            throw ConfigError.invalidValue(
+                path: reader.path,
+                reason: "has \(Format.number(parameters, digits: 3)) parameters (latentDimension \(latentDimension)); at most 10¹⁰ fit in a Jacobian: use smaller layers or latents")
+        }
         latentDistribution = try reader.choice("latentDistribution", as: LatentDistribution.self, default: .gaussian)
         seed = try reader.nonNegativeInt("seed", default: 4)
         outputDimension = dimension

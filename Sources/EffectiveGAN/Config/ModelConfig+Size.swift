@@ -29,6 +29,8 @@ extension ModelConfig {
             (discriminator.widthsKey, 8 * (3 * inner + 8 * h * h + 8 * (2 * h + 1) * (2 * h + 1))),
             // The responses at the points: named after whichever of N and M is larger.
             (n >= m ? "generator.particles" : target.countKey, 8 * 2 * (n + m) * h),
+            // A deep critic's structure holds the feature Jacobians, (N + M)·d × H_L, and copies of them.
+            (discriminator.widthsKey, discriminator.layers.count > 1 ? 8 * 4 * (n + m) * d * h : 0),
             ("generator.particles", 8 * (2 * kernelSide * kernelSide + 3 * n * d)),
             ("generator.kernel.latentDimension", 8 * latent),
             ("dimension", 8 * m * d),

@@ -23,13 +23,17 @@ extension NetworkGenerator {
     /// parameters, when Θ loses rank (the outputs cannot move independently), or when the steps do not converge.
     public func equilibrium(targets: [[Double]], particles n: Int) throws -> NetworkEquilibrium {
         let d = outputDimension
+        guard Double(n) * Double(d) <= Double(parameterCount) else {
+            throw KernelError.invalid(
+                "N·d = \(Format.number(Double(n) * Double(d))) outputs cannot be fitted by \(parameterCount) parameters; widen the network (layers) or use fewer particles")
+        }
         let rows = n * d
         guard rows <= parameterCount else {
             throw KernelError.invalid(
                 "N·d = \(rows) outputs cannot be fitted by \(parameterCount) parameters; widen the network (layers) or use fewer particles")
         }
         try MemoryBudget.check(
-            8 * Double(rows) * Double(parameterCount) * 2 + 8 * Double(rows * rows) * 4,
+            8 * Double(rows) * Double(parameterCount) * 2 + 8 * Double(rows) * Double(rows) * 4,
             for: "the network's Jacobian (\(rows) × \(parameterCount))")
         let z = try latents(count: n)
         let goal = (0..<n).flatMap { targets[$0 % targets.count] }

@@ -50,10 +50,14 @@ public struct Packing: Sendable {
 
     /// Rough working memory of a packed model in bytes: the fake packs' unit responses (about six arrays of
     /// N^m × H) and the pack-level Jacobian blocks (about three of N^m·m·d × P).
-    static func memoryEstimate(particles n: Int, targets m: Int, size: Int, width: Int, dimension d: Int) -> Double {
+    /// `innerParameters`: the hidden layers' weights and biases beyond the first layer (a deep critic's), which the
+    /// one-layer count H(m·d + 2) + 1 does not hold.
+    static func memoryEstimate(
+        particles n: Int, targets m: Int, size: Int, width: Int, dimension d: Int, innerParameters: Double = 0
+    ) -> Double {
         let fake = pow(Double(n), Double(size))
         let real = pow(Double(m), Double(size))
-        let parameters = Double(width * (size * d + 2) + 1)
+        let parameters = Double(width) * Double(size * d + 2) + 1 + innerParameters
         return 8 * (fake + real) * (6 * Double(max(width, 1)) + 3 * Double(size * d) * parameters)
     }
 

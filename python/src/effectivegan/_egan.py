@@ -50,7 +50,7 @@ def binary() -> Path:
         exit_code=2, command=[])
 
 
-_PROGRESS = re.compile(r"^(?P<label>.*?)\s*[█·]+\s+(?P<done>\d+)/(?P<total>\d+)")
+_PROGRESS = re.compile(r"(?P<label>.*?)\s*[█·]+\s+(?P<done>\d+)/(?P<total>\d+)")
 
 
 class _ProgressSink:
@@ -107,7 +107,12 @@ def _take(piece: str, sink: _ProgressSink, lines: list) -> None:
     piece = piece.replace("\x1b[K", "").strip()
     if not piece:
         return
-    match = _PROGRESS.match(piece)
+    # A message may follow a half-drawn bar on the same line: "label ███··· 3/10egan: error: …".
+    start = piece.find("egan: ")
+    if start > 0:
+        _take(piece[:start], sink, lines)
+        piece = piece[start:]
+    match = _PROGRESS.fullmatch(piece)
     if match:
         sink.update(match["label"], int(match["done"]), int(match["total"]))
     else:
@@ -137,7 +142,7 @@ def run(arguments: Iterable[str], *, progress: bool = False) -> str:
         reader.start()
     try:
         process.wait()
-    except KeyboardInterrupt:
+    except BaseException:  # KeyboardInterrupt, SystemExit from a signal handler, anything: never leave egan running
         _stop(process)
         raise
     finally:
@@ -166,27 +171,42 @@ def _stop(process: subprocess.Popen) -> None:
     10 s; the reader threads keep draining its output meanwhile."""
     if process.poll() is not None:
         return
-    process.send_signal(signal.SIGINT)
     try:
+        process.send_signal(signal.SIGINT)
         process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    finally:  # also when a second Ctrl-C interrupts the wait
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def _resolve_prctl():
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+# Resolved once at import, so the child runs only one C call between fork and exec (no import, no allocation).
+_PRCTL = _resolve_prctl()
+_PARENT = os.getpid()
 
 
 def _die_with_parent() -> None:
     """In the child before exec (Linux): SIGINT to egan when the Python process dies, however it dies (SIGTERM
     from Slurm, a killed Jupyter kernel), so egan stops cleanly and removes its temporary files."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGINT)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    if _PRCTL is not None:
+        _PRCTL(1, 2)  # PR_SET_PDEATHSIG, SIGINT
+        if os.getppid() != _PARENT:  # the parent died before the call: nobody would send it
+            os.kill(os.getpid(), 2)
 
 
 def _message(lines: list, code: int) -> str:
-    for line in lines:
+    """egan's error line (a note printed before it is not the error), else its first line."""
+    errors = [line for line in lines if re.match(r"^(egan: )?error:", line, flags=re.IGNORECASE)]
+    for line in errors + lines:
         text = re.sub(r"^((error|egan):\s*)+", "", line, flags=re.IGNORECASE)
         if text:
             return text

@@ -41,7 +41,7 @@ class Model:
         self._path: Optional[Path] = None
         self._document: Optional[dict] = None
         if isinstance(source, dict):
-            self._document = copy.deepcopy(source)
+            self._document = _absolute_paths(copy.deepcopy(source), Path.cwd())
         elif isinstance(source, os.PathLike) or (
                 isinstance(source, str) and (source.lower().endswith(".json") or os.path.isfile(source))):
             path = Path(source).resolve()
@@ -156,11 +156,7 @@ class Model:
         with self._argument() as argument:
             document = json.loads(_egan.run(["model", argument, "--config"]))
         if self._path is not None:  # relative data paths start at the file's folder: keep them pointing there
-            for section, key in (("target", "path"), ("generator", "kernel")):
-                node = document.get(section, {})
-                node = node.get(key) if key == "kernel" else node
-                if isinstance(node, dict) and isinstance(node.get("path"), str) and not os.path.isabs(node["path"]):
-                    node["path"] = str(self._path.parent / node["path"])
+            document = _absolute_paths(document, self._path.parent)
         return document
 
     def set(self, path: str, value: Any) -> "Model":
@@ -303,6 +299,21 @@ def _particles_of(side: int, modes: int, dimension: int) -> int:
 def _safe_name(name: Any) -> str:
     text = "".join(character if character.isalnum() or character in "-_" else "-" for character in str(name))
     return text[:60] or "model"
+
+
+def _absolute_paths(value: Any, base: Path) -> Any:
+    """Every relative data path of a config (`path` keys, and `labels` given as a file) made absolute against
+    `base`, so the config means the same files wherever egan reads it from (a temporary folder)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("path", "labels") and isinstance(item, str) and not os.path.isabs(item):
+                value[key] = str(base / item)
+            else:
+                _absolute_paths(item, base)
+    elif isinstance(value, list):
+        for item in value:
+            _absolute_paths(item, base)
+    return value
 
 
 def _externalise_kernel(document: dict, folder: Path) -> dict:

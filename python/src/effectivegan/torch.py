@@ -257,10 +257,13 @@ def critic_from_torch(module: "_nn.Module") -> TorchCritic:
             raise EganError(
                 f"critic: layer {2 * index} takes {linears[index].in_features} inputs but layer {2 * index - 2} "
                 f"gives {linears[index - 1].out_features}", exit_code=2, command=[])
-    frozen = {layer.weight.requires_grad for layer in hidden}
+    frozen = {parameter.requires_grad for layer in hidden for parameter in layer.parameters()}
     if len(frozen) != 1:
-        raise EganError("critic: some hidden layers are frozen and some trained; egan trains all of them "
-                        "(train: all) or only the readout (train: outer)", exit_code=2, command=[])
+        raise EganError("critic: some hidden weights or biases are frozen and some trained; egan trains all of "
+                        "them (train: all) or only the readout (train: outer)", exit_code=2, command=[])
+    if not all(parameter.requires_grad for parameter in layers[-1].parameters()):
+        raise EganError(f"critic: layer {len(layers) - 1} (the readout) is frozen; egan's readout a (and c) always "
+                        "train", exit_code=2, command=[])
     for index, layer in enumerate(activations):
         _check_activation(layer, 2 * index + 1)
     last = layers[-1]
@@ -331,7 +334,8 @@ def model_from_torch(generator, critic, z, targets, *, lr_g: float, lr_d: float,
                      penalty: str = "r1", loss: str = "wgan", optimizer=None, memory_budget: float = 2 ** 30,
                      start=None, name: str = "from-torch"):
     """The effective model of a torch GAN, in the one time unit: K = (lr_g/N)·Θ with Θ = empirical_ntk(generator,
-    z), the critic's first layer as its features, η_D = etaD_for(critic, lr_d), the R1 strength γ = your
+    z), the critic's hidden layers as they are (its last hidden layer's features are what the structure sees),
+    η_D = etaD_for(critic, lr_d), the R1 strength γ = your
     r1_gamma, targets (M, d) with N a multiple of M. Simulations start at `start` (N, d), by default the
     generator's current outputs G(z). `optimizer` (a torch optimizer, optional) is only inspected: anything but momentum-free SGD is warned
     about, because the model's flow does not cover it."""
