@@ -161,6 +161,27 @@ struct NetworkGeneratorTests {
         #expect(gaps[1] < gaps[0] && gaps[1] < 0.1, "NTK gaps \(gaps)")
     }
 
+    @Test("the network trained from a perturbation of (w*, θ*) decays at the effective model's rate: crosscheck PASS at three γ",
+          arguments: ["tanh", "relu"])
+    func trainedNetworkCrossChecks(activation: String) throws {
+        let source = try TestModels.source(
+            """
+            {"dimension": 2, "target": {"kind": "ring", "modes": 3, "radius": 1.2},
+             "generator": {"particles": 3, "learningRate": 0.8,
+                           "network": {"layers": [24], "activation": "\(activation)", "latentDimension": 4, "seed": 5}},
+             "discriminator": {"kind": "mlp", "width": 8, "activation": "tanh", "seed": 4},
+             "loss": "wgan", "regularizer": {"kind": "r1", "strength": 1}}
+            """)
+        let optimum = try OptimalStrength.find(source, from: 1e-2, to: 1e3).gamma
+        for gamma in [optimum / 3, optimum, 3 * optimum] {
+            let check = try NetworkFlow(source, gamma: gamma).crossCheck(tolerance: 1e-3)
+            #expect(check.passed, "γ = \(gamma): rate \(check.measuredRate) vs \(check.predictedRate), frequency \(check.measuredFrequency) vs \(check.predictedFrequency)")
+        }
+        // The flow is the network's: at (w*, θ*) it vanishes.
+        let flow = try NetworkFlow(source)
+        #expect(euclideanNorm(flow.field(at: flow.equilibriumState)) <= 1e-12)
+    }
+
     @Test("refused with the reason: more outputs than parameters, kernel and network together, missing layers")
     func refusals() throws {
         func config(_ network: String, kernel: String = "") -> String {

@@ -20,6 +20,9 @@ public struct KernelTransfer: Sendable {
         /// γ* and r(γ*), or nil with `unavailable` saying why (e.g. no closed-form NTK for leaky relu).
         public let optimum: OptimalStrength?
         public let unavailable: String?
+        /// The rate of the network itself, trained near (w*, θ*) at this row's γ* (`NetworkFlow.crossCheck`), when
+        /// measured: which γ* serves the real network best.
+        public var measuredRate: Double? = nil
     }
 
     public let rows: [Row]
@@ -27,9 +30,11 @@ public struct KernelTransfer: Sendable {
     /// The empirical row's γ* and rate, against which the others' gaps are measured.
     public var reference: OptimalStrength? { rows.first { $0.description == .empirical }?.optimum }
 
-    /// Compares the three descriptions of `source`'s `generator.network` on [from, to].
+    /// Compares the three descriptions of `source`'s `generator.network` on [from, to]; with `measure`, also
+    /// trains the network at each row's γ* and fits its rate.
     public static func compare(
-        _ source: ModelSource, from: Double, to: Double, steps: Int = 61, progress: ProgressHandler? = nil
+        _ source: ModelSource, from: Double, to: Double, steps: Int = 61, measure: Bool = false,
+        progress: ProgressHandler? = nil
     ) throws -> KernelTransfer {
         guard let config = source.config, let network = config.generator.network else {
             throw ConfigError.invalidValue(
@@ -73,6 +78,12 @@ public struct KernelTransfer: Sendable {
                     unavailable: network.parameterization == .standard
                         ? "the standard parameterisation has no finite infinite-width NTK (it grows with width)"
                         : "no closed-form NTK for \(network.activation.rawValue) (relu, tanh and erf have one)"))
+        }
+        if measure {
+            for index in rows.indices {
+                guard let gamma = rows[index].optimum?.gamma else { continue }
+                rows[index].measuredRate = try NetworkFlow(source, gamma: gamma).crossCheck(tolerance: 1).measuredRate
+            }
         }
         return KernelTransfer(rows: rows)
     }

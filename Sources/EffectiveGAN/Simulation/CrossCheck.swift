@@ -77,17 +77,7 @@ extension EffectiveModel {
         let r = dominant.rate
         let ω = dominant.frequency
         let oscillatory = dominant.kind == .oscillatory
-        let period = oscillatory ? 2 * Double.pi / ω : .infinity
-        // Only the dominant mode is excited, so there is no transient to wait out: two e-foldings pin the rate.
-        // An oscillation is followed for up to 20 periods (at least 4, unless it has decayed by e⁻⁶ before),
-        // sampled at least 16 times per period and 300 times per run.
-        let tEnd = oscillatory ? min(max(2 / r, min(4 * period, 6 / r)), max(20 * period, 2 / r)) : 2 / r
-        let spacing = min(oscillatory ? period / 16 : .infinity, tEnd / 300)
-        // A mode decaying at a denormal rate (γ ~ 1e-308) would need an endless run: refused, not a trap.
-        guard (tEnd / spacing).isFinite, tEnd / spacing <= 1e6, (tEnd * spectrum.scale).isFinite else {
-            throw SimulationError.tooSlowToCheck(rate: r, tEnd: tEnd)
-        }
-        let count = Int((tEnd / spacing).rounded())
+        let (tEnd, spacing, count) = try Self.crossCheckSchedule(dominant, scale: spectrum.scale)
         // Explicit steps are bounded by stability at ~ 4/max|λ|: past ~2.5·10⁴ of them, only an implicit stepper is
         // practical, and it needs dense Jacobians.
         let stiffness = spectrum.scale * tEnd
@@ -115,6 +105,23 @@ extension EffectiveModel {
             measuredFrequency: measuredFrequency, tolerance: tolerance, tEnd: tEnd)
         check.statistics = integrator.statistics
         return check
+    }
+
+    /// When and how long a cross-check samples the response of its dominant mode. Only that mode is excited, so
+    /// there is no transient to wait out: two e-foldings pin the rate. An oscillation is followed for up to 20
+    /// periods (at least 4, unless it has decayed by e⁻⁶ before), sampled at least 16 times per period and 300
+    /// times per run.
+    static func crossCheckSchedule(_ dominant: Mode, scale: Double) throws -> (tEnd: Double, spacing: Double, count: Int) {
+        let r = dominant.rate
+        let oscillatory = dominant.kind == .oscillatory
+        let period = oscillatory ? 2 * Double.pi / dominant.frequency : .infinity
+        let tEnd = oscillatory ? min(max(2 / r, min(4 * period, 6 / r)), max(20 * period, 2 / r)) : 2 / r
+        let spacing = min(oscillatory ? period / 16 : .infinity, tEnd / 300)
+        // A mode decaying at a denormal rate (γ ~ 1e-308) would need an endless run: refused, not a trap.
+        guard (tEnd / spacing).isFinite, tEnd / spacing <= 1e6, (tEnd * scale).isFinite else {
+            throw SimulationError.tooSlowToCheck(rate: r, tEnd: tEnd)
+        }
+        return (tEnd, spacing, Int((tEnd / spacing).rounded()))
     }
 
     /// The right eigenvector of J at z* nearest `eigenvalue`: from the oscillator structure where it applies (no
