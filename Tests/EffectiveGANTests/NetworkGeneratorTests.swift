@@ -114,6 +114,20 @@ struct NetworkGeneratorTests {
                 for j in 0..<q { full[q + i, j] = (0..<nd).reduce(0) { $0 + blocks[nd + i, $1] * jacobian[$1, j] } }
                 for j in 0..<p { full[q + i, q + j] = blocks[nd + i, nd + j] }
             }
+            // The assembled linearisation is the network flow's own derivative: central differences of
+            // NetworkFlow.field at (w*, θ*), an independent implementation of ẇ = (η_G/N) Jᵀu, θ̇ = θ̇(G(Z; w), θ).
+            let flow = try NetworkFlow(source)
+            let z0 = flow.equilibriumState
+            var numeric = Matrix(rows: z0.count, columns: z0.count)
+            for c in z0.indices {
+                var plus = z0
+                var minus = z0
+                plus[c] += 1e-6
+                minus[c] -= 1e-6
+                let (fp, fm) = (flow.field(at: plus), flow.field(at: minus))
+                for r in z0.indices { numeric[r, c] = (fp[r] - fm[r]) / 2e-6 }
+            }
+            #expect((numeric - full).frobeniusNorm <= 1e-6 * full.frobeniusNorm, "\(activation) \(loss) \(regularizer)")
             let networkModes = try full.eigenvalues()
             let particleModes = try EffectiveModel(source.resolved).jacobian(at: EffectiveModel(source.resolved).equilibriumState)
                 .eigenvalues()

@@ -255,6 +255,7 @@ class Transfer(Result):
     gamma = _column("rows", "gamma")
     rate = _column("rows", "rate")
     gamma_gap = _column("rows", "gammaGap", "γ* relative to the empirical kernel's, minus 1 (NaN: unavailable).")
+    measured_rate = _column("rows", "measuredRate", "With measure=True: the network's own rate at each row's γ*.")
 
     @property
     def kernels(self) -> list:
