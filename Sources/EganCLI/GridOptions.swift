@@ -44,6 +44,14 @@ struct GammaOption: ParsableArguments {
     }
 }
 
+/// `--from A --to B`: the interval of γ an optimum is searched in (optimize, report, transfer).
+struct StrengthInterval: ParsableArguments {
+    @Option(help: "Smallest γ searched (1e-12 to 1e15).", transform: Checked.strengthEnd)
+    var from: Double = 1e-3
+    @Option(help: "Largest γ searched (1e-12 to 1e15).", transform: Checked.strengthEnd)
+    var to: Double = 1e3
+}
+
 /// `--format table|json|csv`: the one output switch of every command that prints results (table by default).
 /// `--json` stays as a hidden alias of `--format json` for scripts written against earlier releases.
 struct FormatOption: ParsableArguments {

@@ -16,10 +16,7 @@ struct OptimizeCommand: EganCommand {
 
     @OptionGroup var model: ModelArgument
     @OptionGroup var progressOption: ProgressOption
-    @Option(help: "Smallest γ searched (1e-12 to 1e15).", transform: Checked.strengthEnd)
-    var from: Double = 1e-3
-    @Option(help: "Largest γ searched (1e-12 to 1e15).", transform: Checked.strengthEnd)
-    var to: Double = 1e3
+    @OptionGroup var interval: StrengthInterval
     @Option(help: "Points of the initial log scan (at least 3).", transform: Checked.count(atLeast: 3))
     var points: Int = 121
     /// `--steps` was this option's name (it clashed with gradient steps); kept as a hidden alias.
@@ -32,7 +29,7 @@ struct OptimizeCommand: EganCommand {
         let format = try output.chosen(csvRows: false, command: "optimize")
         let json = format == .json
         let source = try model.load()
-        let optimum = try OptimalStrength.find(source, from: from, to: to, steps: steps, progress: progressOption.bar("scan"))
+        let optimum = try OptimalStrength.find(source, from: interval.from, to: interval.to, steps: steps, progress: progressOption.bar("scan"))
         // Each oscillator's own critical damping, refined by bisection: affordable for up to 64 oscillators.
         let oscillators = optimum.scan.points.first.map { $0.spectrum.count(of: .oscillatory) / 2 } ?? 0
         let exceptional =

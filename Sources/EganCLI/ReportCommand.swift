@@ -20,10 +20,7 @@ struct ReportCommand: EganCommand {
     var config: String?
     @Option(name: .shortAndLong, help: "Report path (default: reports/NAME.md, or reports/default.md without CONFIG).")
     var output: String?
-    @Option(help: "Smallest γ searched (1e-12 to 1e15).", transform: Checked.strengthEnd)
-    var from: Double = 1e-3
-    @Option(help: "Largest γ searched (1e-12 to 1e15).", transform: Checked.strengthEnd)
-    var to: Double = 1e3
+    @OptionGroup var interval: StrengthInterval
     @OptionGroup var formatting: FormatOption
     @OptionGroup var progressOption: ProgressOption
 
@@ -33,7 +30,7 @@ struct ReportCommand: EganCommand {
         let path = output ?? "reports/\(config == nil ? "default" : safeFileName(source.name)).md"
         try ReportWriter.checkPath(path)
         try OutputFiles.check([("-o", path)], reading: source)
-        let analysis = try ReportAnalysis(source: source, from: from, to: to, progress: progressOption.bar("report"))
+        let analysis = try ReportAnalysis(source: source, from: interval.from, to: interval.to, progress: progressOption.bar("report"))
         let command = (["egan", "report"] + (config.map { [$0] } ?? []) + (output.map { ["-o", $0] } ?? [])).joined(
             separator: " ")
         let files = try ReportWriter.write(analysis, to: path, command: command)

@@ -18,10 +18,7 @@ struct TransferCommand: EganCommand {
 
     @OptionGroup var model: ModelArgument
     @OptionGroup var progressOption: ProgressOption
-    @Option(help: "Smallest γ searched (1e-12 to 1e15).", transform: Checked.strengthEnd)
-    var from: Double = 1e-3
-    @Option(help: "Largest γ searched (1e-12 to 1e15).", transform: Checked.strengthEnd)
-    var to: Double = 1e3
+    @OptionGroup var interval: StrengthInterval
     @Flag(help: "Also train the network at each γ* and fit its rate (seconds to minutes: one ODE run per row).")
     var measure = false
     @OptionGroup var output: FormatOption
@@ -30,7 +27,7 @@ struct TransferCommand: EganCommand {
         let format = try output.chosen(csvRows: false, command: "transfer")
         let source = try model.load()
         let transfer = try KernelTransfer.compare(
-            source, from: from, to: to, measure: measure, progress: progressOption.bar("scan"))
+            source, from: interval.from, to: interval.to, measure: measure, progress: progressOption.bar("scan"))
         let reference = transfer.reference
         func gap(_ value: Double?, _ base: Double?) -> Double? {
             guard let value, let base, base != 0 else { return nil }
