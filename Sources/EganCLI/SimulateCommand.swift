@@ -85,8 +85,16 @@ struct SimulateCommand: EganCommand {
             tEnd: end, samples: samples, relativeTolerance: integration.rtol, absoluteTolerance: integration.atol,
             divergenceBound: divergenceBound, keepStates: trajectories != nil)
         try settings.checkExplicitSteps(for: effective, structure: source.oscillatorStructure())
-        let result = try effective.simulate(
-            settings, progress: progressOption.bar("simulate"), shouldStop: shouldStop)
+        let result: SimulationResult
+        if source.config?.generator.network != nil {
+            // A generator network trains its own weights (w, θ); the observables are of its outputs G(Z; w).
+            FileHandle.standardError.write(
+                Data("egan: note: training the generator network's weights and the critic (w, θ) from \(perturb == nil ? "its initialisation w₀" : "w* + a weight perturbation")\n".utf8))
+            result = try NetworkFlow(source, gamma: strength.gamma).simulate(
+                settings, progress: progressOption.bar("simulate"), shouldStop: shouldStop)
+        } else {
+            result = try effective.simulate(settings, progress: progressOption.bar("simulate"), shouldStop: shouldStop)
+        }
         if let trajectories {
             try AtomicFile.write(SimulationText.trajectories(result, model: effective), to: trajectories)
         }

@@ -196,6 +196,36 @@ struct NetworkGeneratorTests {
         #expect(euclideanNorm(flow.field(at: flow.equilibriumState)) <= 1e-12)
     }
 
+    @Test("the network trained by gradient steps from w* + δw follows the particle model with Θ(w*) from G(Z; w* + δw)")
+    func trainedNetworkFollowsTheEffectiveModel() throws {
+        let source = try TestModels.source(
+            """
+            {"dimension": 2, "target": {"kind": "ring", "modes": 3, "radius": 1.2},
+             "generator": {"particles": 3, "learningRate": 0.8,
+                           "network": {"layers": [48], "activation": "tanh", "latentDimension": 4, "seed": 5}},
+             "discriminator": {"kind": "mlp", "width": 8, "activation": "tanh", "seed": 4},
+             "loss": "wgan", "regularizer": {"kind": "r1", "strength": 2}}
+            """)
+        let flow = try NetworkFlow(source)
+        let settings = SimulationSettings(
+            integrator: .gradientSteps(step: 0.2, scheme: .simultaneous, criticSteps: 1), start: .perturbedEquilibrium(epsilon: 1e-3, seed: 3),
+            tEnd: 200, samples: 11, keepStates: true)
+        let network = try flow.simulate(settings)
+        #expect(network.status == .completed)
+        // The same start in output space, run by the particle model with the constant kernel Θ(w*).
+        var resolved = source.resolved
+        let start = network.states[0]
+        resolved.initialParticles = (0..<3).map { i in Array(start[(2 * i)..<(2 * i + 2)]) }
+        var particleSettings = settings
+        particleSettings.start = .initial
+        let particles = try EffectiveModel(resolved).simulate(particleSettings)
+        let d0 = network.observables[0].distance
+        for (a, b) in zip(network.observables, particles.observables) {
+            #expect(abs(a.distance - b.distance) <= 1e-2 * d0, "\(a.distance) vs \(b.distance)")
+        }
+        #expect(network.observables.last!.distance < 0.5 * d0)  // it converges
+    }
+
     @Test("refused with the reason: more outputs than parameters, kernel and network together, missing layers")
     func refusals() throws {
         func config(_ network: String, kernel: String = "") -> String {

@@ -139,3 +139,110 @@ public struct NetworkFlow {
         return check
     }
 }
+
+extension NetworkFlow {
+    /// The network trained from its own initialisation w₀ (`.initial`: the random network, the critic at θ*) or
+    /// from (w*, θ*) plus a seeded weight perturbation of norm ε, with gradient steps (simultaneous) or an explicit
+    /// GSL stepper; observables of the outputs X = G(Z; w), so every measure of `simulate` reads the same.
+    /// `finalState` and kept states are (vec X, θ), the particle model's layout.
+    public func simulate(
+        _ settings: SimulationSettings, progress: ProgressHandler? = nil, shouldStop: (@Sendable () -> Bool)? = nil
+    ) throws -> SimulationResult {
+        try settings.validate()
+        var state = equilibriumState
+        let p = network.parameterCount
+        switch settings.start {
+        case .initial:
+            let w0 = network.initialParameters()
+            for q in 0..<p { state[q] = w0[q] }
+        case let .perturbedEquilibrium(epsilon, seed):
+            let rng = MersenneTwister(seed: UInt(bitPattern: seed))
+            let direction = (0..<p).map { _ in rng.gaussian() }
+            let norm = euclideanNorm(direction)
+            for q in 0..<p { state[q] += epsilon * direction[q] / norm }
+        }
+        let flow = self
+        let dimension = stateDimension
+        var statistics = IntegratorStatistics()
+        var integrator: ODEIntegrator?
+        switch settings.integrator {
+        case let .ode(stepper):
+            guard !stepper.usesJacobian else {
+                throw InvalidSetting(
+                    .stepSize,
+                    "applies to the network's own training with explicit steppers or gradient steps only (an implicit stepper would need the (w, θ) Jacobian); use rk8pd or gd")
+            }
+            integrator = ODEIntegrator(
+                system: ODESystem(
+                    dimension: dimension,
+                    derivative: { y, out in
+                        let f = flow.field(at: Array(UnsafeBufferPointer(start: y, count: dimension)))
+                        for i in 0..<dimension {
+                            out[i] = f[i]
+                            if !f[i].isFinite { return false }
+                        }
+                        return true
+                    }, jacobian: { _, _ in false }),
+                stepper: stepper, relativeTolerance: settings.relativeTolerance,
+                absoluteTolerance: settings.absoluteTolerance, initialStep: min(1e-3, settings.tEnd / 1e3),
+                maxSteps: SimulationSettings.odeStepBudget)
+        case let .gradientSteps(_, scheme, _):
+            guard scheme == .simultaneous else {
+                throw InvalidSetting(
+                    .scheme, "is alternating; the network's own training takes simultaneous steps in this version")
+            }
+        }
+        let times = (0..<settings.samples).map { settings.tEnd * Double($0) / Double(settings.samples - 1) }
+        var recorded: [Double] = []
+        var observed: [Observables] = []
+        var states: [[Double]] = []
+        var status = SimulationResult.Status.completed
+        var time = 0.0
+        var rounds = 0
+        let started = DispatchTime.now().uptimeNanoseconds
+        for target in times {
+            if let shouldStop, shouldStop() {
+                status = .stopped(reason: SimulationResult.interruptedReason, time: time)
+                break
+            }
+            do {
+                if let integrator {
+                    if target > time { try integrator.advance(&state, time: &time, to: target) }
+                } else if case let .gradientSteps(h, _, _) = settings.integrator {
+                    while Double(rounds) * h < target - h / 2 {
+                        let f = field(at: state)
+                        for i in state.indices { state[i] += h * f[i] }
+                        rounds += 1
+                        guard state.allSatisfy(\.isFinite) else {
+                            throw ODEFailure(reason: .nonFinite, time: Double(rounds) * h)
+                        }
+                    }
+                    time = target
+                }
+            } catch let failure as ODEFailure {
+                status = .stopped(reason: failure.description, time: failure.time)
+                break
+            }
+            let particles = particleState(state)
+            let values = effectiveModel.observables(at: particles)
+            guard values.distance.isFinite, values.distance <= settings.divergenceBound else {
+                status = .stopped(
+                    reason: "the particle distance reached \(values.distance) > \(settings.divergenceBound) at t = \(target): the run diverged",
+                    time: target)
+                break
+            }
+            recorded.append(target)
+            observed.append(values)
+            if settings.keepStates { states.append(particles) }
+            progress?(recorded.count, times.count)
+        }
+        if let integrator { statistics = integrator.statistics } else {
+            statistics = IntegratorStatistics(
+                steps: rounds, rhsEvaluations: rounds,
+                wallTime: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        }
+        return SimulationResult(
+            times: recorded, observables: observed, states: states, finalState: particleState(state), status: status,
+            statistics: statistics)
+    }
+}
