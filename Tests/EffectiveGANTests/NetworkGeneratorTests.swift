@@ -244,5 +244,11 @@ struct NetworkGeneratorTests {
         #expect { try TestModels.source(config(#"{"latentDimension": 2}"#)) } throws: {
             "\($0)".contains("generator.network.layers")
         }
+        // A collapse study over φ needs a column a network's kernel has; the error says so.
+        let network = try TestModels.source(config(#"{"layers": [64], "activation": "tanh", "latentDimension": 8}"#))
+        #expect {
+            try CollapseStudy(source: network, ratios: [0, 0.5], seeds: 1, rowPath: nil, rowValues: [],
+                              settings: SimulationSettings(tEnd: 1, samples: 2))
+        } throws: { "\($0)".contains("generator network's kernel Θ(w*)") }
     }
 }

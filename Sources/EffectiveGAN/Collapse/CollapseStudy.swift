@@ -102,6 +102,11 @@ public struct CollapseStudy: Sendable {
         if column == Self.ratioPath {
             switch config.generator.kernel {
             case .universal: break
+            case .explicit where config.generator.network != nil:
+                throw InvalidSetting(
+                    .column,
+                    "defaults to generator.kernel.ratio, the universal kernel's φ, which a generator network's kernel Θ(w*) does not have: name a numeric key this config has, e.g. generator.learningRate or discriminator.learningRate (the study runs the particle model with Θ(w*))"
+                )
             case .explicit:
                 throw InvalidSetting(
                     .column,
