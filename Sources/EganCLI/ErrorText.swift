@@ -24,6 +24,7 @@ extension RunSetting {
         case .seeds: return "--seeds"
         case .resumeFile: return "--resume"
         case .scheme: return "--scheme"
+        case .integrator: return "--integrator"
         }
     }
 }

@@ -102,21 +102,8 @@ public struct NetworkFlow {
 
         let reference = model.equilibriumState
         let (tEnd, spacing, count) = try EffectiveModel.crossCheckSchedule(dominant, scale: spectrum.scale)
-        let flow = self
-        let dimension = stateDimension
-        let system = ODESystem(
-            dimension: dimension,
-            derivative: { state, out in
-                let f = flow.field(at: Array(UnsafeBufferPointer(start: state, count: dimension)))
-                for i in 0..<dimension {
-                    out[i] = f[i]
-                    if !f[i].isFinite { return false }
-                }
-                return true
-            },
-            jacobian: { _, _ in false })
         let integrator = ODEIntegrator(
-            system: system, stepper: .rk8pd, relativeTolerance: 1e-10, absoluteTolerance: 1e-7 * epsilon,
+            system: odeSystem, stepper: .rk8pd, relativeTolerance: 1e-10, absoluteTolerance: 1e-7 * epsilon,
             initialStep: spacing / 10)
         var time = 0.0
         var signal: [Double] = []
@@ -141,6 +128,23 @@ public struct NetworkFlow {
 }
 
 extension NetworkFlow {
+    /// (ẇ, θ̇) for GSL's explicit steppers (no Jacobian: implicit steppers are refused for networks).
+    var odeSystem: ODESystem {
+        let flow = self
+        let dimension = stateDimension
+        return ODESystem(
+            dimension: dimension,
+            derivative: { y, out in
+                let f = flow.field(at: Array(UnsafeBufferPointer(start: y, count: dimension)))
+                for i in 0..<dimension {
+                    out[i] = f[i]
+                    if !f[i].isFinite { return false }
+                }
+                return true
+            },
+            jacobian: { _, _ in false })
+    }
+
     /// The network trained from its own initialisation w₀ (`.initial`: the random network, the critic at θ*) or
     /// from (w*, θ*) plus a seeded weight perturbation of norm ε, with gradient steps (simultaneous) or an explicit
     /// GSL stepper; observables of the outputs X = G(Z; w), so every measure of `simulate` reads the same.
@@ -161,29 +165,17 @@ extension NetworkFlow {
             let norm = euclideanNorm(direction)
             for q in 0..<p { state[q] += epsilon * direction[q] / norm }
         }
-        let flow = self
-        let dimension = stateDimension
         var statistics = IntegratorStatistics()
         var integrator: ODEIntegrator?
         switch settings.integrator {
         case let .ode(stepper):
             guard !stepper.usesJacobian else {
                 throw InvalidSetting(
-                    .stepSize,
-                    "applies to the network's own training with explicit steppers or gradient steps only (an implicit stepper would need the (w, θ) Jacobian); use rk8pd or gd")
+                    .integrator,
+                    "is \(stepper.rawValue), an implicit stepper, which would need the network's (w, θ) Jacobian; train a network with an explicit stepper (rk8pd) or gradient steps (gd)")
             }
             integrator = ODEIntegrator(
-                system: ODESystem(
-                    dimension: dimension,
-                    derivative: { y, out in
-                        let f = flow.field(at: Array(UnsafeBufferPointer(start: y, count: dimension)))
-                        for i in 0..<dimension {
-                            out[i] = f[i]
-                            if !f[i].isFinite { return false }
-                        }
-                        return true
-                    }, jacobian: { _, _ in false }),
-                stepper: stepper, relativeTolerance: settings.relativeTolerance,
+                system: odeSystem, stepper: stepper, relativeTolerance: settings.relativeTolerance,
                 absoluteTolerance: settings.absoluteTolerance, initialStep: min(1e-3, settings.tEnd / 1e3),
                 maxSteps: SimulationSettings.odeStepBudget)
         case let .gradientSteps(_, scheme, _):

@@ -20,6 +20,7 @@ public enum RunSetting: String, Sendable, CaseIterable {
     case seeds = "the number of seeds"
     case resumeFile = "the resume file"
     case scheme = "the stepping scheme"
+    case integrator = "the integrator"
 }
 
 /// A run setting that cannot work: which one, and what is wrong, in the library's words ("the end time t_end
