@@ -19,6 +19,9 @@ let vectorMathLibraries: [LinkerSetting] = [.linkedLibrary("mvec"), .linkedLibra
 let vectorMathLibraries: [LinkerSetting] = [.linkedLibrary("m")]
 #endif
 
+/// swift-numerics: `Numerics` for the library's real functions and the tests' `isApproximatelyEqual`.
+let numerics = Target.Dependency.product(name: "Numerics", package: "swift-numerics")
+
 let package = Package(
     name: "EffectiveGAN",
     products: [
@@ -41,13 +44,13 @@ let package = Package(
             providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         .target(
             name: "LinearAlgebra",
-            dependencies: ["CLAPACKE", .product(name: "Numerics", package: "swift-numerics")]),
+            dependencies: ["CLAPACKE", numerics]),
         .target(name: "GSLBridge", dependencies: ["CGSL"]),
         .target(name: "CVectorMath", linkerSettings: vectorMathLibraries),
         .target(
             name: "EffectiveGAN",
             dependencies: [
-                "LinearAlgebra", "GSLBridge", "CVectorMath", .product(name: "Numerics", package: "swift-numerics")],
+                "LinearAlgebra", "GSLBridge", "CVectorMath", numerics],
             // Real data sets compiled into the library (no file to find at run time): see Data/BundledDataset.swift.
             resources: [.embedInCode("Resources/digits100.json"), .embedInCode("Resources/mnist100.json")]),
         .target(name: "StabilityReport", dependencies: ["EffectiveGAN", "LinearAlgebra", "GSLBridge"]),
@@ -60,9 +63,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "egan", dependencies: ["EganCLI"]),
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
-        .testTarget(name: "EffectiveGANTests", dependencies: ["EffectiveGAN", "LinearAlgebra", "GSLBridge"]),
-        .testTarget(name: "StabilityReportTests", dependencies: ["StabilityReport", "EffectiveGAN"]),
-        .testTarget(name: "EganCLITests", dependencies: ["EganCLI", "EffectiveGAN"]),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", numerics]),
+        .testTarget(name: "EffectiveGANTests", dependencies: ["EffectiveGAN", "LinearAlgebra", "GSLBridge", numerics]),
+        .testTarget(name: "StabilityReportTests", dependencies: ["StabilityReport", "EffectiveGAN", numerics]),
+        .testTarget(name: "EganCLITests", dependencies: ["EganCLI", "EffectiveGAN", numerics]),
     ]
 )

@@ -196,7 +196,7 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
             break
         case .collapseDigits100Cells:
             let study = try CollapseStudy(
-                source: source, ratios: [0, 0.3, 0.6, 0.9], seeds: 4, rowPath: nil, rowValues: [],
+                source: source, ratios: [0, 0.3, 0.6, 0.9], seeds: 4, 
                 settings: SimulationSettings(
                     integrator: .gradientSteps(step: 0.01, scheme: .simultaneous, criticSteps: 1), tEnd: 0.1,
                     samples: 2))
@@ -204,7 +204,7 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
         case .collapse21x4:
             let study = try CollapseStudy(
                 source: source, ratios: try SweepGrid(from: 0, to: 1, steps: 21, scale: .linear).values, seeds: 4,
-                rowPath: nil, rowValues: [], settings: SimulationSettings(tEnd: 300, samples: 31))
+                settings: SimulationSettings(tEnd: 300, samples: 31))
             _ = try study.run(done: [])
         }
         return model.stateDimension

@@ -41,7 +41,7 @@ struct CollapseCommand: EganCommand {
     var seeds: Int = 4
     @Option(
         help:
-            "Second axis: PATH=V1,V2,… with any config path (numbers, strings, or a grid FROM:TO:STEPS[:log|linear], log by default), e.g. discriminator.activation=relu,tanh,cos or discriminator.learningRate=0.1:10:5. Repeat it for every combination of several.",
+            "Second axis: PATH=V1,V2,… with a key a study can set (docs/config.md; numbers, strings, or a grid FROM:TO:STEPS[:log|linear], log by default), e.g. discriminator.activation=relu,tanh,cos or discriminator.learningRate=0.1:10:5. Repeat it for every combination of several.",
         transform: StudyAxis.parse)
     var vs: [StudyAxis] = []
     @Option(help: "Simulated time of each run.", transform: Checked.positive)
@@ -78,7 +78,7 @@ struct CollapseCommand: EganCommand {
 
     /// The rows: one `--vs` axis, or the product of several. An axis may not name the swept column or the seeds
     /// (every cell would get the same value), nor a path twice.
-    func parseVs() throws -> (String?, [JSONValue]) {
+    func parseVs() throws -> ([String], [JSONValue]) {
         if Set(vs.map(\.path)).count < vs.count {
             throw ValidationError("--vs names a path twice; give each path once with all its values")
         }
@@ -95,9 +95,9 @@ struct CollapseCommand: EganCommand {
     private func study() throws -> String {
         var source = try model.load()
         if let gamma = strength.gamma { source = try source.with(gamma: gamma) }
-        let (path, values) = try parseVs()
+        let (paths, values) = try parseVs()
         let study = try CollapseStudy(
-            source: source, column: column, ratios: ratios, seeds: seeds, rowPath: path, rowValues: values,
+            source: source, column: column, ratios: ratios, seeds: seeds, rowPaths: paths, rowValues: values,
             settings: SimulationSettings(
                 integrator: try integration.resolve(), tEnd: tEnd, samples: samples,
                 relativeTolerance: integration.rtol, absoluteTolerance: integration.atol), measure: measure,
@@ -134,7 +134,7 @@ struct CollapseCommand: EganCommand {
             return CollapseText.table(study, rows: rows, cells: cells, name: source.name)
                 + (prediction.map {
                     CollapseText.table(
-                        $0, rows: rows, header: (study.rowPath ?? "").replacingOccurrences(of: ",", with: ", "))
+                        $0, rows: rows, header: study.rowTitle)
                 } ?? "")
         }
     }
@@ -206,7 +206,7 @@ enum CollapseText {
     {
         let exact = study.column != CollapseStudy.ratioPath
         // Rows over several paths are labelled by their values; the paths head the first column.
-        let rowsHeader = study.rowPath.flatMap { $0.contains(",") ? $0.replacingOccurrences(of: ",", with: ", ") : nil }
+        let rowsHeader = study.rowPaths.count > 1 ? study.rowTitle : nil
         let header =
             [exact ? study.column : (rowsHeader ?? ""), exact ? "transition" : "φ_c", "95 % interval"]
             + study.ratios.map { Format.number($0, digits: 3) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import EffectiveGAN
 import EffectiveGANMPI
 import Foundation
+import LinearAlgebra
 
 /// A command whose whole result is text, so that the CLI prints it and a notebook can capture it in-process.
 protocol EganCommand: ParsableCommand {
@@ -31,6 +32,9 @@ public enum EganMain {
     /// (`DistributedCellExecutor`), and rank 0 alone prints and writes files; the other ranks' output goes to
     /// /dev/null. A plain run never initialises MPI.
     public static func run(_ arguments: [String]) -> Int32 {
+        // egan parallelises over independent problems, so BLAS runs on one thread per task; pinned here, once,
+        // before any work (`LinearAlgebraLibrary.useSingleThreadedBLAS` says why and what it costs).
+        LinearAlgebraLibrary.useSingleThreadedBLAS()
         guard MPIJob.launched() else { return runCommand(arguments) }
         let job: MPIJob
         do {

@@ -19,7 +19,7 @@ struct SweepCommand: EganCommand {
     @OptionGroup var grid: GridOptions
     @Option(
         help:
-            "Config path to sweep: regularizer.strength (default), generator.kernel.ratio, generator.learningRate, discriminator.learningRate, or any numeric key."
+            "Config path to sweep: regularizer.strength (default), generator.kernel.ratio, generator.learningRate, discriminator.learningRate, or another numeric key a study can set (docs/config.md, \"Keys a study can set\")."
     )
     var param: String = ParameterPath.strength.path
     @OptionGroup var strength: GammaOption

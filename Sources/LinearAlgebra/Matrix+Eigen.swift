@@ -91,6 +91,10 @@ extension LinearAlgebraLibrary {
     /// callers, and a count that changes from call to call changes the rounding of blocked LAPACK routines, so the
     /// same analysis would not be bit-identical inside and outside a parallel region. Measured cost for a single
     /// large analysis: `analyze-784` 0.55 s instead of 0.47 s.
+    ///
+    /// Who calls it: `egan`'s entry point (`EganMain.run`), before any work, and the executors that run cells in
+    /// parallel (a program using the library without them keeps its own BLAS setting). Building a model does not:
+    /// a model is a value, not a switch of process state.
     public static func useSingleThreadedBLAS() {
         _ = singleThreaded
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 import Testing
 
 @testable import EffectiveGAN
@@ -9,25 +10,28 @@ struct CollapseTests {
         -> CollapseStudy
     {
         try CollapseStudy(
-            source: ModelSource(preset: .ring8Collapse), ratios: ratios, seeds: seeds, rowPath: rowPath,
+            source: ModelSource(preset: .ring8Collapse), ratios: ratios, seeds: seeds, rowPaths: rowPath.map { [$0] } ?? [],
             rowValues: rowValues, settings: SimulationSettings(tEnd: 300, samples: 31))
     }
 
-    @Test("a cell built by the typed config edit is the document edit's model, bit for bit (ring8-collapse, digits100)")
-    func typedCellEditEqualsDocumentEdit() throws {
+    @Test("a cell is the config with its column, row and seed written in: the document edit's model, bit for bit")
+    func cellEqualsDocumentEdit() throws {
         for preset in [Preset.ring8Collapse, .digits100] {
+            let source = try ModelSource(preset: preset)
             let study = try CollapseStudy(
-                source: ModelSource(preset: preset), ratios: [0, 0.45], seeds: 2, rowPath: nil, rowValues: [],
-                settings: SimulationSettings(tEnd: 1, samples: 2))
-            for (ratio, seed) in [(0.0, 1), (0.45, 2)] {
-                let typed = try study.model(row: 0, ratio: ratio, seed: seed)
-                let document = try study.documentModel(row: 0, ratio: ratio, seed: seed)
-                #expect(typed.resolved == document.resolved, "\(preset) φ = \(ratio) seed \(seed)")
+                source: source, ratios: [0, 0.45], seeds: 2, rowPaths: ["discriminator.learningRate"],
+                rowValues: [.number(1), .number(3)], settings: SimulationSettings(tEnd: 1, samples: 2))
+            for (row, ratio, seed) in [(0, 0.0, 1), (1, 0.45, 2)] {
+                var document = try source.document.setting(path: ["generator", "kernel", "ratio"], to: .number(ratio))
+                document = try document.setting(path: ["generator", "init", "seed"], to: .integer(seed))
+                document = try document.setting(path: ["discriminator", "learningRate"], to: study.rowValues[row])
+                let cell = try study.model(row: row, ratio: ratio, seed: seed)
+                #expect(cell.resolved == (try source.reading(document).resolved), "\(preset) row \(row) φ = \(ratio)")
             }
-            // The edit reaches the model: other seed, other cloud; other φ, other kernel.
+            // The edit reaches the model: other seed, other cloud; other φ, other kernel; other row, other η_D.
             let a = try study.model(row: 0, ratio: 0, seed: 1).resolved
-            let b = try study.model(row: 0, ratio: 0.45, seed: 2).resolved
-            #expect(a.initialParticles != b.initialParticles && a.kernel != b.kernel)
+            let b = try study.model(row: 1, ratio: 0.45, seed: 2).resolved
+            #expect(a.initialParticles != b.initialParticles && a.kernel != b.kernel && a.etaD != b.etaD)
         }
     }
 
@@ -42,7 +46,7 @@ struct CollapseTests {
         for cell in cells where cell.ratio == 1 {
             let initial = try study.model(row: 0, ratio: 1, seed: cell.seed)
             let start = initial.observables(at: initial.initialState).collapse
-            #expect(abs(cell.metric - start) <= 1e-12, "seed \(cell.seed)")
+            #expect(cell.metric.isApproximatelyEqual(to: start, absoluteTolerance: 1e-12), "seed \(cell.seed)")
         }
     }
 
@@ -93,7 +97,7 @@ struct CollapseTests {
         #expect(throws: InvalidSetting.self) { try Self.study(ratios: [0, 1.5]) }
         #expect(throws: InvalidSetting.self) { try Self.study(ratios: [-0.1]) }
         #expect(throws: InvalidSetting(.seeds, "must be at least 1 (got 0)")) { try Self.study(ratios: [0], seeds: 0) }
-        #expect(throws: ConfigError.self) {
+        #expect(throws: SweepError.self) {
             try Self.study(ratios: [0], rowPath: "discriminator.colour", rowValues: [.number(1)])
         }
         #expect(throws: ConfigError.self) {
@@ -119,7 +123,7 @@ struct ExactKernelCollapseTests {
     func fittedRatios() throws {
         let source = try TestModels.source(Self.config)
         let study = try CollapseStudy(
-            source: source, column: "generator.kernel.biasVariance", ratios: [0, 0.1, 0.2], seeds: 1, rowPath: nil,
+            source: source, column: "generator.kernel.biasVariance", ratios: [0, 0.1, 0.2], seeds: 1,
             rowValues: [], settings: SimulationSettings(tEnd: 1, samples: 3))
         let fitted = try study.fittedRatios(row: 0)
         // The universal fit written out from the kernel's entries: φ = mean off-diagonal / mean diagonal.
@@ -128,15 +132,15 @@ struct ExactKernelCollapseTests {
             let n = Double(k.count)
             let diagonal = k.indices.reduce(0) { $0 + k[$1][$1] } / n
             let off = (k.flatMap { $0 }.reduce(0, +) - diagonal * n) / (n * (n - 1))
-            #expect(abs(φ - off / diagonal) <= 1e-12)
+            #expect(φ.isApproximatelyEqual(to: off / diagonal, absoluteTolerance: 1e-12))
         }
         // Bias variance couples the latent samples: the fitted φ grows with it (erf: ≈ 0 without bias).
         #expect(abs(fitted[0]) < 0.01 && fitted[1] > fitted[0] + 0.1 && fitted[2] > fitted[1])
         let row = CollapseRow(
             label: "", ratios: study.ratios, meanMetric: [0, 1, 2], transition: 0.05, interval: (0.02, nil),
             standardError: [0, 0, 0], fittedRatios: fitted)
-        #expect(abs(row.fittedTransition! - (fitted[0] + fitted[1]) / 2) <= 1e-15)
-        #expect(abs(row.fittedInterval.0! - (0.8 * fitted[0] + 0.2 * fitted[1])) <= 1e-15)
+        #expect((row.fittedTransition!).isApproximatelyEqual(to: (fitted[0] + fitted[1]) / 2, absoluteTolerance: 1e-15))
+        #expect((row.fittedInterval.0!).isApproximatelyEqual(to: (0.8 * fitted[0] + 0.2 * fitted[1]), absoluteTolerance: 1e-15))
         #expect(row.fittedInterval.1 == nil)
     }
 
@@ -144,7 +148,7 @@ struct ExactKernelCollapseTests {
     func ratioNeedsUniversal() throws {
         let error = try #require(throws: InvalidSetting.self) {
             try CollapseStudy(
-                source: TestModels.source(Self.config), ratios: [0, 0.1], seeds: 1, rowPath: nil, rowValues: [],
+                source: TestModels.source(Self.config), ratios: [0, 0.1], seeds: 1, 
                 settings: SimulationSettings(tEnd: 1, samples: 3))
         }
         #expect(error.setting == .column)

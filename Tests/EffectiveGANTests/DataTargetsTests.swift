@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 import Testing
 
 @testable import EffectiveGAN
@@ -123,13 +124,13 @@ struct DataTargetsTests {
         #expect(targets.count == 4)
         for α in 0..<3 { #expect(abs(targets.reduce(0) { $0 + $1[α] }) <= 1e-14) }
         let variance = targets.flatMap { $0 }.reduce(0) { $0 + $1 * $1 } / 12
-        #expect(abs(variance - 1) <= 1e-14)
+        #expect(variance.isApproximatelyEqual(to: 1, absoluteTolerance: 1e-14))
         let record = try #require(source.resolved.targetSource)
         #expect(record.origin.hasPrefix("file points.npy, all 4 points, standardised"))
         #expect(record.standardization?.mean == [3.5, 3, 3])
         // (x − mean) · scale gives the file's numbers back.
         let scale = try #require(record.standardization?.scale)
-        #expect(abs(targets[0][0] * scale + 3.5 - 1) <= 1e-14)
+        #expect((targets[0][0] * scale + 3.5).isApproximatelyEqual(to: 1, absoluteTolerance: 1e-14))
         let reread = try ModelSource(json: source.resolved.json, defaultName: "reread")
         #expect(reread.resolved == source.resolved)
     }
@@ -210,7 +211,7 @@ struct DataTargetsTests {
         #expect(mnist.images.count == 100 && mnist.images.allSatisfy { $0.count == 784 })
         #expect(mnist.images.flatMap { $0 }.allSatisfy { (0...255).contains($0) })
         let common = try #require(mnist.commonNormalization)
-        #expect(abs(common.offset - 255 * 0.1307) <= 1e-12 && abs(common.scale - 255 * 0.3081) <= 1e-12)
+        #expect(common.offset.isApproximatelyEqual(to: 255 * 0.1307, absoluteTolerance: 1e-12) && common.scale.isApproximatelyEqual(to: 255 * 0.3081, absoluteTolerance: 1e-12))
     }
 
     @Test("the digits100 preset: standardised digits, N = M = 100, d = 64")
@@ -219,7 +220,7 @@ struct DataTargetsTests {
         let targets = source.resolved.targets
         #expect(targets.count == 100 && targets[0].count == 64)
         let variance = targets.flatMap { $0 }.reduce(0) { $0 + $1 * $1 } / 6400
-        #expect(abs(variance - 1) <= 1e-12)
+        #expect(variance.isApproximatelyEqual(to: 1, absoluteTolerance: 1e-12))
         #expect(source.resolved.targetSource?.origin.hasPrefix("digits100: UCI Optical Recognition") == true)
     }
 }

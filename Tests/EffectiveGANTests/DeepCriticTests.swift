@@ -121,7 +121,7 @@ struct DeepCriticTests {
         let predicted = (0..<jacobian.rows).map { i in (0..<jacobian.columns).reduce(0) { $0 + jacobian[i, $1] * e[$1] } }
         let measured = zip(plus, minus).map { ($0 - $1) / (2 * h) }
         let scale = predicted.map(abs).max()!
-        #expect(zip(predicted, measured).allSatisfy { abs($0 - $1) <= 1e-6 * scale })
+        #expect(zip(predicted, measured).allSatisfy { $0.isApproximatelyEqual(to: $1, absoluteTolerance: 1e-6 * scale) })
     }
 
     @Test("structure equals dense dgeev (1e-9 ρ): depth 2–3 × activation × training × loss × regulariser",

@@ -38,8 +38,8 @@ struct DiracOracleTests {
         let expected = Self.sorted(Self.expected(loss, gamma: gamma))
         #expect(computed.count == 2)
         for (a, b) in zip(computed, expected) {
-            #expect(abs(a.real - b.real) <= 1e-12, "Re λ = \(a.real), expected \(b.real)")
-            #expect(abs(a.imaginary - b.imaginary) <= 1e-12, "Im λ = \(a.imaginary), expected \(b.imaginary)")
+            #expect(a.real.isApproximatelyEqual(to: b.real, absoluteTolerance: 1e-12), "Re λ = \(a.real), expected \(b.real)")
+            #expect(a.imaginary.isApproximatelyEqual(to: b.imaginary, absoluteTolerance: 1e-12), "Im λ = \(a.imaginary), expected \(b.imaginary)")
         }
     }
 
@@ -82,9 +82,9 @@ struct DiracOracleTests {
     @Test("rate and dominant mode at γ = 1 (wgan): r = ½, λ = −½ + (√3/2) i")
     func dominantMode() throws {
         let spectrum = try StabilityAnalysis(model: TestModels.dirac(loss: .wgan, outputBias: false, gamma: 1)).spectrum
-        #expect(abs(spectrum.rate - 0.5) <= 1e-12)
+        #expect(spectrum.rate.isApproximatelyEqual(to: 0.5, absoluteTolerance: 1e-12))
         let dominant = try #require(spectrum.dominantMode)
-        #expect(abs(dominant.eigenvalue.imaginary - 3.0.squareRoot() / 2) <= 1e-12)
-        #expect(abs(dominant.dampingRatio - 0.5) <= 1e-12)
+        #expect(dominant.eigenvalue.imaginary.isApproximatelyEqual(to: 3.0.squareRoot() / 2, absoluteTolerance: 1e-12))
+        #expect(dominant.dampingRatio.isApproximatelyEqual(to: 0.5, absoluteTolerance: 1e-12))
     }
 }

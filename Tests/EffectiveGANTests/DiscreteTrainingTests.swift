@@ -16,7 +16,7 @@ struct DiscreteTrainingTests {
         let spectrum = try StabilityAnalysis(model: model).spectrum
         let closedForm = spectrum.activeModes.map { -2 * $0.eigenvalue.real / $0.eigenvalue.lengthSquared }.min()!
         let limit = try training.largestStableStep()
-        #expect(abs(limit - closedForm) <= 1e-6 * closedForm)
+        #expect(limit.isApproximatelyEqual(to: closedForm, absoluteTolerance: 1e-6 * closedForm))
     }
 
     @Test("no step is stable at γ = 0 (marginal flow)")
@@ -29,7 +29,7 @@ struct DiscreteTrainingTests {
     func diracMultiplier() throws {
         let training = try DiscreteTraining(model: TestModels.preset(.dirac, gamma: 0.6), scheme: .simultaneous)
         let h = 0.3
-        #expect(abs(try training.contraction(step: h) - (1 - h * 0.6 + h * h).squareRoot()) <= 1e-14)
+        #expect((try training.contraction(step: h)).isApproximatelyEqual(to: (1 - h * 0.6 + h * h).squareRoot(), absoluteTolerance: 1e-14))
     }
 
     @Test(
@@ -44,7 +44,7 @@ struct DiscreteTrainingTests {
         let expected = α <= 2 ? 1.0 : abs(b) + (b * b - 1).squareRoot()
         let multipliers = try training.transitionMatrix(step: h).eigenvalues()
         let radius = multipliers.map(\.length).max()!
-        #expect(abs(radius - expected) <= 1e-12, "α = \(α)")
+        #expect(radius.isApproximatelyEqual(to: expected, absoluteTolerance: 1e-12), "α = \(α)")
     }
 
     @Test(
@@ -83,10 +83,10 @@ struct DiscreteTrainingTests {
                     guard limit > 0, limit.isFinite else { continue }
                     for h in [0.3 * limit, 0.9 * limit, 1.1 * limit] {
                         let (a, b) = (try reduced.contraction(step: h), try dense.contraction(step: h))
-                        #expect(abs(a - b) <= 1e-9, "\(label) \(scheme) k=\(critics) h=\(h): \(a) vs \(b)")
+                        #expect(a.isApproximatelyEqual(to: b, absoluteTolerance: 1e-9), "\(label) \(scheme) k=\(critics) h=\(h): \(a) vs \(b)")
                     }
                     let reducedLimit = try reduced.largestStableStep()
-                    #expect(abs(reducedLimit - limit) <= 1e-5 * limit, "\(label): \(reducedLimit) vs \(limit)")
+                    #expect(reducedLimit.isApproximatelyEqual(to: limit, absoluteTolerance: 1e-5 * limit), "\(label): \(reducedLimit) vs \(limit)")
                     compared += 1
                 }
             }

@@ -13,10 +13,10 @@ struct GeneratorKernelTests {
     @Test("bias-free two-layer ReLU at orthogonal inputs: φ = 1/(2π) (all layers) and 1/π (readout) to 1e-12")
     func arcCosineClosedForms() throws {
         let all = try GeneratorNetwork(depth: 1, activation: .relu).infiniteWidthKernel(latents: Self.orthogonal)
-        #expect(abs(all[0, 1] / all[0, 0] - 1 / (2 * Double.pi)) <= 1e-12)
+        #expect((all[0, 1] / all[0, 0]).isApproximatelyEqual(to: 1 / (2 * Double.pi), absoluteTolerance: 1e-12))
         let readout = try GeneratorNetwork(depth: 1, activation: .relu, training: .readout).infiniteWidthKernel(
             latents: Self.orthogonal)
-        #expect(abs(readout[0, 1] / readout[0, 0] - 1 / Double.pi) <= 1e-12)
+        #expect((readout[0, 1] / readout[0, 0]).isApproximatelyEqual(to: 1 / Double.pi, absoluteTolerance: 1e-12))
     }
 
     @Test("tanh by Gauss–Hermite agrees with erf's closed form where they coincide in structure: E[φ(u)²] sanity")
@@ -24,8 +24,8 @@ struct GeneratorKernelTests {
         // For tanh at variance → 0 the kernel is linear: Σ² ≈ σ_w² Σ¹.
         let network = try GeneratorNetwork(depth: 1, activation: .tanh)
         let (value, slope) = network.expectations(1e-6, 1e-6, 5e-7)
-        #expect(abs(value - 5e-7) <= 1e-12)
-        #expect(abs(slope - 1) <= 1e-5)
+        #expect(value.isApproximatelyEqual(to: 5e-7, absoluteTolerance: 1e-12))
+        #expect(slope.isApproximatelyEqual(to: 1, absoluteTolerance: 1e-5))
     }
 
     @Test(
@@ -43,7 +43,7 @@ struct GeneratorKernelTests {
                 let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)
                 let standardError = (variance / Double(values.count)).squareRoot()
                 #expect(
-                    abs(mean - exact[i, j]) <= 3 * standardError + 1e-12,
+                    mean.isApproximatelyEqual(to: exact[i, j], absoluteTolerance: 3 * standardError + 1e-12),
                     "\(activation) [\(i)][\(j)]: \(mean) vs \(exact[i, j]) ± \(standardError)")
             }
         }

@@ -1,4 +1,5 @@
 import LinearAlgebra
+import Numerics
 import Testing
 
 @testable import EffectiveGAN
@@ -20,12 +21,12 @@ struct KernelTests {
         let relative = scale * (1 - ratio)
         let centre = scale * (1 + Double(n - 1) * ratio)
         let expected = (Array(repeating: relative, count: n - 1) + [centre]).sorted()
-        for (a, b) in zip(eigenvalues, expected) { #expect(abs(a - b) <= 1e-14) }
+        for (a, b) in zip(eigenvalues, expected) { #expect(a.isApproximatelyEqual(to: b, absoluteTolerance: 1e-14)) }
         // The operator's closed form against LAPACK's eigenvalues (not against the formula above): the relative
         // eigenvalue has multiplicity N − 1, the centre one is the remaining one.
         let closed = try #require(KernelOperator(rows, particles: rows.count).universalEigenvalues)
-        #expect(eigenvalues.filter { abs($0 - closed.relative) <= 1e-14 }.count >= n - 1)
-        #expect(eigenvalues.contains { abs($0 - closed.centre) <= 1e-14 })
+        #expect(eigenvalues.filter { $0.isApproximatelyEqual(to: closed.relative, absoluteTolerance: 1e-14) }.count >= n - 1)
+        #expect(eigenvalues.contains { $0.isApproximatelyEqual(to: closed.centre, absoluteTolerance: 1e-14) })
     }
 
     @Test("at φ = 1 the relative particle motions have zero kernel eigenvalue")

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 import Testing
 
 @testable import EffectiveGAN
@@ -22,12 +23,12 @@ struct ModeCentresTests {
         // Both particles of mode 0 at its centre: each is 0.1 from its target, the centre is exact.
         let inside = [-2.0, 0, -2, 0, 2, -0.1, 2, 0.1] + θ
         #expect(abs(model.modeCentreDistance(at: inside, modes: modes)) <= 1e-15)
-        #expect(abs(model.observables(at: inside).distance - (0.02).squareRoot()) <= 1e-12)
+        #expect(model.observables(at: inside).distance.isApproximatelyEqual(to: (0.02).squareRoot(), absoluteTolerance: 1e-12))
         // Mode 1 shifted by (0, 0.3): both particles 0.3 off, the centre 0.3 off, weighted by √2.
         let shifted = [-2.0, -0.1, -2, 0.1, 2, 0.2, 2, 0.4] + θ
-        #expect(abs(model.modeCentreDistance(at: shifted, modes: modes) - 0.3 * 2.0.squareRoot()) <= 1e-12)
+        #expect(model.modeCentreDistance(at: shifted, modes: modes).isApproximatelyEqual(to: 0.3 * 2.0.squareRoot(), absoluteTolerance: 1e-12))
         // Each target its own mode: the centre distance is the matched distance.
-        #expect(abs(model.modeCentreDistance(at: inside, modes: [0, 1, 2, 3]) - (0.02).squareRoot()) <= 1e-12)
+        #expect(model.modeCentreDistance(at: inside, modes: [0, 1, 2, 3]).isApproximatelyEqual(to: (0.02).squareRoot(), absoluteTolerance: 1e-12))
     }
 
     @Test("modes come from samplesPerMode and travel with the resolved model; without them each target is a mode")
@@ -47,6 +48,6 @@ struct ModeCentresTests {
         // Mode centres are the means of their samples.
         let centres = EffectiveModel(resolved.resolved).modes
         let targets = resolved.resolved.targets
-        for α in 0..<2 { #expect(abs(centres[0, α] - (targets[0][α] + targets[1][α]) / 2) <= 1e-15) }
+        for α in 0..<2 { #expect(centres[0, α].isApproximatelyEqual(to: (targets[0][α] + targets[1][α]) / 2, absoluteTolerance: 1e-15)) }
     }
 }

@@ -73,7 +73,7 @@ struct NetworkGeneratorTests {
         let z = try network.latents(count: 8)
         let x = network.outputs(latents: z, parameters: fit.parameters)
         let targets = source.resolved.targets
-        for i in 0..<8 { for a in 0..<2 { #expect(abs(x[i, a] - targets[i % 4][a]) <= 1e-12 * 1.5) } }
+        for i in 0..<8 { for a in 0..<2 { #expect(x[i, a].isApproximatelyEqual(to: targets[i % 4][a], absoluteTolerance: 1e-12 * 1.5)) } }
         let jacobian = network.jacobian(latents: z, parameters: fit.parameters)
         let theta = Matrix.product(jacobian, jacobian, transB: .transposed)
         let kernel = Matrix(source.resolved.kernel)
@@ -167,7 +167,7 @@ struct NetworkGeneratorTests {
                 """)
             let expected = try OptimalStrength.find(universal, from: 1e-2, to: 1e3).gamma
             let universalRow = try #require(transfer.rows[1].optimum)
-            #expect(abs(universalRow.gamma / expected - 1) <= 1e-9)
+            #expect((universalRow.gamma / expected).isApproximatelyEqual(to: 1, absoluteTolerance: 1e-9))
             #expect(abs(universalRow.gamma / empirical.gamma - 1) > 1e-3)  // a different kernel, a different γ*
             let ntk = try #require(transfer.rows[2].optimum)
             gaps.append(abs(ntk.gamma / empirical.gamma - 1))
@@ -221,7 +221,7 @@ struct NetworkGeneratorTests {
         let particles = try EffectiveModel(resolved).simulate(particleSettings)
         let d0 = network.observables[0].distance
         for (a, b) in zip(network.observables, particles.observables) {
-            #expect(abs(a.distance - b.distance) <= 1e-2 * d0, "\(a.distance) vs \(b.distance)")
+            #expect(a.distance.isApproximatelyEqual(to: b.distance, absoluteTolerance: 1e-2 * d0), "\(a.distance) vs \(b.distance)")
         }
         #expect(network.observables.last!.distance < 0.5 * d0)  // it converges
     }
@@ -247,7 +247,7 @@ struct NetworkGeneratorTests {
         // A collapse study over φ needs a column a network's kernel has; the error says so.
         let network = try TestModels.source(config(#"{"layers": [64], "activation": "tanh", "latentDimension": 8}"#))
         #expect {
-            try CollapseStudy(source: network, ratios: [0, 0.5], seeds: 1, rowPath: nil, rowValues: [],
+            try CollapseStudy(source: network, ratios: [0, 0.5], seeds: 1, 
                               settings: SimulationSettings(tEnd: 1, samples: 2))
         } throws: { "\($0)".contains("generator network's kernel Θ(w*)") }
     }

@@ -22,13 +22,13 @@ struct OptimalStrengthTests {
         let expectedGamma = loss == .wgan ? 2.0 : 1.0
         let expectedRate = loss == .wgan ? 1.0 : 0.5
         let optimum = try OptimalStrength.find(try Self.diracSource(loss), from: 0.01, to: 100)
-        #expect(abs(optimum.gamma - expectedGamma) <= 1e-6 * expectedGamma)
-        #expect(abs(optimum.rate - expectedRate) <= 1e-6 * expectedRate)
+        #expect(optimum.gamma.isApproximatelyEqual(to: expectedGamma, absoluteTolerance: 1e-6 * expectedGamma))
+        #expect(optimum.rate.isApproximatelyEqual(to: expectedRate, absoluteTolerance: 1e-6 * expectedRate))
         #expect(optimum.relation == .exceptionalPoint(optimum.criticalPoints[0].value))
-        #expect(abs(try #require(optimum.dominant?.dampingRatio) - 1) <= 1e-3)
+        #expect((try #require(optimum.dominant?.dampingRatio)).isApproximatelyEqual(to: 1, absoluteTolerance: 1e-3))
         #expect(optimum.criticalPoints.count == 1)
         let critical = try #require(optimum.criticalPoints.first)
-        #expect(abs(critical.value - expectedGamma) <= 1e-6 * expectedGamma)
+        #expect(critical.value.isApproximatelyEqual(to: expectedGamma, absoluteTolerance: 1e-6 * expectedGamma))
         #expect(critical.mechanism == .merge)
         #expect(optimum.regimeBelow == .underdamped && optimum.regimeAbove == .overdamped)
     }
@@ -62,7 +62,7 @@ struct OptimalStrengthTests {
         let merges = try sweep.branchMerges(source, branches: branches)
         let merge = try #require(merges.first)
         #expect(merges.count == 1)
-        #expect(abs(merge.value - 2) <= 2e-6)
+        #expect(merge.value.isApproximatelyEqual(to: 2, absoluteTolerance: 2e-6))
         #expect(abs(merge.eigenvalue + 1) <= 1e-2)
     }
 
@@ -106,7 +106,7 @@ struct OptimalStrengthTests {
             let assignment = minimumCostAssignment(cost)
             #expect(Set(assignment).count == 5)
             let total = assignment.enumerated().reduce(0) { $0 + cost[$1.offset][$1.element] }
-            #expect(abs(total - best) <= 1e-12)
+            #expect(total.isApproximatelyEqual(to: best, absoluteTolerance: 1e-12))
         }
     }
 
@@ -125,7 +125,7 @@ struct OptimalStrengthTests {
         let path = try ParameterPath("generator.kernel.ratio", for: source)
         let sweep = try Sweep.run(source, parameter: path, values: [0, 0.5])
         #expect(sweep.points[0].spectrum.rate != sweep.points[1].spectrum.rate)
-        #expect(throws: ConfigError.self) { try ParameterPath("generator.kernel.ratoi", for: source) }
+        #expect(throws: SweepError.self) { try ParameterPath("generator.kernel.ratoi", for: source) }
     }
 
     @Test("bad grids are refused")

@@ -158,7 +158,7 @@ struct OscillatorClosedFormTests {
                 // λ² + γλ + ¼ = 0 without cancellation: λ_fast = −(γ + √(γ² − 1))/2, λ_slow = ¼/λ_fast; c at −½.
                 let fast = -(gamma + (gamma * gamma - 1).squareRoot()) / 2
                 let slow = 0.25 / fast
-                #expect(abs(spectrum.rate - -slow) <= 1e-9 * -slow, "\(loss) γ = \(gamma): \(spectrum.rate)")
+                #expect(spectrum.rate.isApproximatelyEqual(to: -slow, absoluteTolerance: 1e-9 * -slow), "\(loss) γ = \(gamma): \(spectrum.rate)")
                 #expect(spectrum.modes.contains { abs($0.eigenvalue.real + 0.5) <= 1e-12 })
             }
         }
@@ -183,13 +183,13 @@ struct OscillatorClosedFormTests {
         let source = try TestModels.source(Self.fiveModes)
         let near = try OptimalStrength.find(source, from: 1e-3, to: 1e3)
         let far = try OptimalStrength.find(source, from: 1e-3, to: 1e8)
-        #expect(abs(near.gamma - far.gamma) <= 2e-6 * near.gamma, "\(near.gamma) vs \(far.gamma)")
+        #expect(near.gamma.isApproximatelyEqual(to: far.gamma, absoluteTolerance: 2e-6 * near.gamma), "\(near.gamma) vs \(far.gamma)")
         #expect(near.relation == .branchCrossing && far.relation == .branchCrossing)
         let sweep = try Sweep.run(source, values: [1e6, 1e7, 1e8])
         let products = sweep.points.map { $0.value * $0.spectrum.rate }
         #expect(Set(sweep.points.map { $0.spectrum.count(of: .neutral) }).count == 1)
-        #expect(abs(products[2] - products[1]) <= 1e-6 * products[2], "\(products)")
-        #expect(abs(products[1] - products[0]) <= 1e-4 * products[2], "\(products)")
+        #expect(products[2].isApproximatelyEqual(to: products[1], absoluteTolerance: 1e-6 * products[2]), "\(products)")
+        #expect(products[1].isApproximatelyEqual(to: products[0], absoluteTolerance: 1e-4 * products[2]), "\(products)")
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 import Testing
 
 @testable import EffectiveGAN
@@ -67,7 +68,7 @@ struct ResolvedModelTests {
         let resolved = try ModelSource(preset: .ring8).resolved
         for (k, point) in resolved.targets.enumerated() {
             let angle = 2 * Double.pi * Double(k) / 8
-            #expect(abs(point[0] - 2 * cos(angle)) <= 1e-15 && abs(point[1] - 2 * sin(angle)) <= 1e-15)
+            #expect(point[0].isApproximatelyEqual(to: 2 * cos(angle), absoluteTolerance: 1e-15) && point[1].isApproximatelyEqual(to: 2 * sin(angle), absoluteTolerance: 1e-15))
         }
         #expect(resolved.particles == resolved.targets)
     }

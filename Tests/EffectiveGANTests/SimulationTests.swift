@@ -1,5 +1,6 @@
 import Foundation
 import GSLBridge
+import Numerics
 import Testing
 import Synchronization
 
@@ -30,14 +31,14 @@ struct SimulationTests {
         let model = try TestModels.preset(.dirac, gamma: 2)
         let result = try Self.run(model, .ode(stepper), tEnd: 10)
         #expect(result.status == .completed)
-        #expect(abs(result.finalState[0] - 11 * exp(-10.0)) <= 1e-8)
+        #expect(result.finalState[0].isApproximatelyEqual(to: 11 * exp(-10.0), absoluteTolerance: 1e-8))
     }
 
     @Test("every GSL stepper integrates the Dirac GAN", arguments: ODEStepper.allCases)
     func everyStepper(stepper: ODEStepper) throws {
         let model = try TestModels.preset(.dirac, gamma: 2)
         let result = try Self.run(model, .ode(stepper), tEnd: 10, rtol: 1e-8, atol: 1e-10)
-        #expect(abs(result.finalState[0] - 11 * exp(-10.0)) <= 1e-5, "\(stepper): \(result.finalState[0])")
+        #expect(result.finalState[0].isApproximatelyEqual(to: 11 * exp(-10.0), absoluteTolerance: 1e-5), "\(stepper): \(result.finalState[0])")
     }
 
     @Test("γ = 0: x² + v² is conserved over t = 200 (wgan, minimax)", arguments: [Loss.wgan, .minimax])
@@ -46,7 +47,7 @@ struct SimulationTests {
         let result = try Self.run(model, .ode(.rk8pd), tEnd: 200, samples: 401, rtol: 1e-12, atol: 1e-14)
         let invariants = result.states.map { $0[0] * $0[0] + $0[1] * $0[1] }
         #expect(invariants[0] > 0.1)
-        for value in invariants { #expect(abs(value - invariants[0]) <= 1e-9) }
+        for value in invariants { #expect(value.isApproximatelyEqual(to: invariants[0], absoluteTolerance: 1e-9)) }
     }
 
     @Test("r1: x² + v² decays by ∫ 2γ v² dt (wgan, minimax)", arguments: [Loss.wgan, .minimax])
@@ -66,7 +67,7 @@ struct SimulationTests {
         let initial = result.states[0][0] * result.states[0][0] + result.states[0][1] * result.states[0][1]
         let final = result.finalState[0] * result.finalState[0] + result.finalState[1] * result.finalState[1]
         #expect(initial - final > 0.1 * initial)
-        #expect(abs((initial - final) - 2 * gamma * integral) <= 1e-5)
+        #expect((initial - final).isApproximatelyEqual(to: 2 * gamma * integral, absoluteTolerance: 1e-5))
     }
 
     @Test("φ = 1: every pairwise particle difference is preserved (rigid motion) to 1e-9")
@@ -82,7 +83,7 @@ struct SimulationTests {
                 for α in 0..<2 {
                     let moved = state[i * 2 + α] - state[α]
                     let initial = first[i * 2 + α] - first[α]
-                    #expect(abs(moved - initial) <= 1e-9)
+                    #expect(moved.isApproximatelyEqual(to: initial, absoluteTolerance: 1e-9))
                 }
             }
         }
@@ -172,7 +173,7 @@ struct SimulationTests {
         // All particles on one target: total collapse, metric ln 8.
         var collapsed = model.equilibriumState
         for i in 0..<8 { collapsed[2 * i] = 2; collapsed[2 * i + 1] = 0 }
-        #expect(abs(model.observables(at: collapsed).collapse - log(8.0)) <= 1e-15)
+        #expect(model.observables(at: collapsed).collapse.isApproximatelyEqual(to: log(8.0), absoluteTolerance: 1e-15))
     }
 }
 

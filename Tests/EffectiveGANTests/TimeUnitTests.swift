@@ -170,7 +170,7 @@ struct BlockKernelTests {
         let u = (0..<(4 * d)).map { _ in rng.gaussian() }
         let scale = u.map(abs).max()! * small.joined().map(abs).max()! * 4
         for (x, y) in zip(block.apply(to: u, blockSize: d), dense.apply(to: u, blockSize: d)) {
-            #expect(abs(x - y) <= 1e-14 * scale)
+            #expect(x.isApproximatelyEqual(to: y, absoluteTolerance: 1e-14 * scale))
         }
         let columns = Matrix(rows: 4 * d, columns: 2, columnMajor: (0..<(8 * d)).map { _ in rng.gaussian() })
         let viaBlock = block.apply(toBlocks: columns, blockSize: d)

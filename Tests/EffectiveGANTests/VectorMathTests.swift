@@ -1,3 +1,4 @@
+import Numerics
 import Testing
 
 @testable import EffectiveGAN
@@ -29,9 +30,9 @@ struct VectorMathTests {
         for (k, x) in Self.arguments.enumerated() {
             let (f0, f1, f2, _) = activation.derivatives(x)
             let ulps = abs(values[k] - f0) / max(f0.magnitude.ulp, Double.leastNormalMagnitude)
-            #expect(ulps <= 4 || abs(values[k] - f0) <= 1e-300, "\(activation) φ(\(x)) = \(values[k]) vs \(f0)")
-            #expect(abs(first[k] - f1) <= 4e-15 * max(1, abs(f1)), "\(activation) φ′(\(x)) = \(first[k]) vs \(f1)")
-            #expect(abs(second[k] - f2) <= 4e-15 * max(1, abs(f2)), "\(activation) φ″(\(x)) = \(second[k]) vs \(f2)")
+            #expect(ulps <= 4 || values[k].isApproximatelyEqual(to: f0, absoluteTolerance: 1e-300), "\(activation) φ(\(x)) = \(values[k]) vs \(f0)")
+            #expect(first[k].isApproximatelyEqual(to: f1, absoluteTolerance: 4e-15 * max(1, abs(f1))), "\(activation) φ′(\(x)) = \(first[k]) vs \(f1)")
+            #expect(second[k].isApproximatelyEqual(to: f2, absoluteTolerance: 4e-15 * max(1, abs(f2))), "\(activation) φ″(\(x)) = \(second[k]) vs \(f2)")
         }
     }
 }

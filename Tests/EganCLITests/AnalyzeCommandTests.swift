@@ -1,5 +1,6 @@
 import EffectiveGAN
 import Foundation
+import Numerics
 import Testing
 
 @Suite("egan analyze, model, presets (end to end)")
@@ -17,7 +18,7 @@ struct AnalyzeCommandTests {
             Issue.record("no dominant mode")
             return
         }
-        #expect(abs(im - 3.0.squareRoot() / 2) <= 1e-12)
+        #expect(im.isApproximatelyEqual(to: 3.0.squareRoot() / 2, absoluteTolerance: 1e-12))
     }
 
     @Test("analyze prints the regime and the active eigenvalues as a table")

@@ -1,5 +1,6 @@
 import EffectiveGAN
 import Foundation
+import Numerics
 import Testing
 
 @Suite("egan sweep, optimize, steps (end to end)")
@@ -24,7 +25,7 @@ struct SweepCommandTests {
             return
         }
         #expect(points.count == 8 && branches.count == 2 && critical.count == 1)
-        #expect(abs((Self.number(critical.first?["value"]) ?? 0) - 2) <= 2e-6)
+        #expect((Self.number(critical.first?["value"]) ?? 0).isApproximatelyEqual(to: 2, absoluteTolerance: 2e-6))
     }
 
     @Test("sweep --format csv: a header and one line per point")
@@ -39,8 +40,8 @@ struct SweepCommandTests {
     func optimizeJSON() throws {
         let result = try CLI.run(["optimize", "dirac", "--json"])
         let json = try JSONValue.parse(Data(result.stdout.utf8), source: "stdout")
-        #expect(abs((Self.number(json["gamma"]) ?? 0) - 2) <= 2e-6)
-        #expect(abs((Self.number(json["rate"]) ?? 0) - 1) <= 2e-6)
+        #expect((Self.number(json["gamma"]) ?? 0).isApproximatelyEqual(to: 2, absoluteTolerance: 2e-6))
+        #expect((Self.number(json["rate"]) ?? 0).isApproximatelyEqual(to: 1, absoluteTolerance: 2e-6))
         #expect(json["relation"] == .string("exceptionalPoint"))
     }
 
@@ -52,7 +53,7 @@ struct SweepCommandTests {
             Issue.record("no points")
             return
         }
-        #expect(abs((Self.number(points.first?["hMax"]) ?? 0) - 1) <= 1e-6)
+        #expect((Self.number(points.first?["hMax"]) ?? 0).isApproximatelyEqual(to: 1, absoluteTolerance: 1e-6))
     }
 
     @Test(

@@ -11,7 +11,7 @@ struct LinearAlgebraTests {
         #expect(values.count == 2)
         for λ in values {
             #expect(abs(λ.real + 0.3) <= 1e-15)
-            #expect(abs(abs(λ.imaginary) - 2) <= 1e-15)
+            #expect(abs(λ.imaginary).isApproximatelyEqual(to: 2, absoluteTolerance: 1e-15))
         }
     }
 
@@ -41,7 +41,7 @@ struct LinearAlgebraTests {
         let s = Matrix([[2, 1], [1, 2]])
         #expect(try s.symmetricEigenvalues() == [1, 3])
         let x = try s.solve(Matrix([[3], [3]]))
-        #expect(abs(x[0, 0] - 1) <= 1e-15 && abs(x[1, 0] - 1) <= 1e-15)
+        #expect(x[0, 0].isApproximatelyEqual(to: 1, absoluteTolerance: 1e-15) && x[1, 0].isApproximatelyEqual(to: 1, absoluteTolerance: 1e-15))
         #expect(throws: LinearAlgebraError.self) { try Matrix([[1, 1], [1, 1]]).solve(Matrix([[1], [2]])) }
     }
 

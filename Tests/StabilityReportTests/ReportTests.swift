@@ -1,5 +1,6 @@
 import EffectiveGAN
 import Foundation
+import Numerics
 import Testing
 
 #if canImport(FoundationXML)
@@ -30,7 +31,7 @@ struct ReportTests {
         let exceptional = analysis.gridExceptionalPoints
         #expect(exceptional.count == 1)
         #expect(abs(log(exceptional[0].gamma / 2)) < log(1.08))
-        #expect(abs(exceptional[0].rate - 1) < 0.1)
+        #expect(exceptional[0].rate.isApproximatelyEqual(to: 1, absoluteTolerance: 0.1))
         let markdown = try String(contentsOfFile: path, encoding: .utf8)
         // The Dirac GAN's closed form (spec §6): γ* = 2, r(γ*) = 1 for wgan, at its exceptional point.
         #expect(markdown.contains("γ\\* = 2**"))
@@ -96,11 +97,11 @@ struct ReportTests {
             (log10(v) - log10(domain.0)) / (log10(domain.1) - log10(domain.0))
         }
         for (pixel, point) in zip(drawn, data) {
-            #expect(abs(pixel[0] - (78 + logFraction(point.0, plot.xDomain) * (760 - 78 - 24))) <= 0.006)
-            #expect(abs(pixel[1] - (460 - 58 - logFraction(point.1, plot.yDomain) * (460 - 52 - 58))) <= 0.006)
+            #expect(pixel[0].isApproximatelyEqual(to: (78 + logFraction(point.0, plot.xDomain) * (760 - 78 - 24)), absoluteTolerance: 0.006))
+            #expect(pixel[1].isApproximatelyEqual(to: (460 - 58 - logFraction(point.1, plot.yDomain) * (460 - 52 - 58)), absoluteTolerance: 0.006))
         }
         // And the transform itself: the ends of the log axis sit on the plot frame.
-        #expect(abs(plot.pixelX(plot.xDomain.0) - 78) < 1e-9)
+        #expect(plot.pixelX(plot.xDomain.0).isApproximatelyEqual(to: 78, absoluteTolerance: 1e-9))
     }
 
     @Test("ring8 report has the positions figure and a regime sentence naming both regimes")
@@ -148,7 +149,7 @@ struct ReportTests {
     @Test("a colour bar maps its ends to the ramp's ends, linearly or by decades, and clamps outside")
     func colorBar() {
         let log = SVGPlot.ColorBar(label: "γ", low: 1, high: 100, scale: .log)
-        #expect(abs(log.fraction(10) - 0.5) < 1e-15)
+        #expect(log.fraction(10).isApproximatelyEqual(to: 0.5, absoluteTolerance: 1e-15))
         #expect(log.fraction(1000) == 1 && log.fraction(0.1) == 0)
         let linear = SVGPlot.ColorBar(label: "metric", low: 0, high: 2)
         #expect(linear.fraction(0.5) == 0.25)

@@ -78,19 +78,30 @@ public struct CollapseStudy: Sendable {
     /// The column values (φ for the default column).
     public let ratios: [Double]
     public let seeds: [Int]
-    /// The second config path (rows), or nil for a single row. Several paths joined by commas make the rows
-    /// their Cartesian product: each row value is then an array with one value per path (see `product`).
-    public let rowPath: String?
+    /// The config keys of the rows (none: a single row). Several make the rows their Cartesian product: each
+    /// row value is then an array with one value per key (see `product`).
+    public let rowPaths: [String]
     public let rowValues: [JSONValue]
     public let settings: SimulationSettings
     public let measure: Measure
     public let horizon: Horizon
+    /// The column, row and seed keys parsed once, and each row's values checked once: a cell is the config
+    /// with these settings written in (`ModelConfig.applying`), never a document read back.
+    private let columnEdit: ModelEdit
+    private let seedEdit: ModelEdit
+    private let rowSettings: [[ModelSetting]]
+
+    /// The row keys as one label, comma-separated (nil for a single row): the form checkpoints and CSV headers
+    /// store.
+    public var rowPath: String? { rowPaths.isEmpty ? nil : rowPaths.joined(separator: ",") }
+    /// The row keys for a reader: "a, b".
+    public var rowTitle: String { rowPaths.joined(separator: ", ") }
 
     /// Validates the request: seeds ≥ 1, a config (not a resolved model), and column and row values the config
     /// accepts; for the default column a universal kernel and φ within its range.
     public init(
-        source: ModelSource, column: String = ratioPath, ratios: [Double], seeds: Int, rowPath: String?,
-        rowValues: [JSONValue], settings: SimulationSettings, measure: Measure = .euclidean, horizon: Horizon = .fixed
+        source: ModelSource, column: String = ratioPath, ratios: [Double], seeds: Int, rowPaths: [String] = [],
+        rowValues: [JSONValue] = [], settings: SimulationSettings, measure: Measure = .euclidean, horizon: Horizon = .fixed
     ) throws {
         guard horizon == .fixed || column == Self.ratioPath else {
             throw InvalidSetting(
@@ -129,17 +140,28 @@ public struct CollapseStudy: Sendable {
         }
         guard seeds >= 1 else { throw InvalidSetting(.seeds, "must be at least 1 (got \(seeds))") }
         try Self.checkCost(
-            settings: settings, cells: (rowPath == nil ? 1 : rowValues.count) * ratios.count * seeds,
+            settings: settings, cells: (rowPaths.isEmpty ? 1 : rowValues.count) * ratios.count * seeds,
             longestStretch: ratios.map(horizon.stretch(ratio:)).max() ?? 1)
         self.source = source
         self.column = column
         self.ratios = ratios
         self.seeds = Array(1...seeds)
-        self.rowPath = rowPath
-        self.rowValues = rowPath == nil ? [.null] : rowValues
+        self.rowPaths = rowPaths
+        self.rowValues = rowPaths.isEmpty ? [.null] : rowValues
         self.settings = settings
         self.measure = measure
         self.horizon = horizon
+        columnEdit = try ModelEdit(column, for: source)
+        seedEdit = try ModelEdit("generator.init.seed", for: source)
+        let rowEdits = try rowPaths.map { try ModelEdit($0, for: source) }
+        rowSettings = try self.rowValues.enumerated().map { row, value in
+            guard rowEdits.count > 1 else { return try rowEdits.map { try $0.setting(value) } }
+            guard case let .array(values) = value, values.count == rowEdits.count else {
+                throw InvalidSetting(
+                    .column, "row \(row + 1) needs one value for each of the keys \(rowPaths.joined(separator: ", "))")
+            }
+            return try zip(rowEdits, values).map { try $0.setting($1) }
+        }
         for row in self.rowValues.indices { _ = try model(row: row, ratio: ratios[0], seed: 1) }
         for ratio in ratios.dropFirst() { _ = try model(row: 0, ratio: ratio, seed: 1) }
         // An explicit run estimated beyond the step budget, on the cells most likely to be stiffest and longest:
@@ -193,40 +215,12 @@ public struct CollapseStudy: Sendable {
         return try ratios.map { try model(row: row, ratio: $0, seed: 1).kernel.kernelModes().fit.ratio }
     }
 
-    /// The model of one cell.
-    ///
-    /// The common study — φ of a universal kernel by seed, no second axis — edits the typed config and resolves
-    /// it: no JSON is decoded and no data file or bundled data set is read again per cell (for digits100 that
-    /// decode was most of a short cell's cost; `egan bench collapse-digits100-cells`). Every other study edits
-    /// the document by its paths and reads it back, which validates whatever the paths change. Both give the same
-    /// resolved model bit for bit (`CollapseTests`).
+    /// The model of one cell: the typed config with the row's settings, the column value and the seed written
+    /// in, resolved. No JSON is decoded and no data file or bundled data set is read again per cell (for
+    /// digits100 that decode was most of a short cell's cost; `egan bench collapse-digits100-cells`).
     func model(row: Int, ratio: Double, seed: Int) throws -> EffectiveModel {
-        if rowPath == nil, column == Self.ratioPath, var config = source.config,
-            case let .universal(_, selfValue) = config.generator.kernel, let initial = config.generator.initial.reseeded(seed)
-        {
-            config.generator.kernel = .universal(ratio: ratio, selfValue: selfValue)
-            config.generator.initial = initial
-            return EffectiveModel(config.resolve())
-        }
-        return try documentModel(row: row, ratio: ratio, seed: seed)
-    }
-
-    /// The model of one cell by editing the config document (any column and rows) and reading it back.
-    func documentModel(row: Int, ratio: Double, seed: Int) throws -> EffectiveModel {
-        var document = try source.document.setting(
-            path: column.split(separator: ".").map(String.init), to: .number(ratio))
-        document = try document.setting(path: ["generator", "init", "seed"], to: .integer(seed))
-        if let rowPath {
-            let paths = rowPath.split(separator: ",").map { $0.split(separator: ".").map(String.init) }
-            if paths.count == 1 {
-                document = try document.setting(path: paths[0], to: rowValues[row])
-            } else if case let .array(values) = rowValues[row], values.count == paths.count {
-                for (path, value) in zip(paths, values) { document = try document.setting(path: path, to: value) }
-            } else {
-                throw InvalidSetting(.column, "row \(row + 1) needs one value for each of the paths \(rowPath)")
-            }
-        }
-        return EffectiveModel(try source.reading(document).resolved)
+        let settings = try rowSettings[row] + [columnEdit.setting(.number(ratio)), seedEdit.setting(.integer(seed))]
+        return EffectiveModel(try source.config!.applying(settings).resolve())
     }
 
     /// Every (row, φ, seed) in a fixed order.
@@ -270,13 +264,13 @@ public struct CollapseStudy: Sendable {
             if let cell = done.first(where: { matches($0, key) }) { known[index] = cell }
         }
         let labels = rowValues.map(\.compactText)
-        let rowPath = rowPath
+        let rowTitle = rowPaths.isEmpty ? nil : rowTitle
         let column = column
         return try CellExecution.current.map(
             keys.count, done: known,
             describe: { index in
                 let key = keys[index]
-                let row = rowPath.map { "\($0) = \(labels[key.row]), " } ?? ""
+                let row = rowTitle.map { "\($0) = \(labels[key.row]), " } ?? ""
                 return "the cell \(row)\(column) = \(Format.number(key.ratio)), seed \(key.seed)"
             }, progress: progress, onResult: store.map { store in { _, cell in try store(cell) } }
         ) { index in
@@ -284,14 +278,14 @@ public struct CollapseStudy: Sendable {
         }
     }
 
-    /// Rows for several paths at once: every combination of their values, the last path varying fastest, as
-    /// (`rowPath`, `rowValues`) for `init` (paths joined by commas, values as arrays).
-    public static func product(_ axes: [(path: String, values: [JSONValue])]) -> (String?, [JSONValue]) {
-        guard axes.count > 1 else { return (axes.first?.path, axes.first?.values ?? []) }
+    /// Rows for several keys at once: every combination of their values, the last key varying fastest, as
+    /// (`rowPaths`, `rowValues`) for `init` (one key: its values; several: arrays of one value per key).
+    public static func product(_ axes: [(path: String, values: [JSONValue])]) -> ([String], [JSONValue]) {
+        guard axes.count > 1 else { return (axes.map(\.path), axes.first?.values ?? []) }
         let combinations = axes.reduce([[JSONValue]]([[]])) { partial, axis in
             partial.flatMap { prefix in axis.values.map { prefix + [$0] } }
         }
-        return (axes.map(\.path).joined(separator: ","), combinations.map(JSONValue.array))
+        return (axes.map(\.path), combinations.map(JSONValue.array))
     }
 
     /// The number of modes K (distinct targets), for the ½ ln K threshold.

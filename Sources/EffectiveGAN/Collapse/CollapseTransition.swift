@@ -65,7 +65,7 @@ extension CollapseStudy {
             // Several --vs paths: the values alone (the paths head the table).
             let label =
                 rowPath.map {
-                    $0.contains(",") ? Self.describe(rowValues[row]) : "\($0) = \(Self.describe(rowValues[row]))"
+                    rowPaths.count > 1 ? Self.describe(rowValues[row]) : "\($0) = \(Self.describe(rowValues[row]))"
                 }
                 ?? (column == Self.ratioPath ? "φ" : "exact kernel")
             return CollapseRow(

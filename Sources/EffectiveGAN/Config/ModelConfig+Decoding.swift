@@ -59,23 +59,33 @@ extension ModelConfig {
         self.name = name
         self.dimension = dimension
         self.target = target
-        var fitted = generator
-        if let network = generator.network {
-            // The network's matched equilibrium w* and its empirical block kernel Θ(w*): from here on the model
-            // is the particle model with that kernel (model §4), which is exact for every linear answer.
-            do {
-                let fit = try network.equilibrium(
-                    targets: target.points(dimension: dimension), particles: generator.particles)
-                fitted.networkEquilibrium = fit
-                fitted.kernel = KernelSpec.explicit(fit.kernel.rowArrays)
-            } catch let error as KernelError {
-                throw ConfigError.invalidValue(path: "generator.network", reason: error.description)
-            }
-        }
-        self.generator = fitted
+        self.generator = generator
         self.discriminator = discriminator
         self.loss = loss
         self.regularizer = regularizer
+        try fitNetwork()
+        try checkConsistency()
+    }
+
+    /// For a network generator: its matched equilibrium w* and its empirical block kernel Θ(w*), which from here
+    /// on is the model's kernel (model §4, exact for every linear answer). Run again whenever the network, the
+    /// targets or N change (`ModelEdit`).
+    mutating func fitNetwork() throws {
+        guard let network = generator.network else { return }
+        do {
+            let fit = try network.equilibrium(
+                targets: target.points(dimension: dimension), particles: generator.particles)
+            generator.networkEquilibrium = fit
+            generator.kernel = KernelSpec.explicit(fit.kernel.rowArrays)
+        } catch let error as KernelError {
+            throw ConfigError.invalidValue(path: "generator.network", reason: error.description)
+        }
+    }
+
+    /// The checks that tie sections together (each section's own keys are checked as they are read): the
+    /// optimal discriminator's preconditions, the memory budget, packing, and N a multiple of M. Run after
+    /// decoding and after every typed edit (`ModelConfig.applying(_:)`).
+    func checkConsistency() throws {
         if discriminator.optimal {
             try OptimalDiscriminator.validate(
                 linearInθ: discriminator.kind == .linear || discriminator.training == .outer,

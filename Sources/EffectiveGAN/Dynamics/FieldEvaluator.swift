@@ -36,20 +36,35 @@ protocol DiscriminatorFieldEvaluator: AnyObject {
 }
 
 /// Which MLP evaluator a workspace uses: chosen by the input dimension, or pinned (the tests compare the two).
-enum FieldLayout {
+enum FieldLayout: Sendable {
     case automatic
     case pointwise
     /// The BLAS-3 evaluator, its products split into at most this many blocks.
     case batched(maximumBlocks: Int)
 }
 
-extension Discriminator {
-    /// The evaluator for this discriminator, sized for `particleCount` particles (and as many memory points when
-    /// `memory`) and the given targets.
-    func makeFieldEvaluator(
-        particleCount: Int, targets: Matrix, memory: Bool, layout: FieldLayout = .automatic
-    ) -> any DiscriminatorFieldEvaluator {
-        if let mlp = self as? MLPDiscriminator {
+/// Makes the field evaluator of one discriminator, sized for `particleCount` particles (and as many memory points
+/// when `memory`) and the given targets.
+///
+/// Built where the discriminator's concrete type is known — the one switch over the closed
+/// `ResolvedModel.Discriminator` (`makeImplementation`) — so no evaluator is reached by a downcast.
+struct FieldEvaluatorFactory: Sendable {
+    let make:
+        @Sendable (_ particleCount: Int, _ targets: Matrix, _ memory: Bool, _ layout: FieldLayout) ->
+            any DiscriminatorFieldEvaluator
+
+    static func linear(_ linear: LinearDiscriminator) -> Self {
+        Self { count, targets, memory, _ in LinearFieldEvaluator(linear, particleCount: count, targets: targets, memory: memory) }
+    }
+
+    static func deep(_ deep: DeepMLPDiscriminator) -> Self {
+        Self { count, targets, memory, _ in DeepMLPFieldEvaluator(deep, particleCount: count, targets: targets, memory: memory) }
+    }
+
+    /// One hidden layer: the BLAS-3 evaluator from `MLPBatchedFieldEvaluator.minimumDimension` on (measured
+    /// crossover), the pointwise one below it.
+    static func mlp(_ mlp: MLPDiscriminator) -> Self {
+        Self { particleCount, targets, memory, layout in
             switch layout {
             case .automatic where mlp.dimension >= MLPBatchedFieldEvaluator.minimumDimension:
                 return MLPBatchedFieldEvaluator(mlp, particleCount: particleCount, targets: targets, memory: memory)
@@ -60,13 +75,6 @@ extension Discriminator {
                 return MLPPointwiseFieldEvaluator(mlp, particleCount: particleCount, targets: targets, memory: memory)
             }
         }
-        if let linear = self as? LinearDiscriminator {
-            return LinearFieldEvaluator(linear, particleCount: particleCount, targets: targets, memory: memory)
-        }
-        if let deep = self as? DeepMLPDiscriminator {
-            return DeepMLPFieldEvaluator(deep, particleCount: particleCount, targets: targets, memory: memory)
-        }
-        preconditionFailure("no field evaluator for \(type(of: self))")
     }
 }
 

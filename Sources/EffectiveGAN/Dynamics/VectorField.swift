@@ -17,8 +17,7 @@ public final class FieldWorkspace {
 
     init(_ model: EffectiveModel, layout: FieldLayout = .automatic) {
         self.model = model
-        discriminator = model.discriminator.makeFieldEvaluator(
-            particleCount: model.fakeCount, targets: model.realPoints, memory: model.memory != nil, layout: layout)
+        discriminator = model.fieldEvaluator.make(model.fakeCount, model.realPoints, model.memory != nil, layout)
         push = ScratchBuffer(model.particleBlockLength)
         realWeights = ScratchBuffer(model.realCount)
         fakeWeights = ScratchBuffer(model.fakeCount)

@@ -51,17 +51,21 @@ public protocol DiscriminatorBatch {
 }
 
 extension ResolvedModel.Discriminator {
-    /// The discriminator function this resolved description defines.
-    func makeFunction(dimension: Int) -> any Discriminator {
+    /// The discriminator function this resolved description defines, and the maker of its field evaluator: the
+    /// one place that turns the closed description into concrete types.
+    func makeImplementation(dimension: Int) -> (function: any Discriminator, fieldEvaluator: FieldEvaluatorFactory) {
         switch self {
         case let .linear(outputBias, _):
-            return LinearDiscriminator(dimension: dimension, outputBias: outputBias)
+            let linear = LinearDiscriminator(dimension: dimension, outputBias: outputBias)
+            return (linear, .linear(linear))
         case let .mlp(critic) where critic.depth == 1:
-            return MLPDiscriminator(
+            let mlp = MLPDiscriminator(
                 activation: critic.activation, training: critic.training, weights: critic.layers[0].weights,
                 biases: critic.layers[0].biases, outputBias: critic.outputBias)
+            return (mlp, .mlp(mlp))
         case let .mlp(critic):
-            return DeepMLPDiscriminator(critic)
+            let deep = DeepMLPDiscriminator(critic)
+            return (deep, .deep(deep))
         }
     }
 }

@@ -37,11 +37,12 @@ public struct EffectiveModel: Sendable {
     public let realPoints: Matrix
     /// The discriminator at the real points for a given θ (cached parts shared across calls).
     let targetBatch: @Sendable ([Double]) -> any DiscriminatorBatch
+    /// Makes the discriminator's field evaluator (`VectorField`), chosen with its concrete type.
+    let fieldEvaluator: FieldEvaluatorFactory
 
     /// Builds the model; `gamma` overrides the resolved model's strength (in `resolved` too, so the resolved model
     /// this one carries — and its hash in every JSON output — is the one analysed).
     public init(_ resolved: ResolvedModel, gamma: Double? = nil) {
-        LinearAlgebraLibrary.useSingleThreadedBLAS()
         var described = resolved
         if let gamma { described.gamma = gamma }
         self.resolved = described
@@ -49,7 +50,8 @@ public struct EffectiveModel: Sendable {
         particleCount = resolved.particles.count
         targets = Matrix(resolved.targets)
         kernel = KernelOperator(resolved.kernel, particles: resolved.particles.count)
-        discriminator = resolved.discriminator.makeFunction(dimension: resolved.dimension * resolved.pack)
+        (discriminator, fieldEvaluator) = resolved.discriminator.makeImplementation(
+            dimension: resolved.dimension * resolved.pack)
         packing =
             resolved.pack > 1
             ? Packing(size: resolved.pack, particleCount: resolved.particles.count, targets: targets) : nil

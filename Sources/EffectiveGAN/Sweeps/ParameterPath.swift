@@ -1,21 +1,26 @@
-/// A numeric config path to sweep, such as `regularizer.strength` or `generator.kernel.ratio`.
+/// The numeric config key a sweep runs along, such as `regularizer.strength` or `generator.kernel.ratio`.
 ///
-/// The regulariser strength only changes γ in an already built model. Any other path is written into the source's
-/// config JSON and the config is validated and resolved again, so every numeric key a config accepts can be swept
-/// (and a bad value is refused with the config's own field-naming error). Resolved models carry no construction,
-/// so for them only `regularizer.strength` and `discriminator.learningRate` (η_D) can be swept.
+/// The regulariser strength only changes γ in an already built model. Any other key is a `ModelEdit` of the
+/// source's typed config: each value is checked as the decoder checks that key and written into the config,
+/// which is resolved again (no JSON is read back). Resolved models carry no construction, so for them only
+/// `regularizer.strength` and `discriminator.learningRate` (η_D) can be swept.
 public struct ParameterPath: Sendable, Equatable, CustomStringConvertible {
     public let path: String
+    private let edit: ModelEdit?
 
     public static let strength = ParameterPath(uncheckedPath: "regularizer.strength")
 
-    private init(uncheckedPath: String) { path = uncheckedPath }
+    private init(uncheckedPath: String) {
+        path = uncheckedPath
+        edit = nil
+    }
 
-    /// Checks that `path` can be set on `source`, by setting it to its current value (or 1 where the config leaves
-    /// it at its default) and re-reading the config: a typo fails here with the config's "unknown key" error.
+    /// Parses `path` for `source` once: a key the config does not have (or a typo) fails here, naming the keys
+    /// that can be swept.
     public init(_ path: String, for source: ModelSource) throws {
         self.path = path
         if path == ParameterPath.strength.path || (source.config == nil && path == "discriminator.learningRate") {
+            edit = nil
             return
         }
         guard source.config != nil else {
@@ -25,32 +30,20 @@ public struct ParameterPath: Sendable, Equatable, CustomStringConvertible {
                     "a resolved model can sweep only regularizer.strength and discriminator.learningRate; give the construction config"
             )
         }
-        let keys = path.split(separator: ".").map(String.init)
-        let current = keys.reduce(Optional(source.document)) { $0?[$1] }
-        let probe: Double
-        switch current {
-        case let .number(value)?: probe = value
-        case nil: probe = 1
-        default: throw SweepError.unknownParameter(path: path, reason: "it is not a number in this config")
-        }
-        _ = try model(source, value: probe)
+        edit = try ModelEdit(path, for: source)
     }
 
     public var description: String { path }
 
     /// The model with this path set to `value`.
     public func model(_ source: ModelSource, value: Double) throws -> EffectiveModel {
-        if path == ParameterPath.strength.path {
-            return EffectiveModel(source.resolved, gamma: value)
-        }
-        guard source.config != nil else {
+        guard let edit, let config = source.config else {
+            if path == ParameterPath.strength.path { return EffectiveModel(source.resolved, gamma: value) }
             var resolved = source.resolved
             resolved.etaD = value
             return EffectiveModel(resolved)
         }
-        let document = try source.document.setting(
-            path: path.split(separator: ".").map(String.init), to: .number(value))
-        return EffectiveModel(try source.reading(document).resolved)
+        return EffectiveModel(try config.applying([edit.setting(.number(value))]).resolve())
     }
 }
 

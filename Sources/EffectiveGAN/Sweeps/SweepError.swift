@@ -7,7 +7,7 @@ public enum SweepError: Error, CustomStringConvertible, Equatable, Sendable {
     case tooFewSteps(Int)
     /// A log grid needs positive bounds.
     case nonPositiveLogBound(from: Double, to: Double)
-    /// The parameter cannot be swept for this source.
+    /// The config key cannot be varied by a study (sweep, collapse column or row) for this source.
     case unknownParameter(path: String, reason: String)
 
     public var description: String { render(\.rawValue) }
@@ -24,7 +24,7 @@ public enum SweepError: Error, CustomStringConvertible, Equatable, Sendable {
             return
                 "a log-scale grid needs positive bounds (got \(name(.gridStart)) \(from), \(name(.gridEnd)) \(to)); make \(name(.gridScale)) linear or \(name(.gridStart)) positive"
         case let .unknownParameter(path, reason):
-            return "cannot sweep '\(path)': \(reason)"
+            return "cannot vary '\(path)' in a study: \(reason)"
         }
     }
 }
