@@ -6,6 +6,7 @@
 //     → LinearAlgebra (Matrix, eigenvalues, BLAS-3)   GSLBridge (RNG, ODE, root finding)
 //   CVectorMath (C: glibc libmvec sin/cos/tanh over arrays, for the vector field's hot loop)
 //     → EffectiveGAN (config → model → field & Jacobian → spectrum → sweeps → simulation)
+//     → ResultForms (the JSON, CSV and text forms of every result, with provenance)
 //     → StabilityReport (Markdown reports, SVG figures)   EffectiveGANMPI (CMPI: study cells across MPI ranks)
 //     → EganCLI (swift-argument-parser commands, text notebooks) → egan (the executable)
 import PackageDescription
@@ -53,19 +54,22 @@ let package = Package(
                 "LinearAlgebra", "GSLBridge", "CVectorMath", numerics],
             // Real data sets compiled into the library (no file to find at run time): see Data/BundledDataset.swift.
             resources: [.embedInCode("Resources/digits100.json"), .embedInCode("Resources/mnist100.json")]),
-        .target(name: "StabilityReport", dependencies: ["EffectiveGAN", "LinearAlgebra", "GSLBridge"]),
+        // One owner for what a result looks like outside the library: every command's JSON (schema, provenance),
+        // CSV and tables, used by the CLI, reports and notebooks alike.
+        .target(name: "ResultForms", dependencies: ["EffectiveGAN", "LinearAlgebra", "GSLBridge"]),
+        .target(name: "StabilityReport", dependencies: ["EffectiveGAN", "ResultForms", "LinearAlgebra", "GSLBridge"]),
         // Studies across the ranks of an MPI job; EffectiveGAN itself never needs MPI (see Support/CellExecution).
         .target(name: "EffectiveGANMPI", dependencies: ["EffectiveGAN", "CMPI"]),
         .target(
             name: "EganCLI",
             dependencies: [
-                "EffectiveGAN", "StabilityReport", "EffectiveGANMPI", "LinearAlgebra", "GSLBridge",
+                "EffectiveGAN", "ResultForms", "StabilityReport", "EffectiveGANMPI", "LinearAlgebra", "GSLBridge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "egan", dependencies: ["EganCLI"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", numerics]),
         .testTarget(name: "EffectiveGANTests", dependencies: ["EffectiveGAN", "LinearAlgebra", "GSLBridge", numerics]),
         .testTarget(name: "StabilityReportTests", dependencies: ["StabilityReport", "EffectiveGAN", numerics]),
-        .testTarget(name: "EganCLITests", dependencies: ["EganCLI", "EffectiveGAN", numerics]),
+        .testTarget(name: "EganCLITests", dependencies: ["EganCLI", "EffectiveGAN", "ResultForms", numerics]),
     ]
 )

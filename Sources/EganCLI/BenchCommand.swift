@@ -1,6 +1,7 @@
 import ArgumentParser
 import EffectiveGAN
 import Foundation
+import ResultForms
 
 struct BenchCommand: EganCommand {
     static let configuration = CommandConfiguration(
@@ -39,8 +40,7 @@ struct BenchCommand: EganCommand {
         let format = try output.chosen(csvRows: true, command: "bench")
         if resolved { return try workloads[0].source().resolved.json.prettyText + "\n" }
         let selected = workloads.isEmpty ? BenchWorkload.allCases : workloads
-        var rows: [[String]] = []
-        var results: [JSONValue] = []
+        var timings: [BenchTiming] = []
         for workload in selected {
             let dimension = try workload.run()
             var times: [Double] = []
@@ -53,28 +53,16 @@ struct BenchCommand: EganCommand {
             let median =
                 times.count % 2 == 1
                 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
-            rows.append([
-                workload.rawValue, "\(dimension)", String(format: "%.4f", median), String(format: "%.4f", times[0]),
-                "\(repeats)",
-            ])
-            results.append(
-                .object([
-                    ("workload", .string(workload.rawValue)), ("dimension", .integer(dimension)),
-                    ("median", .number(median)), ("min", .number(times[0])), ("repeats", .integer(repeats)),
-                ]))
+            timings.append(
+                BenchTiming(
+                    workload: workload.rawValue, dimension: dimension, median: median, minimum: times[0],
+                    repeats: repeats))
         }
-        if format == .csv {
-            return "workload,dimension,median,min,repeats\n"
-                + rows.map { $0.joined(separator: ",") + "\n" }.joined()
+        switch format {
+        case .csv: return BenchForms.csv(timings)
+        case .json: return BenchForms.json(timings, vectorMathBits: vectorMathBits).commandOutput(source: nil)
+        case .table: return BenchForms.table(timings, vectorMathBits: vectorMathBits)
         }
-        if format == .json {
-            return JSONValue.object([
-                ("schema", .string("egan.bench/1")), ("vectorMathBits", .integer(vectorMathBits)),
-                ("workloads", .array(results)),
-            ]).commandOutput(source: nil)
-        }
-        return TextTable.render(header: ["workload", "dimension", "median s", "min s", "repeats"], rows: rows)
-            + "vector math: \(vectorMathBits)-bit libmvec\n"
     }
 }
 

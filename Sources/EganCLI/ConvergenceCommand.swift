@@ -1,6 +1,7 @@
 import ArgumentParser
-import Foundation
 import EffectiveGAN
+import Foundation
+import ResultForms
 
 extension ConvergenceMeasure: ExpressibleByArgument {}
 
@@ -64,54 +65,15 @@ struct ConvergenceCommand: EganCommand {
         let runs = try source.convergenceTimes(
             gammas: values, threshold: threshold, settings: settings, measure: measure,
             progress: progressOption.bar("convergence"))
-        let fastest = runs.filter { $0.time != nil }.min { $0.time! < $1.time! }
         switch format {
         case .json:
-            return JSONValue.object([
-                ("schema", .string("egan.convergence/1")), ("model", .string(source.name)),
-                ("measure", .string(measure.rawValue)), ("threshold", .number(threshold)), ("tEnd", .number(tEnd)),
-                ("linearOptimum", .object([("gamma", .number(optimum.gamma)), ("rate", .number(optimum.rate))])),
-                ("fastestGamma", fastest.map { .number($0.gamma) } ?? .null),
-                ("runs", .array(runs.map(\.json))),
-            ]).commandOutput(source: source)
+            return ConvergenceForms.json(
+                runs, name: source.name, measure: measure, threshold: threshold, endTime: tEnd, optimum: optimum
+            ).commandOutput(source: source)
         case .csv:
-            return "gamma,time,final_distance,completed,steps,rhs_evaluations,wall_time\n"
-                + runs.map { run in
-                    [
-                        "\(run.gamma)", run.time.map { "\($0)" } ?? "", "\(run.finalDistance)",
-                        "\(run.status == .completed)", "\(run.statistics.steps)", "\(run.statistics.rhsEvaluations)",
-                        "\(run.statistics.wallTime)",
-                    ].joined(separator: ",") + "\n"
-                }.joined()
+            return ConvergenceForms.csv(runs)
         case .table:
-            let rows = runs.map { run in
-                [
-                    Format.number(run.gamma), run.time.map { Format.number($0) } ?? "not converged",
-                    Format.number(run.finalDistance), "\(run.statistics.steps)", "\(run.statistics.rhsEvaluations)",
-                    "\(Format.number(run.statistics.wallTime, digits: 3)) s",
-                    run.gamma == fastest?.gamma ? "← fastest" : "",
-                ]
-            }
-            let header = [
-                "γ", "time", measure == .distance ? "final distance" : "final centre distance", "steps", "RHS", "wall",
-                "",
-            ]
-            // A study in which nothing converged has no fastest γ: say why rather than leave a blank mark.
-            let verdict =
-                fastest == nil
-                ? "no run fell below \(Format.number(threshold)) by t = \(Format.number(tEnd)): every run still oscillated or drifted (raise --t-end, or see 'egan simulate')\n"
-                : ""
-            return TextTable.render(header: header, rows: rows) + verdict
-                + "linear γ* = \(Format.number(optimum.gamma)) (r = \(Format.number(optimum.rate)))\n"
+            return ConvergenceForms.table(runs, measure: measure, threshold: threshold, endTime: tEnd, optimum: optimum)
         }
-    }
-}
-
-extension ConvergenceRun {
-    var json: JSONValue {
-        .object([
-            ("gamma", .number(gamma)), ("time", time.map(JSONValue.number) ?? .null),
-            ("finalDistance", .number(finalDistance)), ("status", status.json), ("integrator", statistics.json),
-        ])
     }
 }

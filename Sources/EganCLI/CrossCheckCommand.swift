@@ -1,5 +1,6 @@
 import ArgumentParser
 import EffectiveGAN
+import ResultForms
 
 struct CrossCheckCommand: EganCommand {
     static let configuration = CommandConfiguration(
@@ -72,52 +73,16 @@ struct CrossCheckCommand: EganCommand {
                     epsilon: epsilon, seed: seed, tolerance: tolerance, structure: source.oscillatorStructure())
         }
         let passed = checks.allSatisfy(\.passed)
-        if format == .csv {
-            let rows = checks.map { c in
-                [
-                    c.gamma, c.predictedRate, c.measuredRate, c.rateError, c.predictedFrequency, c.measuredFrequency,
-                    c.frequencyError, c.tEnd,
-                ].map { "\($0)" }.joined(separator: ",") + ",\(c.regime.rawValue),\(c.passed)\n"
-            }
+        switch format {
+        case .csv: return (CrossCheckForms.csv(checks), passed)
+        case .json:
             return (
-                "gamma,predicted_rate,measured_rate,rate_error,predicted_frequency,measured_frequency,frequency_error,t_end,regime,passed\n"
-                    + rows.joined(), passed
+                CrossCheckForms.json(checks, name: source.name, simulated: trainsNetwork ? "network" : "particles")
+                    .commandOutput(source: source), passed
             )
+        case .table: break
         }
-        if format == .json {
-            return (
-                JSONValue.object([
-                    ("schema", .string("egan.crosscheck/1")), ("model", .string(source.name)),
-                    ("passed", .bool(passed)),
-                    ("checks", .array(checks.map(\.json))),
-                    ("simulated", .string(trainsNetwork ? "network" : "particles")),
-                ]).commandOutput(source: source), passed
-            )
-        }
-        let table = CrossCheckText.table(checks, name: source.name)
+        let table = CrossCheckForms.table(checks, name: source.name)
         return (trainsNetwork ? "the generator network itself trained (w, θ), against the effective model with Θ(w*)\n" + table : table, passed)
-    }
-}
-
-enum CrossCheckText {
-    static func table(_ checks: [CrossCheck], name: String) -> String {
-        return
-            "\(name): linear prediction vs nonlinear simulation (tolerance \(Format.number(checks.first?.tolerance ?? 0)))\n"
-            + TextTable.render(
-                header: CrossCheck.tableHeader,
-                rows: checks.map(\.tableCells))
-            + checks.map { "integrator at γ = \(Format.number($0.gamma)): \($0.statistics.summary)\n" }.joined()
-    }
-}
-
-extension CrossCheck {
-    var json: JSONValue {
-        .object([
-            ("gamma", .number(gamma)), ("regime", .string(regime.rawValue)), ("predictedRate", .number(predictedRate)),
-            ("measuredRate", .number(measuredRate)), ("rateError", .number(rateError)),
-            ("predictedFrequency", .number(predictedFrequency)), ("measuredFrequency", .number(measuredFrequency)),
-            ("frequencyError", .number(frequencyError)), ("tEnd", .number(tEnd)), ("passed", .bool(passed)),
-            ("integrator", statistics.json),
-        ])
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EffectiveGAN
+import ResultForms
 
 /// `egan`: the root command.
 public struct Egan: ParsableCommand {

@@ -3,6 +3,7 @@ import EffectiveGAN
 import EffectiveGANMPI
 import Foundation
 import LinearAlgebra
+import ResultForms
 
 /// A command whose whole result is text, so that the CLI prints it and a notebook can capture it in-process.
 protocol EganCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EffectiveGAN
+import ResultForms
 
 extension RunSetting {
     /// The flag that sets this run setting on egan's command line.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EffectiveGAN
+import ResultForms
 
 /// `--from --to --points --scale`: the grid of a sweep. (`--points` was `--steps`, which clashed with gradient
 /// steps; `--steps` is kept as a hidden alias.)

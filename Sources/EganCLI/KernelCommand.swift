@@ -1,6 +1,7 @@
 import ArgumentParser
 import EffectiveGAN
 import LinearAlgebra
+import ResultForms
 
 extension GeneratorNetwork.Activation: ExpressibleByArgument {}
 extension GeneratorNetwork.Training: ExpressibleByArgument {}
@@ -76,42 +77,9 @@ struct KernelCommand: EganCommand {
         }
         let deviation = mean.map { ($0 - exact).frobeniusNorm / exact.frobeniusNorm }
         let empiricalFit = mean.map(UniversalFit.init)
-        if json {
-            func fitJSON(_ f: UniversalFit) -> JSONValue {
-                .object([
-                    ("g1", .number(f.g1)), ("g2", .number(f.g2)), ("ratio", .number(f.ratio)),
-                    ("residual", .number(f.residual)),
-                ])
-            }
-            return JSONValue.object([
-                ("schema", .string("egan.kernel/1")), ("depth", .integer(depth)),
-                ("activation", .string(activation.rawValue)),
-                ("latentDimension", .integer(latentDim)), ("samples", .integer(samples)),
-                ("train", .string(train.rawValue)),
-                ("infiniteWidth", fitJSON(fit)), ("empirical", empiricalFit.map(fitJSON) ?? .null),
-                ("empiricalWidth", .integer(width)), ("networks", .integer(networks)),
-                ("empiricalDeviation", deviation.map(JSONValue.number) ?? .null),
-            ]).commandOutput(source: nil)
-        }
-        var rows: [(String, String)] = [
-            (
-                "generator",
-                "\(depth) hidden layer(s), \(activation.rawValue), σ_w² = \(Format.number(weightVar)), σ_b² = \(Format.number(biasVar)), train \(train.rawValue)"
-            ),
-            ("latents", "\(samples) samples, d_z = \(latentDim), \(distribution.rawValue), seed \(seed)"),
-            (
-                "infinite width",
-                "g₁ = \(Format.number(fit.g1)), g₂ = \(Format.number(fit.g2)), φ = \(Format.number(fit.ratio))"
-            ),
-            ("universal residual", "‖Θ − fit‖/‖Θ‖ = \(Format.number(fit.residual, digits: 4))"),
-        ]
-        if let empiricalFit, let deviation {
-            rows.append(
-                (
-                    "empirical (width \(width))",
-                    "φ = \(Format.number(empiricalFit.ratio)) over \(networks) networks; ‖Θ_emp − Θ‖/‖Θ‖ = \(Format.number(deviation, digits: 4))"
-                ))
-        }
-        return TextTable.keyValue(rows)
+        let comparison = KernelComparison(
+            network: network, latentDimension: latentDim, samples: samples, distribution: distribution, seed: seed,
+            infiniteWidth: fit, empirical: empiricalFit, width: width, networks: networks, deviation: deviation)
+        return json ? KernelForms.json(comparison).commandOutput(source: nil) : KernelForms.table(comparison)
     }
 }

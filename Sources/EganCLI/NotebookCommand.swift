@@ -1,6 +1,7 @@
 import ArgumentParser
 import EffectiveGAN
 import Foundation
+import ResultForms
 
 struct NotebookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EffectiveGAN
+import ResultForms
 
 struct OptimizeCommand: EganCommand {
     static let configuration = CommandConfiguration(
@@ -39,67 +40,11 @@ struct OptimizeCommand: EganCommand {
                 dominant: try source.exceptionalPoint(followingDominantFrom: optimum.gamma * (1 - 1e-3))
             ) : nil
         if json { return optimum.json(name: source.name, exceptional: exceptional).commandOutput(source: source) }
-        var rows: [(String, String)] = [
-            ("model", source.name),
-            ("γ*", Format.refined(optimum.gamma)),
-            ("r(γ*)", Format.refined(optimum.rate)),
-            ("dominant λ", optimum.dominant.map { Format.complex($0.resolvedEigenvalue) } ?? "—"),
-            ("regime below / above", "\(optimum.regimeBelow.rawValue) / \(optimum.regimeAbove.rawValue)"),
-            ("γ* is", optimum.relation.sentence),
-            (
-                "ζ of the slowest oscillator",
-                optimum.oscillatorDampingRatio.map { Format.number($0, digits: 4) } ?? "— (none oscillates)"
-            ),
-        ]
-        if let exceptional {
-            rows.append(("exceptional points", Self.describe(exceptional)))
-        } else {
-            rows.append(
-                (
-                    "exceptional points",
-                    "not listed: more than \(Self.exceptionalPointLimit) oscillators (egan sweep --format json has them)"
-                ))
-        }
-        for point in optimum.criticalPoints {
-            rows.append(
-                (
-                    "critical point",
-                    "γ = \(Format.refined(point.value)): \(point.below.rawValue) → \(point.above.rawValue) (\(point.mechanism.rawValue))"
-                ))
-        }
-        return TextTable.keyValue(rows)
+        return optimum.table(name: source.name, exceptional: exceptional, oscillatorLimit: Self.exceptionalPointLimit)
     }
 }
 
 extension OptimizeCommand {
+    /// Each oscillator's own critical damping is refined by bisection for up to this many oscillators.
     static let exceptionalPointLimit = 64
-
-    static func describe(_ exceptional: (all: [BranchMerge], dominant: BranchMerge?)) -> String {
-        guard !exceptional.all.isEmpty else { return "none in the searched interval" }
-        let dominant =
-            exceptional.dominant.map {
-                "the oscillator dominant just below γ* is critically damped at γ = \(Format.refined($0.value)); "
-            } ?? ""
-        let values = exceptional.all.map { Format.number($0.value, digits: 4) }.joined(separator: ", ")
-        return
-            "\(dominant)on the scan grid \(exceptional.all.count) pairs meet the real axis (re-formed pairs included): γ = \(values)"
-    }
-}
-
-extension OptimalStrength {
-    func json(name: String, exceptional: (all: [BranchMerge], dominant: BranchMerge?)?) -> JSONValue {
-        .object([
-            ("schema", .string("egan.optimize/2")), ("model", .string(name)), ("gamma", .number(gamma)),
-            ("rate", .number(rate)), ("dominant", dominant?.json ?? .null),
-            ("regimeBelow", .string(regimeBelow.rawValue)), ("regimeAbove", .string(regimeAbove.rawValue)),
-            ("relation", .string(relation.key)),
-            ("oscillatorDampingRatio", oscillatorDampingRatio.map(JSONValue.number) ?? .null),
-            ("criticalPoints", .array(criticalPoints.map(\.json))),
-            (
-                "exceptionalPoints",
-                exceptional.map { .array($0.all.map(\.json)) } ?? .null
-            ),
-            ("dominantExceptionalPoint", exceptional?.dominant.map { .number($0.value) } ?? .null),
-        ])
-    }
 }

@@ -1,4 +1,5 @@
 import EffectiveGAN
+import ResultForms
 
 /// The files a command will write, checked together before any work: each a possible regular file, none the
 /// command's own input (its config or a data file the config names), no two the same file.

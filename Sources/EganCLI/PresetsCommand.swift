@@ -1,5 +1,6 @@
 import ArgumentParser
 import EffectiveGAN
+import ResultForms
 
 struct PresetsCommand: EganCommand {
     static let configuration = CommandConfiguration(
@@ -9,22 +10,7 @@ struct PresetsCommand: EganCommand {
     @OptionGroup var output: FormatOption
 
     func execute() throws -> String {
-        if try output.chosen(csvRows: false, command: "presets") == .json {
-            return JSONValue.object([
-                ("schema", .string("egan.presets/1")),
-                (
-                    "presets",
-                    .array(
-                        Preset.allCases.map {
-                            .object([("name", .string($0.rawValue)), ("summary", .string($0.summary))])
-                        })
-                ),
-            ]).commandOutput(source: nil)
-        }
-        let width = Preset.allCases.map(\.rawValue.count).max() ?? 0
-        return Preset.allCases.map {
-            $0.rawValue.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.summary
-        }
-        .joined(separator: "\n") + "\n"
+        try output.chosen(csvRows: false, command: "presets") == .json
+            ? PresetForms.json().commandOutput(source: nil) : PresetForms.table()
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EffectiveGAN
 import Foundation
+import ResultForms
 import Synchronization
 
 /// A one-line progress bar on stderr, shown only when stderr is a terminal (never in pipes, files or CI logs) or

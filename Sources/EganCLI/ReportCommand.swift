@@ -1,6 +1,7 @@
 import ArgumentParser
 import EffectiveGAN
 import Foundation
+import ResultForms
 import StabilityReport
 
 struct ReportCommand: EganCommand {
@@ -34,16 +35,9 @@ struct ReportCommand: EganCommand {
         let command = (["egan", "report"] + (config.map { [$0] } ?? []) + (output.map { ["-o", $0] } ?? [])).joined(
             separator: " ")
         let files = try ReportWriter.write(analysis, to: path, command: command)
-        if format == .json {
-            return JSONValue.object([
-                ("schema", .string("egan.report/1")), ("model", .string(source.name)), ("report", .string(path)),
-                ("figures", .array(files.dropLast().map { .string($0) })),
-                ("gammaStar", .number(analysis.optimum.gamma)), ("rate", .number(analysis.optimum.rate)),
-                ("globalOutcome", .string(analysis.globalOutcome.sentence)),
-            ]).commandOutput(source: source)
-        }
-        return
-            "wrote \(path) (γ* = \(Format.refined(analysis.optimum.gamma)), r = \(Format.refined(analysis.optimum.rate)))\n"
-            + files.dropLast().map { "  figure \($0)\n" }.joined()
+        let summary = ReportSummary(
+            name: source.name, path: path, figures: Array(files.dropLast()), gammaStar: analysis.optimum.gamma,
+            rate: analysis.optimum.rate, globalOutcome: analysis.globalOutcome.sentence)
+        return format == .json ? summary.json.commandOutput(source: source) : summary.text
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EffectiveGAN
 import Foundation
+import ResultForms
 
 struct SimulateCommand: EganCommand {
     static let configuration = CommandConfiguration(
@@ -96,7 +97,7 @@ struct SimulateCommand: EganCommand {
             result = try effective.simulate(settings, progress: progressOption.bar("simulate"), shouldStop: shouldStop)
         }
         if let trajectories {
-            try AtomicFile.write(SimulationText.trajectories(result, model: effective), to: trajectories)
+            try AtomicFile.write(SimulationForms.trajectories(result, model: effective), to: trajectories)
         }
         var stopNote = ""
         if case let .stopped(reason, _) = result.status {
@@ -104,74 +105,9 @@ struct SimulateCommand: EganCommand {
             FileHandle.standardError.write(Data("egan: warning: \(stopNote)".utf8))
         }
         switch format {
-        case .csv: return SimulationText.csv(result)
-        case .table: return SimulationText.table(result) + "integrator: \(result.statistics.summary)\n" + stopNote
-        case .json: return SimulationText.json(result, name: source.name, gamma: effective.gamma).commandOutput(model: effective)
+        case .csv: return SimulationForms.csv(result)
+        case .table: return SimulationForms.table(result) + "integrator: \(result.statistics.summary)\n" + stopNote
+        case .json: return SimulationForms.json(result, name: source.name, gamma: effective.gamma).commandOutput(model: effective)
         }
-    }
-}
-
-/// Renderings of simulation results.
-enum SimulationText {
-    static let columns = [
-        "t", "distance", "theta_norm", "grad_norm", "collapse", "w2", "covered", "collapse_cos", "covered_cos",
-        "mean_abs_cos",
-    ]
-
-    static func values(_ o: Observables) -> [Double] {
-        [
-            o.distance, o.thetaNorm, o.gradientNorm, o.collapse, o.wasserstein2, Double(o.coveredModes),
-            o.cosineCollapse, Double(o.cosineCoveredModes), o.meanAbsoluteCosine,
-        ]
-    }
-
-    static func csv(_ result: SimulationResult) -> String {
-        var lines = [columns.joined(separator: ",")]
-        for (t, o) in zip(result.times, result.observables) {
-            lines.append(
-                ([t] + values(o)).map { "\($0)" }.joined(separator: ",").replacingOccurrences(of: ".0,", with: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    static func table(_ result: SimulationResult) -> String {
-        TextTable.render(
-            header: columns,
-            rows: zip(result.times, result.observables).map { t, o in
-                ([t] + values(o)).map { Format.number($0) }
-            })
-    }
-
-    static func json(_ result: SimulationResult, name: String, gamma: Double) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [
-            ("schema", .string("egan.simulate/1")), ("model", .string(name)), ("gamma", .number(gamma)),
-            ("status", result.status.json), ("t", .numbers(result.times)),
-        ]
-        for (k, column) in columns.dropFirst().enumerated() {
-            pairs.append((column, .numbers(result.observables.map { values($0)[k] })))
-        }
-        pairs.append(("integrator", result.statistics.json))
-        pairs.append(("finalState", .numbers(result.finalState)))
-        return .object(pairs)
-    }
-
-    static func trajectories(_ result: SimulationResult, model: EffectiveModel) -> String {
-        var lines = ["t,particle," + (1...model.dimension).map { "x\($0)" }.joined(separator: ",")]
-        for (t, state) in zip(result.times, result.states) {
-            for i in 0..<model.particleCount {
-                let coordinates = (0..<model.dimension).map { "\(state[i * model.dimension + $0])" }
-                lines.append("\(t),\(i)," + coordinates.joined(separator: ","))
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-}
-
-extension SimulationResult.Status {
-    /// `{completed}`, plus `reason` and `time` when the run stopped early (simulate and convergence JSON).
-    var json: JSONValue {
-        var pairs: [(String, JSONValue)] = [("completed", .bool(self == .completed))]
-        if case let .stopped(reason, time) = self { pairs += [("reason", .string(reason)), ("time", .number(time))] }
-        return .object(pairs)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EffectiveGAN
 import GSLBridge
+import ResultForms
 
 /// `--integrator`: a GSL stepper by name, or `gd` for plain gradient steps (argument-parser lists the choices).
 enum IntegratorName: ExpressibleByArgument, Equatable {

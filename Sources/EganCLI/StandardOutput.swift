@@ -1,5 +1,6 @@
 import EffectiveGAN
 import Foundation
+import ResultForms
 
 /// Writing a command's result to standard output, with a failed write (a full disk, `> /dev/full`, a closed
 /// descriptor) reported as an error — exit 2 with one line — instead of the trap `FileHandle.write(_:)` raises.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EffectiveGAN
+import ResultForms
 
 struct StepsCommand: EganCommand {
     static let configuration = CommandConfiguration(
@@ -45,55 +46,28 @@ struct StepsCommand: EganCommand {
 
     func execute() throws -> String {
         let format = try output.chosen(csvRows: true, command: "steps")
-        let json = format == .json
         let source = try model.load()
         let gammas = sweep ? try grid.grid().values : [strength.gamma ?? source.resolved.gamma]
         let results = try parallelMap(gammas.count, progress: sweep ? progressOption.bar("steps") : nil) { k in
             let training = try DiscreteTraining(
                 model: EffectiveModel(source.resolved, gamma: gammas[k]), scheme: scheme, criticSteps: criticSteps,
                 generatorSteps: generatorSteps, structure: source.oscillatorStructure())
-            let limit = try training.largestStableStep()
-            let contraction = try lr.map { try training.contraction(step: $0) }
-            return (gamma: gammas[k], limit: limit, contraction: contraction)
+            return StepSizeLimit(
+                gamma: gammas[k], largestStableStep: try training.largestStableStep(),
+                contraction: try lr.map { try training.contraction(step: $0) })
         }
-        if json {
-            return JSONValue.object([
-                ("schema", .string("egan.steps/1")), ("model", .string(source.name)),
-                ("scheme", .string(scheme.rawValue)),
-                ("criticSteps", .integer(criticSteps)), ("generatorSteps", .integer(generatorSteps)),
-                ("lr", lr.map(JSONValue.number) ?? .null),
-                (
-                    "points",
-                    .array(
-                        results.map {
-                            .object([
-                                ("gamma", .number($0.gamma)), ("hMax", .number($0.limit)),
-                                ("contraction", $0.contraction.map(JSONValue.number) ?? .null),
-                            ])
-                        })
-                ),
-            ]).commandOutput(source: source)
+        switch format {
+        case .json:
+            return StepsForms.json(
+                results, name: source.name, scheme: scheme, criticSteps: criticSteps, generatorSteps: generatorSteps,
+                step: lr
+            ).commandOutput(source: source)
+        case .csv:
+            return StepsForms.csv(results)
+        case .table:
+            return StepsForms.table(
+                results, name: source.name, scheme: scheme, criticSteps: criticSteps, generatorSteps: generatorSteps,
+                step: lr)
         }
-        if format == .csv {
-            return "gamma,h_max,contraction\n"
-                + results.map { "\($0.gamma),\($0.limit),\($0.contraction.map { "\($0)" } ?? "")\n" }.joined()
-        }
-        var header = ["γ", "h_max"]
-        if lr != nil { header += ["contraction at h", "stable"] }
-        let rows = results.map { result -> [String] in
-            var row = [
-                Format.number(result.gamma), result.limit == 0 ? "none" : Format.refined(result.limit),
-            ]
-            if let c = result.contraction {
-                row += [Format.number(c, digits: 9), c < 1 - DiscreteTraining.stabilityMargin ? "yes" : "no"]
-            }
-            return row
-        }
-        let schemeText =
-            scheme == .alternating
-            ? "alternating, \(criticSteps) critic / \(generatorSteps) generator step(s)" : "simultaneous"
-        return "\(source.name): \(schemeText) gradient steps\n" + TextTable.render(header: header, rows: rows)
-            + (results.contains { $0.limit == 0 }
-                ? "none: no step size is stable (the flow is not asymptotically stable at that γ)\n" : "")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EffectiveGAN
+import ResultForms
 
 struct SweepCommand: EganCommand {
     static let configuration = CommandConfiguration(
@@ -40,90 +41,12 @@ struct SweepCommand: EganCommand {
         case .json:
             let branches = sweep.branches()
             let merges = try sweep.branchMerges(source, branches: branches)
-            return SweepReport.json(sweep, name: source.name, critical: critical, branches: branches, merges: merges)
+            return SweepForms.json(sweep, name: source.name, critical: critical, branches: branches, merges: merges)
                 .commandOutput(source: source)
         case .csv:
-            return SweepReport.csv(sweep)
+            return SweepForms.csv(sweep)
         case .table:
-            return SweepReport.table(sweep, critical: critical)
+            return SweepForms.table(sweep, critical: critical)
         }
-    }
-}
-
-/// Renderings of a sweep shared by `sweep`, `optimize` and reports.
-enum SweepReport {
-    static func row(_ point: SweepPoint) -> [String] {
-        let s = point.spectrum
-        return [
-            Format.number(point.value), s.regime.rawValue, Format.number(s.rate),
-            s.dominantMode.map { Format.complex($0.resolvedEigenvalue) } ?? "—",
-            "\(s.count(of: .neutral))", "\(s.count(of: .oscillatory))", "\(s.count(of: .real))",
-        ]
-    }
-
-    static func table(_ sweep: Sweep, critical: [CriticalPoint]) -> String {
-        var text = TextTable.render(
-            header: [sweep.parameter.path, "regime", "rate r", "dominant λ", "neutral", "oscill.", "real"],
-            rows: sweep.points.map(row))
-        text += critical.isEmpty ? "\nno critical points on this grid\n" : "\ncritical points\n"
-        for point in critical {
-            text +=
-                "  \(sweep.parameter.path) = \(Format.refined(point.value))  \(point.below.rawValue) → \(point.above.rawValue) (\(point.mechanism.rawValue))\n"
-        }
-        return text
-    }
-
-    static func csv(_ sweep: Sweep) -> String {
-        var lines = ["value,regime,rate,dominant_re,dominant_im,neutral,oscillatory,real,unstable"]
-        for point in sweep.points {
-            let s = point.spectrum
-            let dominant = s.dominantMode?.resolvedEigenvalue
-            lines.append(
-                [
-                    "\(point.value)", s.regime.rawValue, "\(s.rate)", dominant.map { "\($0.real)" } ?? "",
-                    dominant.map { "\($0.imaginary)" } ?? "", "\(s.count(of: .neutral))",
-                    "\(s.count(of: .oscillatory))",
-                    "\(s.count(of: .real))", "\(s.unstableCount)",
-                ].joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    static func json(
-        _ sweep: Sweep, name: String, critical: [CriticalPoint], branches: [Branch], merges: [BranchMerge]
-    ) -> JSONValue {
-        .object([
-            ("schema", .string("egan.sweep/1")), ("model", .string(name)), ("parameter", .string(sweep.parameter.path)),
-            (
-                "points",
-                .array(
-                    sweep.points.map { point in
-                        // A sweep over γ also names its column for what it is.
-                        .object(
-                            [("value", .number(point.value))]
-                                + (sweep.parameter == .strength ? [("gamma", .number(point.value))] : []) + [
-                                    ("regime", .string(point.spectrum.regime.rawValue)),
-                            ("rate", .number(point.spectrum.rate)),
-                            ("dominant", point.spectrum.dominantMode?.json ?? .null),
-                                    ("counts", point.spectrum.countsJSON),
-                                ])
-                    })
-            ),
-            ("criticalPoints", .array(critical.map(\.json))),
-            (
-                "branchMerges",
-                .array(merges.map(\.json))
-            ),
-            ("branches", .array(branches.map(\.json))),
-        ])
-    }
-}
-
-extension CriticalPoint {
-    var json: JSONValue {
-        .object([
-            ("value", .number(value)), ("below", .string(below.rawValue)), ("above", .string(above.rawValue)),
-            ("mechanism", .string(mechanism.rawValue)),
-        ])
     }
 }

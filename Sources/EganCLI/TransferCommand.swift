@@ -1,5 +1,6 @@
 import ArgumentParser
 import EffectiveGAN
+import ResultForms
 
 struct TransferCommand: EganCommand {
     static let configuration = CommandConfiguration(
@@ -28,43 +29,7 @@ struct TransferCommand: EganCommand {
         let source = try model.load()
         let transfer = try KernelTransfer.compare(
             source, from: interval.from, to: interval.to, measure: measure, progress: progressOption.bar("scan"))
-        let reference = transfer.reference
-        func gap(_ value: Double?, _ base: Double?) -> Double? {
-            guard let value, let base, base != 0 else { return nil }
-            return value / base - 1
-        }
-        if format == .json {
-            return JSONValue.object([
-                ("schema", .string("egan.transfer/1")), ("model", .string(source.name)),
-                (
-                    "rows",
-                    .array(
-                        transfer.rows.map { row in
-                            .object([
-                                ("kernel", .string(row.description.rawValue)), ("description", .string(row.kernel)),
-                                ("gamma", row.optimum.map { .number($0.gamma) } ?? .null),
-                                ("rate", row.optimum.map { .number($0.rate) } ?? .null),
-                                ("gammaGap", gap(row.optimum?.gamma, reference?.gamma).map(JSONValue.number) ?? .null),
-                                ("rateGap", gap(row.optimum?.rate, reference?.rate).map(JSONValue.number) ?? .null),
-                                ("unavailable", row.unavailable.map(JSONValue.string) ?? .null),
-                                ("measuredRate", row.measuredRate.map(JSONValue.number) ?? .null),
-                            ])
-                        })
-                ),
-            ]).commandOutput(source: source)
-        }
-        let percent = { (value: Double?) in value.map { Format.number(100 * $0, digits: 3) + " %" } ?? "—" }
-        let rows = transfer.rows.map { row -> [String] in
-            [
-                row.description.rawValue, row.optimum.map { Format.refined($0.gamma) } ?? "—",
-                row.optimum.map { Format.refined($0.rate) } ?? "—", percent(gap(row.optimum?.gamma, reference?.gamma)),
-                percent(gap(row.optimum?.rate, reference?.rate)),
-            ] + (measure ? [row.measuredRate.map { Format.number($0, digits: 6) } ?? "—"] : []) + [
-                row.unavailable ?? row.kernel
-            ]
-        }
-        let header = ["kernel", "γ*", "r(γ*)", "γ* gap", "r gap"] + (measure ? ["network r at γ*"] : []) + ["kernel used"]
-        return "\(source.name): γ* of the network by three descriptions of its generator (gaps relative to the empirical kernel Θ(w*))\n"
-            + TextTable.render(header: header, rows: rows)
+        if format == .json { return TransferForms.json(transfer, name: source.name).commandOutput(source: source) }
+        return TransferForms.table(transfer, name: source.name, measured: measure)
     }
 }

@@ -2,6 +2,7 @@ import EffectiveGAN
 import Foundation
 import GSLBridge
 import LinearAlgebra
+import ResultForms
 
 /// The Markdown text of a stability report.
 extension ReportAnalysis {

@@ -175,19 +175,3 @@ extension EffectiveModel {
         return (-log(root.length) / spacing, abs(atan2(root.imaginary, root.real)) / spacing)
     }
 }
-
-extension CrossCheck {
-    /// Column titles of the cross-check table, shared by `egan crosscheck` and reports.
-    public static let tableHeader = [
-        "γ", "regime", "rate pred.", "rate meas.", "rel. err", "freq. pred.", "freq. meas.", "rel. err", "result",
-    ]
-
-    /// One row of the cross-check table, formatted as `egan crosscheck` prints it.
-    public var tableCells: [String] {
-        [
-            Format.number(gamma), regime.rawValue, Format.number(predictedRate), Format.number(measuredRate),
-            String(format: "%.2e", rateError), Format.number(predictedFrequency), Format.number(measuredFrequency),
-            String(format: "%.2e", frequencyError), passed ? "PASS" : "FAIL",
-        ]
-    }
-}

@@ -34,12 +34,3 @@ extension Sweep {
         }
     }
 }
-
-extension Branch {
-    /// The JSON form: the real and imaginary parts along the grid.
-    public var json: JSONValue {
-        .object([
-            ("re", .numbers(eigenvalues.map(\.real))), ("im", .numbers(eigenvalues.map(\.imaginary))),
-        ])
-    }
-}

@@ -27,8 +27,6 @@ public struct BranchMerge: Sendable, Equatable {
     /// The index of the branch (in `Sweep.branches()`) that merges.
     public let branch: Int
 
-    /// `{value, eigenvalue}`, as `sweep` and `optimize` write it.
-    public var json: JSONValue { .object([("value", .number(value)), ("eigenvalue", .number(eigenvalue))]) }
 }
 
 extension Sweep {

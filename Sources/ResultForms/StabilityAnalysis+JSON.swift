@@ -1,3 +1,5 @@
+import EffectiveGAN
+
 /// The stable JSON forms of modes and analyses (documented in `docs/json-schema.md`).
 extension Mode {
     /// Parts inside the mode's rounding level are written as 0 (`resolvedEigenvalue`); `multiplicity` appears

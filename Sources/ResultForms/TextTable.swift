@@ -2,9 +2,9 @@ import Foundation
 import EffectiveGAN
 
 /// Aligned plain-text tables.
-enum TextTable {
+public enum TextTable {
     /// Columns padded to their widest cell, numbers right-aligned.
-    static func render(header: [String], rows: [[String]]) -> String {
+    public static func render(header: [String], rows: [[String]]) -> String {
         let all = [header] + rows
         let widths = header.indices.map { c in all.map { $0[c].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
@@ -17,7 +17,7 @@ enum TextTable {
     }
 
     /// "key  value" lines with aligned values.
-    static func keyValue(_ rows: [(String, String)]) -> String {
+    public static func keyValue(_ rows: [(String, String)]) -> String {
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.1 }.joined(
             separator: "\n") + "\n"
