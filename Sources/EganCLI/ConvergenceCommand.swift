@@ -68,12 +68,15 @@ struct ConvergenceCommand: EganCommand {
         switch format {
         case .json:
             return ConvergenceForms.json(
-                runs, name: source.name, measure: measure, threshold: threshold, endTime: tEnd, optimum: optimum
+                runs, name: source.name, measure: measure, threshold: threshold, endTime: tEnd, optimum: optimum,
+                network: source.trainsNetwork
             ).commandOutput(source: source)
         case .csv:
             return ConvergenceForms.csv(runs)
         case .table:
-            return ConvergenceForms.table(runs, measure: measure, threshold: threshold, endTime: tEnd, optimum: optimum)
+            return ConvergenceForms.table(
+                runs, measure: measure, threshold: threshold, endTime: tEnd, optimum: optimum,
+                network: source.trainsNetwork)
         }
     }
 }

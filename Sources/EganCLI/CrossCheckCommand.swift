@@ -62,7 +62,7 @@ struct CrossCheckCommand: EganCommand {
         let listed = gamma + (self.gammas ?? [])
         let gammas = listed.isEmpty ? [source.resolved.gamma] : listed
         let (epsilon, seed, tolerance) = (self.epsilon, self.seed, self.tolerance)
-        let trainsNetwork = source.config?.generator.network != nil
+        let trainsNetwork = source.trainsNetwork
         let checks = try CellExecution.current.map(
             gammas.count, done: [:], describe: { "the check at γ = \(Format.number(gammas[$0]))" },
             progress: progressOption.bar("crosscheck"), onResult: nil
@@ -82,7 +82,6 @@ struct CrossCheckCommand: EganCommand {
             )
         case .table: break
         }
-        let table = CrossCheckForms.table(checks, name: source.name)
-        return (trainsNetwork ? "the generator network itself trained (w, θ), against the effective model with Θ(w*)\n" + table : table, passed)
+        return (CrossCheckForms.table(checks, name: source.name, network: trainsNetwork), passed)
     }
 }

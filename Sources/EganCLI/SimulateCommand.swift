@@ -87,7 +87,7 @@ struct SimulateCommand: EganCommand {
             divergenceBound: divergenceBound, keepStates: trajectories != nil)
         try settings.checkExplicitSteps(for: effective, structure: source.oscillatorStructure())
         let result: SimulationResult
-        if source.config?.generator.network != nil {
+        if source.trainsNetwork {
             // A generator network trains its own weights (w, θ); the observables are of its outputs G(Z; w).
             FileHandle.standardError.write(
                 Data("egan: note: training the generator network's weights and the critic (w, θ) from \(perturb == nil ? "its initialisation w₀" : "w* + a weight perturbation")\n".utf8))
@@ -99,14 +99,12 @@ struct SimulateCommand: EganCommand {
         if let trajectories {
             try AtomicFile.write(SimulationForms.trajectories(result, model: effective), to: trajectories)
         }
-        var stopNote = ""
-        if case let .stopped(reason, _) = result.status {
-            stopNote = "stopped: \(reason); the \(result.times.count) samples before it are shown\n"
-            FileHandle.standardError.write(Data("egan: warning: \(stopNote)".utf8))
+        if let note = SimulationForms.stopNote(result) {
+            FileHandle.standardError.write(Data("egan: warning: \(note)".utf8))
         }
         switch format {
         case .csv: return SimulationForms.csv(result)
-        case .table: return SimulationForms.table(result) + "integrator: \(result.statistics.summary)\n" + stopNote
+        case .table: return SimulationForms.summary(result)
         case .json: return SimulationForms.json(result, name: source.name, gamma: effective.gamma).commandOutput(model: effective)
         }
     }

@@ -18,16 +18,18 @@ public enum ConvergenceForms {
         runs.filter { $0.time != nil }.min { $0.time! < $1.time! }
     }
 
+    /// - Parameter network: the runs trained a generator network's weights (`"simulated": "network"`), not
+    ///   particles.
     public static func json(
         _ runs: [ConvergenceRun], name: String, measure: ConvergenceMeasure, threshold: Double, endTime: Double,
-        optimum: OptimalStrength
+        optimum: OptimalStrength, network: Bool = false
     ) -> JSONValue {
         .object([
             ("schema", .string("egan.convergence/1")), ("model", .string(name)),
             ("measure", .string(measure.rawValue)), ("threshold", .number(threshold)), ("tEnd", .number(endTime)),
             ("linearOptimum", .object([("gamma", .number(optimum.gamma)), ("rate", .number(optimum.rate))])),
             ("fastestGamma", fastest(runs).map { .number($0.gamma) } ?? .null),
-            ("runs", .array(runs.map(\.json))),
+            ("runs", .array(runs.map(\.json))), ("simulated", .string(network ? "network" : "particles")),
         ])
     }
 
@@ -45,7 +47,7 @@ public enum ConvergenceForms {
     /// The table, then (when no run converged) why there is no fastest γ, then the linear γ*.
     public static func table(
         _ runs: [ConvergenceRun], measure: ConvergenceMeasure, threshold: Double, endTime: Double,
-        optimum: OptimalStrength
+        optimum: OptimalStrength, network: Bool = false
     ) -> String {
         let fastest = fastest(runs)
         let rows = runs.map { run in
@@ -62,9 +64,10 @@ public enum ConvergenceForms {
         // A study in which nothing converged has no fastest γ: say why rather than leave a blank mark.
         let verdict =
             fastest == nil
-            ? "no run fell below \(Format.number(threshold)) by t = \(Format.number(endTime)): every run still oscillated or drifted (a longer run, or 'egan simulate', shows which)\n"
+            ? "no run fell below \(Format.number(threshold)) by t = \(Format.number(endTime)): every run still oscillated or drifted (raise --t-end, or see 'egan simulate')\n"
             : ""
-        return TextTable.render(header: header, rows: rows) + verdict
+        return (network ? "the generator network itself trained (w, θ) from its initialisation w₀\n" : "")
+            + TextTable.render(header: header, rows: rows) + verdict
             + "linear γ* = \(Format.number(optimum.gamma)) (r = \(Format.number(optimum.rate)))\n"
     }
 }

@@ -24,9 +24,10 @@ public enum CrossCheckForms {
             }.joined()
     }
 
-    public static func table(_ checks: [CrossCheck], name: String) -> String {
-        return
-            "\(name): linear prediction vs nonlinear simulation (tolerance \(Format.number(checks.first?.tolerance ?? 0)))\n"
+    /// - Parameter network: the checks trained a generator network's own weights (said above the table).
+    public static func table(_ checks: [CrossCheck], name: String, network: Bool = false) -> String {
+        (network ? "the generator network itself trained (w, θ), against the effective model with Θ(w*)\n" : "")
+            + "\(name): linear prediction vs nonlinear simulation (tolerance \(Format.number(checks.first?.tolerance ?? 0)))\n"
             + TextTable.render(
                 header: CrossCheck.tableHeader,
                 rows: checks.map(\.tableCells))

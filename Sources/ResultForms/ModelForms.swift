@@ -14,7 +14,7 @@ public enum ModelForms {
             ),
             ("stateDimension", .integer(effective.stateDimension)), ("loss", .string(effective.loss.rawValue)),
             ("regularizer", .string(effective.regularizer.rawValue)), ("gamma", .number(effective.gamma)),
-            ("etaD", effective.optimalDiscriminator ? .string("optimal") : .number(effective.etaD)),
+            ("etaD", effective.learning.rate.map(JSONValue.number) ?? .string("optimal")),
             ("methods", .string(methods(effective))),
             ("targetSource", source.resolved.targetSource.map { .string($0.origin) } ?? .null),
             ("generatorNetwork", networkJSON(source) ?? .null),
@@ -38,7 +38,7 @@ public enum ModelForms {
             ("regularizer", "\(effective.regularizer.rawValue), γ = \(Format.number(effective.gamma))"),
             (
                 "η_D",
-                effective.optimalDiscriminator ? "optimal (θ slaved to argmax V_D)" : Format.number(effective.etaD)
+                effective.learning.rate.map { Format.number($0) } ?? "optimal (θ slaved to argmax V_D)"
             ),
             ("training methods", methods(effective)),
         ])

@@ -33,6 +33,17 @@ public enum SimulationForms {
             })
     }
 
+    /// Why a run stopped early, with how many samples it kept; nil for a completed run.
+    public static func stopNote(_ result: SimulationResult) -> String? {
+        guard case let .stopped(reason, _) = result.status else { return nil }
+        return "stopped: \(reason); the \(result.times.count) samples before it are shown\n"
+    }
+
+    /// The table of `egan simulate`: the samples, the integrator's work, and why it stopped if it did.
+    public static func summary(_ result: SimulationResult) -> String {
+        table(result) + "integrator: \(result.statistics.summary)\n" + (stopNote(result) ?? "")
+    }
+
     public static func json(_ result: SimulationResult, name: String, gamma: Double) -> JSONValue {
         var pairs: [(String, JSONValue)] = [
             ("schema", .string("egan.simulate/1")), ("model", .string(name)), ("gamma", .number(gamma)),

@@ -78,5 +78,12 @@ struct FictitiousPlayTests {
             }
             #expect("\(error)".contains(field), "\(error)")
         }
+        // A resolved model cannot say both either: CriticLearning has no optimal case with a memory.
+        let memory = try Self.model(memory: "2.5").resolved
+        var document = memory.json
+        document = try document.setting(path: ["etaD"], to: .string("optimal"))
+        let error = try #require(throws: ConfigError.self) { try ResolvedModel(json: document) }
+        #expect("\(error)".contains("discriminator.memory"), "\(error)")
+        #expect(memory.learning == .fictitiousPlay(rate: 1.3, memory: FictitiousPlay(tau: 2.5, weight: 0.4)))
     }
 }

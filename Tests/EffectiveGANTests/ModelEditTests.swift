@@ -30,6 +30,27 @@ struct ModelEditTests {
          "regularizer": {"kind": "r1", "strength": 1}}
         """
 
+    /// No `init`, no `kernel`, a normal-bias critic, a grid: defaults the edits must reproduce.
+    static let bare = """
+        {"dimension": 2, "target": {"kind": "grid", "side": 2, "spacing": 2},
+         "generator": {"particles": 4},
+         "discriminator": {"kind": "mlp", "width": 6, "activation": "tanh", "hiddenBiasStd": 0.5},
+         "regularizer": {"kind": "r1", "strength": 1}}
+        """
+    static let leakyNetwork = """
+        {"dimension": 1, "target": {"kind": "line", "modes": 2, "spacing": 2},
+         "generator": {"particles": 2, "network": {"layers": [8], "activation": "leaky_relu", "latentDimension": 3}},
+         "discriminator": {"kind": "linear", "weightDecay": 0.1},
+         "regularizer": {"kind": "r2", "strength": 1}}
+        """
+    static let optimal = """
+        {"dimension": 1, "target": {"kind": "points", "points": [[0]]}, "generator": {"particles": 1},
+         "discriminator": {"kind": "linear", "learningRate": "optimal", "weightDecay": 0.1}, "loss": "wgan",
+         "regularizer": {"kind": "r1", "strength": 1}}
+        """
+
+    static let trained = optimal.replacingOccurrences(of: "\"optimal\"", with: "0.5")
+
     /// (config, key, value) combinations covering every section and value type.
     static let cases: [(String, String, JSONValue)] = [
         (grid, "regularizer.strength", .number(7)),
@@ -66,9 +87,19 @@ struct ModelEditTests {
         (network, "generator.network.activation", .string("relu")),
         (network, "target.spacing", .number(3)),
         (network, "generator.particles", .integer(8)),
+        (bare, "generator.init.seed", .integer(9)),
+        (bare, "generator.init.std", .number(0.3)),
+        (bare, "discriminator.hiddenBiasStd", .number(2)),
+        (bare, "discriminator.pack", .integer(2)),
+        (bare, "target.side", .integer(1)),
+        (leakyNetwork, "generator.network.negativeSlope", .number(0.3)),
+        (leakyNetwork, "generator.network.weightVariance", .number(2)),
+        (leakyNetwork, "generator.network.biasVariance", .number(0.5)),
+        (optimal, "discriminator.learningRate", .number(0.7)),
+        (trained, "discriminator.learningRate", .string("optimal")),
     ]
 
-    @Test("every typed edit resolves to the document edit's model, bit for bit (34 keys × values)")
+    @Test("every typed edit resolves to the document edit's model, bit for bit (44 keys × values)")
     func typedEqualsDocument() throws {
         for (json, key, value) in Self.cases {
             let source = try TestModels.source(json)
@@ -94,6 +125,21 @@ struct ModelEditTests {
         #expect(back.discriminator.activation == .leakyRelu(negativeSlope: 0.1))
     }
 
+    @Test("widths on an axis: a number is one layer, \"AxB\" a layer per factor, a list as written")
+    func widthShorthands() throws {
+        let source = try TestModels.source(Self.network)
+        let edit = try ModelEdit("generator.network.layers", for: source)
+        for (value, widths) in [
+            (JSONValue.number(24), [24]), (.string("24x12"), [24, 12]), (.array([.integer(6), .integer(5)]), [6, 5]),
+        ] {
+            let config = try source.config!.applying([edit.setting(value)])
+            #expect(config.generator.network?.layers == widths, "\(value.compactText)")
+            // The network was fitted again: w* interpolates the targets for the new widths.
+            #expect(try #require(config.generator.networkEquilibrium).residual <= 1e-12)
+        }
+        #expect(throws: ConfigError.self) { try edit.setting(.string("24xwide")) }
+    }
+
     @Test("a value the decoder refuses is refused with the decoder's message, naming the key")
     func refusedLikeTheDecoder() throws {
         let source = try TestModels.source(Self.grid)
@@ -101,6 +147,7 @@ struct ModelEditTests {
             ("regularizer.strength", JSONValue.number(-1)), ("discriminator.layers", .array([])),
             ("generator.particles", .integer(17)), ("generator.kernel.ratio", .number(1.5)),
             ("discriminator.activation", .string("swish")), ("target.spread", .string("wide")),
+            ("discriminator.negativeSlope", .number(1)),
         ] {
             var expected = ""
             do {
@@ -116,6 +163,28 @@ struct ModelEditTests {
         }
     }
 
+    @Test("methods that exclude each other and oversized networks are refused after an edit as when decoded")
+    func crossSectionChecks() throws {
+        let memory = try TestModels.source("""
+            {"dimension": 1, "target": {"kind": "points", "points": [[0]]}, "generator": {"particles": 1},
+             "discriminator": {"kind": "linear", "weightDecay": 0.1, "memory": 2}, "regularizer": {"kind": "r1", "strength": 1}}
+            """)
+        let network = try TestModels.source(Self.leakyNetwork)
+        for (source, key, value) in [
+            (memory, "discriminator.pack", JSONValue.integer(2)),
+            (memory, "discriminator.learningRate", .string("optimal")),
+            (network, "generator.network.layers", .array([.integer(200_000), .integer(200_000)])),
+        ] {
+            var expected = ""
+            do {
+                _ = try source.reading(source.document.setting(path: key.split(separator: ".").map(String.init), to: value))
+            } catch { expected = "\(error)" }
+            var got = ""
+            do { _ = try source.config!.applying([ModelEdit(key, for: source).setting(value)]) } catch { got = "\(error)" }
+            #expect(!got.isEmpty && got == expected, "\(key): \(got) vs \(expected)")
+        }
+    }
+
     @Test("a key the config lacks or no study can set is refused at parse time with the reason")
     func keysRefusedAtParse() throws {
         let grid = try TestModels.source(Self.grid)
@@ -127,6 +196,9 @@ struct ModelEditTests {
         #expect(reason("generator.kernel.depth", grid).contains("ntk kernel only"))
         #expect(reason("discriminator.width", grid).contains("2 hidden layers; set discriminator.layers"))
         #expect(reason("target.radius", grid).contains("ring targets only"))
+        let linear = try TestModels.source(Self.leakyNetwork)
+        #expect(reason("discriminator.negativeSlope", linear).contains("kind 'mlp' only"))
+        #expect(reason("generator.network.negativeSlope", grid).contains("generator.network only"))
         let network = try TestModels.source(Self.network)
         #expect(reason("generator.kernel.ratio", network).contains("Θ(w*) of generator.network"))
         #expect(try ParameterPath("regularizer.strength", for: grid) == .strength)

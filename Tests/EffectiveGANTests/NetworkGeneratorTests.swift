@@ -40,6 +40,25 @@ struct NetworkGeneratorTests {
         #expect((analytic - numeric).frobeniusNorm <= 1e-7 * analytic.frobeniusNorm, "\(activation) \(parameterization)")
     }
 
+    @Test("the batched backward pass Jᵀu equals the formed Jacobian's product (1e-13 relative)",
+          arguments: NetworkGenerator.Activation.allCases, NetworkGenerator.Parameterization.allCases)
+    func vectorJacobianProduct(activation: NetworkGenerator.Activation,
+                               parameterization: NetworkGenerator.Parameterization) throws {
+        let network = Self.network(activation, parameterization)
+        let z = try network.latents(count: 5)
+        let w = network.initialParameters()
+        let rng = MersenneTwister(seed: 17)
+        let u = Matrix(rows: 5, columns: network.outputDimension, columnMajor: (0..<(5 * network.outputDimension)).map { _ in rng.gaussian() })
+        let pass = network.forwardPass(latents: z, parameters: w)
+        let batched = network.vectorJacobianProduct(pass, parameters: w, cotangent: u)
+        let jacobian = network.jacobian(latents: z, parameters: w)
+        let flat = Matrix(rows: jacobian.rows, columns: 1, columnMajor: (0..<jacobian.rows).map { u[$0 / u.columns, $0 % u.columns] })
+        let formed = Matrix.product(jacobian, flat, transA: .transposed).storage
+        let scale = formed.map(abs).max()!
+        #expect(scale > 0)
+        #expect(zip(batched, formed).allSatisfy { $0.isApproximatelyEqual(to: $1, absoluteTolerance: 1e-13 * scale) })
+    }
+
     @Test("standard parameterisation draws nn.Linear's U(±1/√fan_in); ntk draws N(0, 1)")
     func initialisation() {
         let standard = Self.network(.tanh, .standard)
@@ -224,6 +243,30 @@ struct NetworkGeneratorTests {
             #expect(a.distance.isApproximatelyEqual(to: b.distance, absoluteTolerance: 1e-2 * d0), "\(a.distance) vs \(b.distance)")
         }
         #expect(network.observables.last!.distance < 0.5 * d0)  // it converges
+    }
+
+    @Test("convergence of a network config trains the network from w₀: its runs are NetworkFlow's, not the particles'")
+    func convergenceTrainsTheNetwork() throws {
+        let source = try TestModels.source(
+            """
+            {"dimension": 2, "target": {"kind": "ring", "modes": 3, "radius": 1.2},
+             "generator": {"particles": 3, "learningRate": 0.8,
+                           "network": {"layers": [32], "activation": "tanh", "latentDimension": 4, "seed": 5}},
+             "discriminator": {"kind": "mlp", "width": 8, "activation": "tanh", "seed": 4},
+             "loss": "wgan", "regularizer": {"kind": "r1", "strength": 2}}
+            """)
+        #expect(source.trainsNetwork)
+        let settings = SimulationSettings(
+            integrator: .gradientSteps(step: 0.2, scheme: .simultaneous, criticSteps: 1), tEnd: 40, samples: 9)
+        let runs = try source.convergenceTimes(gammas: [1, 4], threshold: 1e-3, settings: settings)
+        for (run, gamma) in zip(runs, [1.0, 4.0]) {
+            let network = try NetworkFlow(source, gamma: gamma).simulate(settings)
+            let particles = try EffectiveModel(source.resolved, gamma: gamma).simulate(settings)
+            #expect(run.finalDistance == network.observables.last!.distance)
+            #expect(run.finalDistance != particles.observables.last!.distance)
+            // It starts where the network's outputs G(Z; w₀) are, not at the config's initial cloud.
+            #expect(network.observables[0].distance != particles.observables[0].distance)
+        }
     }
 
     @Test("refused with the reason: more outputs than parameters, kernel and network together, missing layers")

@@ -85,11 +85,12 @@ public struct CollapseStudy: Sendable {
     public let settings: SimulationSettings
     public let measure: Measure
     public let horizon: Horizon
-    /// The column, row and seed keys parsed once, and each row's values checked once: a cell is the config
-    /// with these settings written in (`ModelConfig.applying`), never a document read back.
+    /// The column and seed keys parsed once, and each row's config built once (its values checked and written,
+    /// a network's w* fitted once per row): a cell is its row's config with the column value and the seed
+    /// written in (`ModelConfig.applying`), never a document read back.
     private let columnEdit: ModelEdit
     private let seedEdit: ModelEdit
-    private let rowSettings: [[ModelSetting]]
+    private let rowConfigs: [ModelConfig]
 
     /// The row keys as one label, comma-separated (nil for a single row): the form checkpoints and CSV headers
     /// store.
@@ -130,11 +131,11 @@ public struct CollapseStudy: Sendable {
                 )
             }
             let n = config.generator.particles
-            let lower = n > 1 ? -1 / Double(n - 1) : -1
-            if let bad = ratios.first(where: { !($0 >= lower - 1e-15 && $0 <= 1 && $0.isFinite) }) {
+            let range = KernelSpec.universalRatioRange(particles: n)
+            if let bad = ratios.first(where: { !range.contains($0) }) {
                 throw InvalidSetting(
                     .columnGrid,
-                    "has φ = \(bad), outside [\(Format.number(lower)), 1], where the universal kernel with N = \(n) is valid"
+                    "has φ = \(bad), outside [\(Format.number(max(range.lowerBound, -1))), 1], where the universal kernel with N = \(n) is valid"
                 )
             }
         }
@@ -154,13 +155,13 @@ public struct CollapseStudy: Sendable {
         columnEdit = try ModelEdit(column, for: source)
         seedEdit = try ModelEdit("generator.init.seed", for: source)
         let rowEdits = try rowPaths.map { try ModelEdit($0, for: source) }
-        rowSettings = try self.rowValues.enumerated().map { row, value in
-            guard rowEdits.count > 1 else { return try rowEdits.map { try $0.setting(value) } }
+        rowConfigs = try self.rowValues.enumerated().map { row, value in
+            guard rowEdits.count > 1 else { return try config.applying(rowEdits.map { try $0.setting(value) }) }
             guard case let .array(values) = value, values.count == rowEdits.count else {
                 throw InvalidSetting(
                     .column, "row \(row + 1) needs one value for each of the keys \(rowPaths.joined(separator: ", "))")
             }
-            return try zip(rowEdits, values).map { try $0.setting($1) }
+            return try config.applying(zip(rowEdits, values).map { try $0.setting($1) })
         }
         for row in self.rowValues.indices { _ = try model(row: row, ratio: ratios[0], seed: 1) }
         for ratio in ratios.dropFirst() { _ = try model(row: 0, ratio: ratio, seed: 1) }
@@ -215,12 +216,11 @@ public struct CollapseStudy: Sendable {
         return try ratios.map { try model(row: row, ratio: $0, seed: 1).kernel.kernelModes().fit.ratio }
     }
 
-    /// The model of one cell: the typed config with the row's settings, the column value and the seed written
-    /// in, resolved. No JSON is decoded and no data file or bundled data set is read again per cell (for
+    /// The model of one cell: its row's config with the column value and the seed written in, resolved. No JSON is decoded and no data file or bundled data set is read again per cell (for
     /// digits100 that decode was most of a short cell's cost; `egan bench collapse-digits100-cells`).
     func model(row: Int, ratio: Double, seed: Int) throws -> EffectiveModel {
-        let settings = try rowSettings[row] + [columnEdit.setting(.number(ratio)), seedEdit.setting(.integer(seed))]
-        return EffectiveModel(try source.config!.applying(settings).resolve())
+        let settings = [try columnEdit.setting(.number(ratio)), try seedEdit.setting(.integer(seed))]
+        return EffectiveModel(try rowConfigs[row].applying(settings).resolve())
     }
 
     /// Every (row, φ, seed) in a fixed order.

@@ -91,8 +91,13 @@ public struct CollapsePrediction: Sendable {
         }
         let inputs = try study.rowValues.indices.map { row -> (DiscriminatorLearningSpeed, Double, Double, Double) in
             let model = try study.model(row: row, ratio: study.ratios[0], seed: 1)
+            // The drive is η_D κ_sep: an optimal discriminator has no rate, and no learning speed to predict from.
+            guard let rate = model.learning.rate else {
+                throw InvalidSetting(
+                    .column, "cannot be predicted for an optimal discriminator (it has no learning rate η_D)")
+            }
             return (
-                try DiscriminatorLearningSpeed(model: model), model.resolved.kernel[0][0], model.resolved.etaD,
+                try DiscriminatorLearningSpeed(model: model), model.resolved.kernel[0][0], rate,
                 Double(model.particleCount)
             )
         }

@@ -86,7 +86,13 @@ extension ModelConfig {
     /// optimal discriminator's preconditions, the memory budget, packing, and N a multiple of M. Run after
     /// decoding and after every typed edit (`ModelConfig.applying(_:)`).
     func checkConsistency() throws {
-        if discriminator.optimal {
+        try DiscriminatorSpec.checkMethods(
+            optimal: discriminator.learning.isOptimal, memory: discriminator.learning.memory, pack: discriminator.pack)
+        if let network = generator.network { try network.checkSize(path: "generator.network") }
+        if case let .universal(ratio, _) = generator.kernel {
+            try KernelSpec.checkUniversalRatio(ratio, particles: generator.particles, path: "generator.kernel.ratio")
+        }
+        if discriminator.learning.isOptimal {
             try OptimalDiscriminator.validate(
                 linearInθ: discriminator.kind == .linear || discriminator.training == .outer,
                 weightDecay: discriminator.weightDecay, regularizer: regularizer.kind,
@@ -225,14 +231,7 @@ extension KernelSpec {
         case "universal":
             try reader.rejectUnknownKeys(allowed: ["kind", "ratio", "self"])
             let ratio = try reader.double("ratio", default: 0)
-            let lower = particles > 1 ? -1 / Double(particles - 1) : -Double.infinity
-            guard ratio <= 1, ratio >= lower else {
-                throw ConfigError.invalidValue(
-                    path: reader.child("ratio"),
-                    reason:
-                        "is \(ratio); the universal kernel is positive semi-definite only for \(JSONValue.format(lower)) ≤ φ ≤ 1 with N = \(particles)"
-                )
-            }
+            try Self.checkUniversalRatio(ratio, particles: particles, path: reader.child("ratio"))
             self = .universal(ratio: ratio, selfValue: try reader.positive("self", default: 1))
         case "explicit":
             try reader.rejectUnknownKeys(allowed: ["kind", "matrix", "path", "format"])
@@ -286,8 +285,8 @@ extension KernelSpec {
 }
 
 extension InitSpec {
-    /// `kind` defaults to `gaussian`, the default start, so `{"seed": 5}` is that start with another seed (what a
-    /// collapse study writes into a config that had no `init`).
+    /// `kind` defaults to `gaussian`, the default start, so `{"seed": 5}` is that start with another seed (what
+    /// `ModelEdit` of `generator.init.seed` gives on a config without `init`).
     init(_ reader: JSONReader, particles: Int, dimension: Int) throws {
         let kind = try reader.string("kind", default: "gaussian")
         switch kind {
@@ -329,22 +328,14 @@ extension DiscriminatorSpec {
     init(_ reader: JSONReader) throws {
         try reader.rejectUnknownKeys(allowed: Self.keys)
         kind = try reader.choice("kind", as: Kind.self)
-        optimal = (try? reader.string("learningRate")) == "optimal"
-        learningRate = optimal ? 1 : try reader.positive("learningRate", default: 1)
+        let optimal = (try? reader.string("learningRate")) == "optimal"
+        let rate = optimal ? nil : try reader.positive("learningRate", default: 1)
         outputBias = try reader.bool("outputBias", default: true)
         weightDecay = try reader.nonNegative("weightDecay", default: 0)
-        memory = try FictitiousPlay.read(reader)
+        let memory = try FictitiousPlay.read(reader)
         pack = try reader.positiveInt("pack", default: 1)
-        if memory != nil && pack > 1 {
-            throw ConfigError.invalidValue(
-                path: reader.child("pack"),
-                reason: "cannot be combined with discriminator.memory (memory of packs is not defined)")
-        }
-        if memory != nil && optimal {
-            throw ConfigError.invalidValue(
-                path: reader.child("memory"),
-                reason: "needs a trained discriminator; with learningRate \"optimal\" there is no training to remember")
-        }
+        try Self.checkMethods(optimal: optimal, memory: memory, pack: pack)
+        learning = CriticLearning(rate: rate, memory: memory)
         if kind == .linear {
             let mlpOnly = [
                 "width", "layers", "activation", "negativeSlope", "train", "weightStd", "hiddenBias", "hiddenBiasStd",
@@ -383,6 +374,22 @@ extension DiscriminatorSpec {
 }
 
 extension DiscriminatorSpec {
+    /// The training methods that cannot be combined: fictitious play needs a trained discriminator (an optimal
+    /// one has nothing to remember) and remembers particles, not packs. Checked when the section is read and
+    /// after every typed edit (`ModelConfig.checkConsistency`).
+    static func checkMethods(optimal: Bool, memory: FictitiousPlay?, pack: Int) throws {
+        if memory != nil && pack > 1 {
+            throw ConfigError.invalidValue(
+                path: "discriminator.pack",
+                reason: "cannot be combined with discriminator.memory (memory of packs is not defined)")
+        }
+        if memory != nil && optimal {
+            throw ConfigError.invalidValue(
+                path: "discriminator.memory",
+                reason: "needs a trained discriminator; with learningRate \"optimal\" there is no training to remember")
+        }
+    }
+
     /// The hidden widths: `layers` (e.g. [128, 128]) or `width` (one layer, the shorthand); exactly one of them.
     static func hiddenWidths(_ reader: JSONReader, shorthand: String? = "width") throws -> [Int] {
         if shorthand == nil, !reader.has("layers") { throw ConfigError.missingKey(path: reader.child("layers")) }
@@ -421,6 +428,22 @@ extension RegularizerSpec {
 }
 
 extension KernelSpec {
+    /// The φ = g₂/g₁ of a universal kernel on N particles that keep it positive semi-definite: −1/(N − 1) ≤ φ ≤ 1.
+    public static func universalRatioRange(particles n: Int) -> ClosedRange<Double> {
+        (n > 1 ? -1 / Double(n - 1) : -Double.greatestFiniteMagnitude)...1
+    }
+
+    static func checkUniversalRatio(_ ratio: Double, particles: Int, path: String) throws {
+        let range = universalRatioRange(particles: particles)
+        guard range.contains(ratio) else {
+            throw ConfigError.invalidValue(
+                path: path,
+                reason:
+                    "is \(ratio); the universal kernel is positive semi-definite only for \(JSONValue.format(range.lowerBound)) ≤ φ ≤ 1 with N = \(particles)"
+            )
+        }
+    }
+
     /// Checks that an explicit kernel Θ is N × N or (N·d) × (N·d), finite, symmetric and positive semi-definite.
     ///
     /// Symmetry is exact up to 1e-12 relative to the largest entry; the smallest eigenvalue may be negative by at
@@ -502,6 +525,15 @@ extension JSONReader {
         return number
     }
 
+    /// A leaky relu's slope α ∈ [0, 1) (critics and generator networks alike).
+    func leakySlope(_ key: String, default value: Double? = nil) throws -> Double {
+        let slope = try value.map { try double(key, default: $0) } ?? double(key)
+        guard slope >= 0, slope < 1 else {
+            throw ConfigError.invalidValue(path: child(key), reason: "is \(slope); a leaky relu's slope α lies in [0, 1)")
+        }
+        return slope
+    }
+
     func positiveInt(_ key: String, default value: Int? = nil) throws -> Int {
         let number = try value.map { try int(key, default: $0) } ?? int(key)
         guard number >= 1 else {
@@ -534,11 +566,7 @@ extension NetworkGenerator {
             throw ConfigError.invalidValue(
                 path: reader.child("negativeSlope"), reason: "applies to activation \"leaky_relu\" only; remove it")
         }
-        negativeSlope = try reader.double("negativeSlope", default: 0.01)
-        guard negativeSlope >= 0, negativeSlope < 1 else {
-            throw ConfigError.invalidValue(
-                path: reader.child("negativeSlope"), reason: "is \(negativeSlope); a leaky relu's slope lies in [0, 1)")
-        }
+        negativeSlope = try reader.leakySlope("negativeSlope", default: 0.01)
         parameterization = try reader.choice("parameterization", as: Parameterization.self, default: .ntk)
         if parameterization == .standard, let key = ["weightVariance", "biasVariance"].first(where: reader.has) {
             throw ConfigError.invalidValue(
@@ -547,16 +575,22 @@ extension NetworkGenerator {
         weightVariance = try reader.positive("weightVariance", default: 1)
         biasVariance = try reader.nonNegative("biasVariance", default: 0)
         latentDimension = try reader.positiveInt("latentDimension")
-        // Sizes in Double before any Int product: P and N·d·P are checked against the memory budget later.
-        let widths = [Double(latentDimension)] + layers.map(Double.init) + [Double(dimension)]
+        outputDimension = dimension
+        latentDistribution = try reader.choice("latentDistribution", as: LatentDistribution.self, default: .gaussian)
+        seed = try reader.nonNegativeInt("seed", default: 4)
+        try checkSize(path: reader.path)
+    }
+
+    /// Refuses a network whose parameters could not fit a Jacobian (P > 10¹⁰, or d_z > 10⁹), counted in Double
+    /// before any Int product can overflow; P and N·d·P meet the memory budget later. Run when decoded and after
+    /// every typed edit of its widths or latents.
+    func checkSize(path: String) throws {
+        let widths = [Double(latentDimension)] + layers.map(Double.init) + [Double(outputDimension)]
         let parameters = (1..<widths.count).reduce(0.0) { $0 + widths[$1] * (widths[$1 - 1] + 1) }
         guard latentDimension <= 1_000_000_000, parameters <= 1e10 else {
             throw ConfigError.invalidValue(
-                path: reader.path,
+                path: path,
                 reason: "has \(Format.number(parameters, digits: 3)) parameters (latentDimension \(latentDimension)); at most 10¹⁰ fit in a Jacobian: use smaller layers or latents")
         }
-        latentDistribution = try reader.choice("latentDistribution", as: LatentDistribution.self, default: .gaussian)
-        seed = try reader.nonNegativeInt("seed", default: 4)
-        outputDimension = dimension
     }
 }

@@ -16,7 +16,7 @@ extension ModelConfig {
             initialParticles: generator.initial.points(equilibrium: equilibrium),
             kernel: generator.kernel.matrix(particles: n, learningRate: generator.learningRate),
             discriminator: discriminator.resolve(dimension: dimension * discriminator.pack),
-            etaD: discriminator.learningRate, optimalDiscriminator: discriminator.optimal, memory: discriminator.memory,
+            learning: discriminator.learning,
             pack: discriminator.pack, likelihood: generator.likelihood, loss: loss,
             regularizer: regularizer.kind,
             gamma: regularizer.strength, targetSource: target.source,

@@ -89,12 +89,8 @@ public struct DiscriminatorSpec: Equatable, Sendable {
     }
 
     public var kind: Kind
-    /// Discriminator learning rate η_D.
-    public var learningRate: Double
-    /// `learningRate: "optimal"`: θ slaved to argmax_θ V_D(θ; X) at every instant (Li et al. 2017).
-    public var optimal: Bool
-    /// `memory` and `memoryWeight`: fictitious play.
-    public var memory: FictitiousPlay?
+    /// `learningRate` (η_D, or "optimal") and `memory`/`memoryWeight` (fictitious play): how it learns.
+    public var learning: CriticLearning
     /// `pack`: packing size m (`Packing`).
     public var pack: Int
     /// Whether the output bias c exists (and is trained).
@@ -124,8 +120,8 @@ public struct RegularizerSpec: Equatable, Sendable {
 }
 
 extension InitSpec {
-    /// The same initial cloud drawn from another seed, as setting `generator.init.seed` in the document does;
-    /// nil for explicit points, which have no seed (the document edit then names the problem).
+    /// The same initial cloud drawn from another seed (`ModelEdit` of `generator.init.seed`); nil for explicit
+    /// points, which have no seed (the edit refuses the key for them).
     func reseeded(_ seed: Int) -> InitSpec? {
         switch self {
         case let .gaussian(center, std, _): return .gaussian(center: center, std: std, seed: seed)

@@ -54,25 +54,23 @@ public struct ModelEdit: Sendable, Equatable, CustomStringConvertible {
         case .strength, .criticWeightDecay, .criticWeightStd, .criticHiddenBiasStd, .ntkBiasVariance,
             .networkBiasVariance, .initStd, .targetSpread:
             typed = .real(try reader.nonNegative(leaf))
+        case .criticLearningRate where value == .string("optimal"):
+            typed = .optimal
         case .criticLearningRate, .generatorLearningRate, .kernelSelf, .ntkWeightVariance, .networkWeightVariance,
             .targetRadius, .targetSpacing:
             typed = .real(try reader.positive(leaf))
         case .kernelRatio:
             typed = .real(try reader.double(leaf))
         case .criticNegativeSlope, .networkNegativeSlope:
-            let slope = try reader.double(leaf)
-            guard slope >= 0, slope < 1 else {
-                throw ConfigError.invalidValue(
-                    path: key.rawValue, reason: "is \(slope); a leaky relu's slope α lies in [0, 1)")
-            }
-            typed = .real(slope)
+            typed = .real(try reader.leakySlope(leaf))
         case .criticWidth, .criticPack, .particles, .ntkDepth, .ntkLatentDimension, .networkLatentDimension,
             .targetSamplesPerMode, .targetModes, .targetSide:
             typed = .whole(try reader.positiveInt(leaf))
         case .criticSeed, .ntkSeed, .networkSeed, .initSeed, .targetSeed:
             typed = .whole(try reader.nonNegativeInt(leaf, default: 0))
         case .criticLayers, .networkLayers:
-            typed = .widths(try DiscriminatorSpec.hiddenWidths(reader, shorthand: nil))
+            let widths = try JSONReader(.object([(leaf, Self.widths(value))]), path: key.section)
+            typed = .widths(try DiscriminatorSpec.hiddenWidths(widths, shorthand: nil))
         case .criticActivation:
             typed = .criticActivation(try reader.choice(leaf, as: Activation.Kind.self))
         case .criticTraining:
@@ -85,18 +83,40 @@ public struct ModelEdit: Sendable, Equatable, CustomStringConvertible {
         return ModelSetting(edit: self, value: typed)
     }
 
+    /// Hidden widths as a study's axis may give them: a list `[128, 128]`, one number (one layer of that width,
+    /// so `--vs generator.network.layers=64,256,1024` is an axis of widths), or `"128x128"` (a layer per factor).
+    static func widths(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .number, .integer: return .array([value])
+        case let .string(text) where text.contains("x"):
+            let factors = text.split(separator: "x", omittingEmptySubsequences: false).map { Double($0) }
+            guard factors.allSatisfy({ $0 != nil }) else { return value }
+            return .array(factors.map { JSONValue.number($0!) })
+        default: return value
+        }
+    }
+
     /// Writes a checked value into `config` (the cross-section checks follow in `ModelConfig.applying`).
-    fileprivate func write(_ value: ModelSetting.Value, into config: inout ModelConfig) throws {
+    fileprivate func write(_ value: ModelSetting.Value, into config: inout ModelConfig) {
         switch (key, value) {
         case let (.strength, .real(x)): config.regularizer.strength = x
-        case let (.criticLearningRate, .real(x)): config.discriminator.learningRate = x
+        case let (.criticLearningRate, .real(x)):
+            // As in a config: a rate makes the discriminator trained (an optimal one becomes gradient ascent).
+            let learning = config.discriminator.learning
+            config.discriminator.learning = learning.isOptimal ? .gradientAscent(rate: x) : learning.with(rate: x)
+        case (.criticLearningRate, .optimal):
+            config.discriminator.learning = .optimal
         case let (.criticWeightDecay, .real(x)): config.discriminator.weightDecay = x
         case let (.criticWeightStd, .real(x)): config.discriminator.weightStd = x
         case let (.criticHiddenBiasStd, .real(x)): config.discriminator.hiddenBiasStd = x
         case let (.criticNegativeSlope, .real(x)):
             config.discriminator.activation = Activation(config.discriminator.activation.kind, negativeSlope: x)
-        case let (.criticWidth, .whole(n)): config.discriminator.layers = [n]
-        case let (.criticLayers, .widths(widths)): config.discriminator.layers = widths
+        case let (.criticWidth, .whole(n)):
+            config.discriminator.layers = [n]
+            config.discriminator.widthsKey = key.rawValue
+        case let (.criticLayers, .widths(widths)):
+            config.discriminator.layers = widths
+            config.discriminator.widthsKey = key.rawValue
         case let (.criticPack, .whole(n)): config.discriminator.pack = n
         case let (.criticSeed, .whole(n)): config.discriminator.seed = n
         case let (.criticTraining, .training(training)): config.discriminator.training = training
@@ -115,7 +135,7 @@ public struct ModelEdit: Sendable, Equatable, CustomStringConvertible {
             config.generator.kernel = .universal(ratio: ratio, selfValue: x)
         case (.ntkDepth, _), (.ntkActivation, _), (.ntkWeightVariance, _), (.ntkBiasVariance, _),
             (.ntkLatentDimension, _), (.ntkSeed, _):
-            try writeNTK(value, into: &config)
+            writeNTK(value, into: &config)
         case let (.initStd, .real(x)):
             switch config.generator.initial {
             case let .gaussian(center, _, seed): config.generator.initial = .gaussian(center: center, std: x, seed: seed)
@@ -155,8 +175,9 @@ public struct ModelEdit: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The `ntk` kernel's keys: its network is rebuilt through `GeneratorNetwork.init`, which checks it.
-    private func writeNTK(_ value: ModelSetting.Value, into config: inout ModelConfig) throws {
+    /// The `ntk` kernel's keys (each value already checked as `GeneratorNetwork.init` would: depth ≥ 1, σ_w² > 0,
+    /// σ_b² ≥ 0).
+    private func writeNTK(_ value: ModelSetting.Value, into config: inout ModelConfig) {
         guard case .ntk(var network, var latentDimension, let distribution, var seed) = config.generator.kernel else {
             return
         }
@@ -185,31 +206,33 @@ public struct ModelSetting: Sendable, Equatable {
         case widths([Int])
         case criticActivation(Activation.Kind)
         case training(Training)
+        /// `discriminator.learningRate: "optimal"`.
+        case optimal
         case kernelActivation(GeneratorNetwork.Activation)
         case networkActivation(NetworkGenerator.Activation)
     }
 }
 
 extension ModelConfig {
-    /// This config with `settings` written in order, then checked as a decoded config is (N a multiple of M, the
-    /// memory budget, packing, the universal kernel's φ range for the new N) and, for a network generator whose
-    /// network, targets or N changed, with its equilibrium w* fitted again.
+    /// This config with `settings` written in order, then checked as a decoded config is (`checkConsistency`: N a
+    /// multiple of M, the memory budget, the methods that exclude each other, the universal kernel's φ range for
+    /// the new N, the network's size) and, for a network generator whose network, targets or N changed, with its
+    /// equilibrium w* fitted again.
     ///
     /// - Throws: `ConfigError` naming the key whose value cannot hold in this config.
     public func applying(_ settings: [ModelSetting]) throws -> ModelConfig {
         var edited = self
-        for setting in settings { try setting.edit.write(setting.value, into: &edited) }
-        if case let .universal(ratio, _) = edited.generator.kernel {
-            let n = edited.generator.particles
-            let lower = n > 1 ? -1 / Double(n - 1) : -Double.infinity
-            guard ratio <= 1, ratio >= lower else {
-                throw ConfigError.invalidValue(
-                    path: "generator.kernel.ratio",
-                    reason:
-                        "is \(ratio); the universal kernel is positive semi-definite only for \(JSONValue.format(lower)) ≤ φ ≤ 1 with N = \(n)"
-                )
+        for setting in settings {
+            if setting.value == .optimal {
+                // An optimal discriminator has nothing to remember: refused as decoding refuses it.
+                try DiscriminatorSpec.checkMethods(
+                    optimal: true, memory: edited.discriminator.learning.memory, pack: edited.discriminator.pack)
             }
+            setting.edit.write(setting.value, into: &edited)
         }
+        // The network's size first, as decoding checks it before fitting: a fit of an oversized network would
+        // fail on memory instead of naming the key.
+        try edited.generator.network?.checkSize(path: "generator.network")
         if edited.generator.network != nil,
             edited.generator.network != generator.network || edited.target != target
                 || edited.generator.particles != generator.particles
@@ -272,6 +295,14 @@ extension ModelEdit {
         func missing(in config: ModelConfig) -> String? {
             let discriminator = config.discriminator
             let generator = config.generator
+            if discriminator.kind == .linear, section == "discriminator",
+                ![Self.criticLearningRate, .criticWeightDecay, .criticPack].contains(self)
+            {
+                return "applies to discriminator kind 'mlp' only"
+            }
+            if generator.network == nil, section == "generator.network" {
+                return "applies to a config with generator.network only"
+            }
             switch self {
             case .criticWidth where discriminator.layers.count > 1:
                 return "the critic has \(discriminator.layers.count) hidden layers; set discriminator.layers"
@@ -279,7 +310,6 @@ extension ModelEdit {
                 return "applies to activation \"leaky_relu\" only"
             case .criticWidth, .criticLayers, .criticActivation, .criticNegativeSlope, .criticTraining,
                 .criticWeightStd, .criticHiddenBiasStd, .criticSeed:
-                if discriminator.kind == .linear { return "applies to discriminator kind 'mlp' only" }
                 if self == .criticHiddenBiasStd, discriminator.hiddenBias == .uniform2pi {
                     return "applies to hiddenBias \"normal\" only (uniform-2pi phases have no std)"
                 }
@@ -310,7 +340,7 @@ extension ModelEdit {
                 return "applies to parameterization \"ntk\" only (standard is nn.Linear's)"
             case .networkLayers, .networkActivation, .networkNegativeSlope, .networkWeightVariance,
                 .networkBiasVariance, .networkLatentDimension, .networkSeed:
-                return generator.network == nil ? "applies to a config with generator.network only" : nil
+                return nil
             case .targetModes:
                 switch config.target.layout {
                 case .ring, .line: return nil
@@ -329,9 +359,6 @@ extension ModelEdit {
                 return "applies to grid targets only"
             case .strength, .criticLearningRate, .criticWeightDecay, .criticPack, .generatorLearningRate,
                 .targetSamplesPerMode, .targetSpread, .targetSeed:
-                if self == .criticLearningRate, discriminator.optimal {
-                    return "the discriminator is optimal (learningRate \"optimal\"); it has no rate to set"
-                }
                 return nil
             }
         }

@@ -93,6 +93,10 @@ public struct ModelSource: Sendable {
         try structureCache.value { try OscillatorStructure(EffectiveModel(resolved)) }
     }
 
+    /// Whether simulations of this source train a generator network's weights (`generator.network`:
+    /// `NetworkFlow`) rather than move particles coupled by a kernel.
+    public var trainsNetwork: Bool { config?.generator.network != nil }
+
     /// The same source with the regulariser strength γ replaced (in the resolved model and the document).
     public func with(gamma: Double) throws -> ModelSource {
         let key = config == nil ? ["gamma"] : ["regularizer", "strength"]

@@ -76,40 +76,80 @@ public struct NetworkGenerator: Sendable, Equatable {
         }
     }
 
-    /// The forward pass of one sample: every layer's input and the hidden layers' slopes φ′(h^l).
-    private func forward(_ z: [Double], _ w: [Double]) -> (inputs: [[Double]], slopes: [[Double]], output: [Double]) {
-        var inputs: [[Double]] = []
-        var slopes: [[Double]] = []
+    /// The forward pass over all N latents at once, one `dgemm` per layer: every layer's input A_l (N × fan_in,
+    /// A_0 = Z), the hidden layers' slopes φ′(h^l) (N × H_l) and the outputs G(Z; w) (N × d).
+    ///
+    /// Layer l's weights are rows of w in the order `initialParameters` draws them (W_l row-major, fan_out ×
+    /// fan_in, then b_l), so W_l read column-major is W_lᵀ and h^l = s_l A_l W_lᵀ + β_l 𝟙 b_lᵀ is one product.
+    func forwardPass(latents z: Matrix, parameters w: [Double]) -> ForwardPass {
+        var inputs: [Matrix] = []
+        var slopes: [Matrix] = []
         var current = z
         var offset = 0
         for (l, shape) in shapes.enumerated() {
             inputs.append(current)
             let (s, β) = scales(shape)
-            var h = [Double](repeating: 0, count: shape.outputs)
+            let weightsT = Matrix(
+                rows: shape.inputs, columns: shape.outputs,
+                columnMajor: Array(w[offset..<(offset + shape.outputs * shape.inputs)]))
             let biases = offset + shape.outputs * shape.inputs
+            var h = Matrix.product(current, weightsT).scaled(by: s)
             for k in 0..<shape.outputs {
-                var sum = 0.0
-                let row = offset + k * shape.inputs
-                for j in 0..<shape.inputs { sum += w[row + j] * current[j] }
-                h[k] = s * sum + β * w[biases + k]
+                let bias = β * w[biases + k]
+                for i in 0..<h.rows { h[i, k] += bias }
             }
             offset = biases + shape.outputs
-            if l == shapes.count - 1 { return (inputs, slopes, h) }
-            let activated = h.map(activate)
-            current = activated.map(\.0)
-            slopes.append(activated.map(\.1))
+            if l == shapes.count - 1 { return ForwardPass(inputs: inputs, slopes: slopes, outputs: h) }
+            var slope = h
+            for k in 0..<h.columns {
+                for i in 0..<h.rows { (h[i, k], slope[i, k]) = activate(h[i, k]) }
+            }
+            current = h
+            slopes.append(slope)
         }
         preconditionFailure("a network has a readout layer")
     }
 
     /// G(z_i; w) for every latent (N × d).
     public func outputs(latents z: Matrix, parameters w: [Double]) -> Matrix {
-        var x = Matrix(rows: z.rows, columns: outputDimension)
-        for i in 0..<z.rows {
-            let out = forward((0..<z.columns).map { z[i, $0] }, w).output
-            for a in 0..<outputDimension { x[i, a] = out[a] }
+        forwardPass(latents: z, parameters: w).outputs
+    }
+
+    /// Jᵀu = Σ_i Σ_a u_ia ∂G_a(z_i)/∂w (P numbers) by one batched backward pass from `pass`: the gradient the
+    /// generator's weights follow, without forming the N·d × P Jacobian (two `dgemm` per layer, O(N·P) work and
+    /// memory instead of O(N·d·P)).
+    func vectorJacobianProduct(_ pass: ForwardPass, parameters w: [Double], cotangent u: Matrix) -> [Double] {
+        var gradient = [Double](repeating: 0, count: parameterCount)
+        var offsets: [Int] = []
+        var offset = 0
+        for shape in shapes {
+            offsets.append(offset)
+            offset += shape.outputs * (shape.inputs + 1)
         }
-        return x
+        var δ = u  // ∂(u·G)/∂h at the current layer, N × fan_out
+        for l in shapes.indices.reversed() {
+            let shape = shapes[l]
+            let (s, β) = scales(shape)
+            let base = offsets[l]
+            // ∂/∂W_l = s δᵀ A_l (fan_out × fan_in row-major) = s A_lᵀ δ read column-major.
+            let weights = Matrix.product(pass.inputs[l], δ, transA: .transposed)
+            for q in weights.storage.indices { gradient[base + q] = s * weights.storage[q] }
+            let biases = base + shape.outputs * shape.inputs
+            for k in 0..<shape.outputs {
+                var sum = 0.0
+                for i in 0..<δ.rows { sum += δ[i, k] }
+                gradient[biases + k] = β * sum
+            }
+            guard l > 0 else { break }
+            let weightsT = Matrix(
+                rows: shape.inputs, columns: shape.outputs, columnMajor: Array(w[base..<(base + shape.outputs * shape.inputs)]))
+            // δ_{l−1} = (s δ W_l) ⊙ φ′(h^{l−1}).
+            var previous = Matrix.product(δ, weightsT, transB: .transposed).scaled(by: s)
+            let slope = pass.slopes[l - 1]
+            for q in previous.storage.indices { previous.storage[q] *= slope.storage[q] }
+            δ = previous
+        }
+        return gradient
     }
 
     /// The parameter Jacobian J (N·d × P, row i·d + a = ∂G_a(z_i)/∂w) by backpropagation, exact.
@@ -122,8 +162,8 @@ public struct NetworkGenerator: Sendable, Equatable {
             offsets.append(offset)
             offset += shape.outputs * (shape.inputs + 1)
         }
+        let pass = forwardPass(latents: z, parameters: w)
         for i in 0..<z.rows {
-            let pass = forward((0..<z.columns).map { z[i, $0] }, w)
             for a in 0..<d {
                 let row = i * d + a
                 var g = [Double](repeating: 0, count: d)  // ∂G_a/∂h at the readout
@@ -133,8 +173,9 @@ public struct NetworkGenerator: Sendable, Equatable {
                     let (s, β) = scales(shape)
                     let base = offsets[l]
                     let biases = base + shape.outputs * shape.inputs
+                    let input = pass.inputs[l]
                     for k in 0..<shape.outputs where g[k] != 0 {
-                        for j in 0..<shape.inputs { jacobian[row, base + k * shape.inputs + j] = g[k] * s * pass.inputs[l][j] }
+                        for j in 0..<shape.inputs { jacobian[row, base + k * shape.inputs + j] = g[k] * s * input[i, j] }
                         jacobian[row, biases + k] = g[k] * β
                     }
                     guard l > 0 else { break }
@@ -142,10 +183,20 @@ public struct NetworkGenerator: Sendable, Equatable {
                     for k in 0..<shape.outputs where g[k] != 0 {
                         for j in 0..<shape.inputs { previous[j] += g[k] * s * w[base + k * shape.inputs + j] }
                     }
-                    g = zip(previous, pass.slopes[l - 1]).map { $0 * $1 }
+                    g = previous.indices.map { previous[$0] * pass.slopes[l - 1][i, $0] }
                 }
             }
         }
         return jacobian
     }
+}
+
+/// One batched forward pass of a generator network (`NetworkGenerator.forwardPass`).
+struct ForwardPass {
+    /// The input of every layer, N × fan_in (the latents first).
+    let inputs: [Matrix]
+    /// φ′(h^l) of every hidden layer, N × H_l.
+    let slopes: [Matrix]
+    /// G(Z; w), N × d.
+    let outputs: Matrix
 }

@@ -106,12 +106,7 @@ extension Activation {
             }
             return Activation(kind)
         }
-        let slope = try reader.double("negativeSlope", default: defaultNegativeSlope)
-        guard slope >= 0, slope < 1 else {
-            throw ConfigError.invalidValue(
-                path: reader.child("negativeSlope"), reason: "is \(slope); a leaky relu's slope α lies in [0, 1)")
-        }
-        return .leakyRelu(negativeSlope: slope)
+        return .leakyRelu(negativeSlope: try reader.leakySlope("negativeSlope", default: defaultNegativeSlope))
     }
 
     /// The keys it writes into a discriminator object.

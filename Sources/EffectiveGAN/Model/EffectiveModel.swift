@@ -19,14 +19,10 @@ public struct EffectiveModel: Sendable {
     public let regularizer: RegularizerKind
     /// Regulariser strength γ.
     public let gamma: Double
-    /// Discriminator learning rate η_D.
-    public let etaD: Double
+    /// How the discriminator learns (gradient ascent, optimal, fictitious play).
+    public let learning: CriticLearning
     /// Fixed weight decay μ.
     public let weightDecay: Double
-    /// θ slaved to θ*(X) = argmax_θ V_D (Li et al. 2017): the state is vec X alone (`OptimalDiscriminator`).
-    public let optimalDiscriminator: Bool
-    /// Fictitious play: memory states m_i after θ in the state (`FictitiousPlay`).
-    public let memory: FictitiousPlay?
     /// Likelihood guidance with β > 0 (`LikelihoodGuidance`); nil otherwise, so β = 0 is the plain model.
     public let likelihood: LikelihoodGuidance?
     /// With likelihood guidance: the moved equilibrium found by Newton's method from the matched state.
@@ -59,14 +55,22 @@ public struct EffectiveModel: Sendable {
         loss = resolved.loss
         regularizer = resolved.regularizer
         self.gamma = gamma ?? resolved.gamma
-        etaD = resolved.etaD
+        learning = resolved.learning
         weightDecay = resolved.discriminator.weightDecay
-        optimalDiscriminator = resolved.optimalDiscriminator
-        memory = resolved.memory
         likelihood = resolved.likelihood.flatMap { $0.weight > 0 ? $0 : nil }
         targetBatch = discriminator.batchFactory(for: realPoints)
         if likelihood != nil { movedEquilibrium = findMovedEquilibrium() }
     }
+
+    /// The factor of the discriminator's ascent field η_D ∇_θ V_D: η_D, and 1 for an optimal discriminator. An
+    /// optimal θ* follows no flow, but it is found where that field vanishes (Newton's method on ∇_θ V_D, and
+    /// its Jacobian J_θθ in the Schur complement); any positive factor gives the same θ*, and 1 keeps those
+    /// solves at the scale of V_D itself.
+    public var etaD: Double { learning.rate ?? 1 }
+    /// θ slaved to θ*(X) = argmax_θ V_D (Li et al. 2017): the state is vec X alone (`OptimalDiscriminator`).
+    public var optimalDiscriminator: Bool { learning.isOptimal }
+    /// Fictitious play: memory states m_i after θ in the state (`FictitiousPlay`).
+    public var memory: FictitiousPlay? { learning.memory }
 
     /// The same model at another regulariser strength γ.
     public func with(gamma: Double) -> EffectiveModel { EffectiveModel(resolved, gamma: gamma) }

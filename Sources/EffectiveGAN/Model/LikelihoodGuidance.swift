@@ -96,7 +96,7 @@ extension EffectiveModel {
     func findMovedEquilibrium() -> Result<MovedEquilibrium, ModelError> {
         let start = matchedState
         var z = start
-        let tolerance = Tolerance.equilibriumResidual * 0.1 * max(1, optimalDiscriminator ? 1 : etaD)
+        let tolerance = Tolerance.equilibriumResidual * 0.1 * max(1, learning.rate ?? 1)
         var residual = Double.infinity
         for iteration in 0...60 {
             let f = field(at: z)

@@ -40,12 +40,9 @@ public struct ResolvedModel: Equatable, Sendable {
     /// The generator kernel K = (η_G/N)·Θ (N × N, or (N·d) × (N·d) for a block kernel).
     public var kernel: [[Double]]
     public var discriminator: Discriminator
-    /// Discriminator learning rate η_D (unused when `optimalDiscriminator`).
-    public var etaD: Double
-    /// θ slaved to argmax_θ V_D(θ; X) (`"etaD": "optimal"` in JSON): the state is the particles alone.
-    public var optimalDiscriminator = false
-    /// Fictitious play (`"memory"`, `"memoryWeight"` in the discriminator object), or nil.
-    public var memory: FictitiousPlay? = nil
+    /// How the discriminator learns: `"etaD"` (a rate, or `"optimal"`) and, for fictitious play, `"memory"` and
+    /// `"memoryWeight"` in the discriminator object.
+    public var learning: CriticLearning
     /// Packing size m (`"pack"` in the discriminator object when m > 1; W rows then have m·d entries).
     public var pack = 1
     /// Likelihood guidance (top-level `"likelihood": {"weight", "bandwidth"}`), or nil.
@@ -64,6 +61,10 @@ public struct ResolvedModel: Equatable, Sendable {
 
     /// Output dimension d.
     public var dimension: Int { targets.first?.count ?? 0 }
+    /// η_D, and 1 for an optimal discriminator (`EffectiveModel.etaD` says why).
+    public var etaD: Double { learning.rate ?? 1 }
+    public var optimalDiscriminator: Bool { learning.isOptimal }
+    public var memory: FictitiousPlay? { learning.memory }
 
     /// Whether the flow jumps: relu's (and leaky_relu's) φ′ is a step, so ∇_x D (the particles' velocity) is discontinuous and an
     /// adaptive ODE stepper rejects a step at every kink; plain gradient steps suit such models.
@@ -114,7 +115,7 @@ extension ResolvedModel {
                 ("targets", .rows(targets)), ("particles", .rows(particles)),
                 ("initialParticles", .rows(initialParticles)),
                 ("kernel", .rows(kernel)), ("discriminator", disc),
-                ("etaD", optimalDiscriminator ? .string("optimal") : .number(etaD)),
+                ("etaD", learning.rate.map(JSONValue.number) ?? .string("optimal")),
                 ("loss", .string(loss.rawValue)),
                 ("regularizer", .string(regularizer.rawValue)), ("gamma", .number(gamma)),
             ] + (likelihood.map { [("likelihood", $0.json)] } ?? [])
@@ -146,12 +147,17 @@ extension ResolvedModel {
         try KernelSpec.validateExplicit(kernel, particles: n, dimension: d, path: "kernel")
         pack = try root.object("discriminator").positiveInt("pack", default: 1)
         discriminator = try Self.readDiscriminator(root.object("discriminator"), dimension: d * pack)
-        memory = try FictitiousPlay.read(root.object("discriminator"))
-        optimalDiscriminator = (try? root.string("etaD")) == "optimal"
-        etaD = optimalDiscriminator ? 1 : try root.positive("etaD")
+        let memory = try FictitiousPlay.read(root.object("discriminator"))
+        let optimal = (try? root.string("etaD")) == "optimal"
+        if optimal, memory != nil {
+            throw ConfigError.invalidValue(
+                path: "discriminator.memory",
+                reason: "needs a trained discriminator; with etaD \"optimal\" there is no training to remember")
+        }
+        learning = CriticLearning(rate: optimal ? nil : try root.positive("etaD"), memory: memory)
         loss = try root.choice("loss", as: Loss.self)
         regularizer = try root.choice("regularizer", as: RegularizerKind.self)
-        if optimalDiscriminator {
+        if learning.isOptimal {
             var linearInθ = true
             if let critic = discriminator.mlp { linearInθ = critic.training == .outer }
             try OptimalDiscriminator.validate(

@@ -31,9 +31,13 @@ extension ModelSource {
         return try CellExecution.current.map(
             gammas.count, done: [:], describe: { "the run at γ = \(Format.number(gammas[$0]))" }, progress: progress,
             onResult: nil
-        ) { [settings, resolved] k in
+        ) { [settings, resolved, self] k in
             let model = EffectiveModel(resolved, gamma: gammas[k])
-            let result = try model.simulate(settings)
+            // A generator network trains its own weights from w₀ (`NetworkFlow`); its states are those of its
+            // outputs, so both measures read them as a particle model's.
+            let result =
+                trainsNetwork
+                ? try NetworkFlow(self, gamma: gammas[k]).simulate(settings) : try model.simulate(settings)
             let distances =
                 measure == .distance
                 ? result.observables.map(\.distance)

@@ -47,24 +47,25 @@ public struct NetworkFlow {
 
     /// The particles X = G(Z; w) and θ of a network state, as a particle-model state (X, θ).
     public func particleState(_ state: [Double]) -> [Double] {
-        let w = Array(state[..<network.parameterCount])
-        let x = network.outputs(latents: latents, parameters: w)
-        return x.rowArrays.flatMap { $0 } + state[network.parameterCount...]
+        particleState(state, outputs: network.outputs(latents: latents, parameters: Array(state[..<network.parameterCount])))
     }
 
-    /// (ẇ, θ̇) at a network state.
+    private func particleState(_ state: [Double], outputs x: Matrix) -> [Double] {
+        x.rowArrays.flatMap { $0 } + state[network.parameterCount...]
+    }
+
+    /// (ẇ, θ̇) at a network state: one batched forward pass, the particle model's pushes at its outputs, and one
+    /// batched backward pass for ẇ = Jᵀ (η_G/N)u (the Jacobian is never formed).
     public func field(at state: [Double]) -> [Double] {
         let p = network.parameterCount
         let w = Array(state[..<p])
-        let push = pushModel.field(at: particleState(state))
+        let pass = network.forwardPass(latents: latents, parameters: w)
+        let push = pushModel.field(at: particleState(state, outputs: pass.outputs))
         let nd = pushModel.particleBlockLength
-        let jacobian = network.jacobian(latents: latents, parameters: w)
-        var out = [Double](repeating: 0, count: stateDimension)
-        for row in 0..<nd where push[row] != 0 {
-            for q in 0..<p { out[q] += jacobian[row, q] * push[row] }
-        }
-        for i in nd..<push.count { out[p + i - nd] = push[i] }
-        return out
+        let d = network.outputDimension
+        // push[i·d + a] is row i, column a of the N × d cotangent.
+        let cotangent = Matrix(rows: nd / d, columns: d, columnMajor: (0..<nd).map { push[($0 % (nd / d)) * d + $0 / (nd / d)] })
+        return network.vectorJacobianProduct(pass, parameters: w, cotangent: cotangent) + push[nd...]
     }
 
     /// The network trained from a perturbation of (w*, θ*) along the effective model's dominant mode, against

@@ -61,7 +61,7 @@ extension EffectiveModel {
         let f = field(at: equilibriumState)
         let residual = euclideanNorm(f)
         // 1e-12 at unit rates (spec §5); a fast discriminator (η_D ≫ 1) multiplies the rounding in θ̇ by η_D.
-        let tolerance = Tolerance.equilibriumResidual * max(1, optimalDiscriminator ? 1 : etaD)
+        let tolerance = Tolerance.equilibriumResidual * max(1, learning.rate ?? 1)
         guard residual <= tolerance, residual.isFinite else {
             var blocks = [("the particles", Array(f[..<particleBlockLength]))]
             var offset = particleBlockLength

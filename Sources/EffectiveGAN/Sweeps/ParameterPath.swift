@@ -20,6 +20,10 @@ public struct ParameterPath: Sendable, Equatable, CustomStringConvertible {
     public init(_ path: String, for source: ModelSource) throws {
         self.path = path
         if path == ParameterPath.strength.path || (source.config == nil && path == "discriminator.learningRate") {
+            if path != ParameterPath.strength.path, source.resolved.optimalDiscriminator {
+                throw SweepError.unknownParameter(
+                    path: path, reason: "the discriminator is optimal (etaD \"optimal\"); it has no rate to set")
+            }
             edit = nil
             return
         }
@@ -40,7 +44,7 @@ public struct ParameterPath: Sendable, Equatable, CustomStringConvertible {
         guard let edit, let config = source.config else {
             if path == ParameterPath.strength.path { return EffectiveModel(source.resolved, gamma: value) }
             var resolved = source.resolved
-            resolved.etaD = value
+            resolved.learning = resolved.learning.with(rate: value)
             return EffectiveModel(resolved)
         }
         return EffectiveModel(try config.applying([edit.setting(.number(value))]).resolve())
