@@ -11,7 +11,8 @@ struct CollapseCommand: EganCommand {
         abstract: "Mode-collapse phase diagram: final collapse metric against kernel coupling φ.",
         discussion: """
             For each φ (generator.kernel.ratio), each value of an optional second config path (--vs) and each seed \
-            (generator.init.seed = 1…S), simulates from the initial cloud and records the final metric \
+            (generator.init.seed = 1…S; a generator network's generator.network.seed, each cell then training the \
+            network's weights from its initialisation), simulates from the initial cloud and records the final metric \
             ln K + Σ p ln p (0: every mode covered; ln K: all particles on one mode), the covered modes and whether \
             the run converged, oscillated or diverged. φ_c is where the seed-mean metric crosses ½ ln K, with a 95 % \
             bootstrap interval over seeds. Cells run on all cores; --resume keeps finished cells in a file.
@@ -38,7 +39,8 @@ struct CollapseCommand: EganCommand {
         ))
     var column: String = CollapseStudy.ratioPath
     @Option(
-        help: "Number of seeds of the initial cloud (generator.init.seed = 1…S).", transform: Checked.count(atLeast: 1))
+        help: "Number of seeds of the initial cloud (generator.init.seed = 1…S; generator.network.seed for a network).",
+        transform: Checked.count(atLeast: 1))
     var seeds: Int = 4
     @Option(
         help:
@@ -79,11 +81,11 @@ struct CollapseCommand: EganCommand {
 
     /// The rows: one `--vs` axis, or the product of several. An axis may not name the swept column or the seeds
     /// (every cell would get the same value), nor a path twice.
-    func parseVs() throws -> ([String], [JSONValue]) {
+    func parseVs(seedPath: String = "generator.init.seed") throws -> ([String], [JSONValue]) {
         if Set(vs.map(\.path)).count < vs.count {
             throw ValidationError("--vs names a path twice; give each path once with all its values")
         }
-        if let clash = vs.first(where: { $0.path == column || $0.path == "generator.init.seed" }) {
+        if let clash = vs.first(where: { $0.path == column || $0.path == seedPath }) {
             throw ValidationError(
                 "--vs \(clash.path) would override the \(clash.path == column ? "swept column" : "seeds of the bootstrap") (every cell would get the same value); choose another path"
             )
@@ -96,7 +98,7 @@ struct CollapseCommand: EganCommand {
     private func study() throws -> String {
         var source = try model.load()
         if let gamma = strength.gamma { source = try source.with(gamma: gamma) }
-        let (paths, values) = try parseVs()
+        let (paths, values) = try parseVs(seedPath: CollapseStudy.seedPath(source))
         let study = try CollapseStudy(
             source: source, column: column, ratios: ratios, seeds: seeds, rowPaths: paths, rowValues: values,
             settings: SimulationSettings(

@@ -269,6 +269,37 @@ struct NetworkGeneratorTests {
         }
     }
 
+    @Test("collapse on a network config trains each cell's network from w₀, seeded by generator.network.seed; widths make rows")
+    func collapseTrainsTheNetwork() throws {
+        let source = try TestModels.source(
+            """
+            {"dimension": 2, "target": {"kind": "ring", "modes": 3, "radius": 1.2},
+             "generator": {"particles": 3, "learningRate": 0.8,
+                           "network": {"layers": [16], "activation": "tanh", "latentDimension": 4, "seed": 5}},
+             "discriminator": {"kind": "mlp", "width": 8, "activation": "tanh", "seed": 4},
+             "loss": "wgan", "regularizer": {"kind": "r1", "strength": 2}}
+            """)
+        let settings = SimulationSettings(
+            integrator: .gradientSteps(step: 0.2, scheme: .simultaneous, criticSteps: 1), tEnd: 20, samples: 5)
+        let study = try CollapseStudy(
+            source: source, column: "discriminator.learningRate", ratios: [0.5, 2], seeds: 2,
+            rowPaths: ["generator.network.layers"], rowValues: [.number(16), .number(32)], settings: settings)
+        let cells = try study.run(done: [])
+        #expect(cells.count == 8)
+        for cell in cells {
+            // The same cell built by hand: the widths, the rate and the network's seed written into the config.
+            var config = source.config!
+            config.generator.network!.layers = [cell.row == 0 ? 16 : 32]
+            config.generator.network!.seed = cell.seed
+            config.discriminator.learning = .gradientAscent(rate: cell.ratio)
+            try config.fitNetwork()
+            let trained = try NetworkFlow(config, resolved: config.resolve()).simulate(settings)
+            #expect(cell.metric == trained.observables.last!.collapse, "row \(cell.row) η_D \(cell.ratio) seed \(cell.seed)")
+        }
+        // Seeds reach the network: its two initialisations end differently.
+        #expect(cells[0].metric != cells[1].metric || cells[0].meanAbsoluteCosine != cells[1].meanAbsoluteCosine)
+    }
+
     @Test("refused with the reason: more outputs than parameters, kernel and network together, missing layers")
     func refusals() throws {
         func config(_ network: String, kernel: String = "") -> String {

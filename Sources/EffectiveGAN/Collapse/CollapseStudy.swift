@@ -5,7 +5,10 @@ import GSLBridge
 /// config value (rows), over several seeds of the initial cloud.
 ///
 /// Each cell (row, column value, seed) sets the column path (default `generator.kernel.ratio` = φ),
-/// `generator.init.seed` = seed and the row's value in the config, then simulates from `generator.init`. Cells are
+/// `generator.init.seed` = seed and the row's value in the config, then simulates from `generator.init`. For a
+/// generator network (`generator.network`) the seed is the network's (`generator.network.seed`: its latents and
+/// its initialisation w₀) and each cell trains the network's own weights from w₀ (`NetworkFlow`), so a row of
+/// widths (`--vs generator.network.layers=…`) compares real networks from random starts. Cells are
 /// independent and deterministic, so results do not depend on the number of threads, and a resumed study
 /// recomputes nothing it has stored.
 ///
@@ -117,7 +120,7 @@ public struct CollapseStudy: Sendable {
             case .explicit where config.generator.network != nil:
                 throw InvalidSetting(
                     .column,
-                    "defaults to generator.kernel.ratio, the universal kernel's φ, which a generator network's kernel Θ(w*) does not have: name a numeric key this config has, e.g. generator.learningRate or discriminator.learningRate (the study runs the particle model with Θ(w*))"
+                    "defaults to generator.kernel.ratio, the universal kernel's φ, which a generator network's kernel Θ(w*) does not have: name a numeric key this config has, e.g. generator.learningRate or discriminator.learningRate (each cell trains the network from its initialisation)"
                 )
             case .explicit:
                 throw InvalidSetting(
@@ -153,7 +156,7 @@ public struct CollapseStudy: Sendable {
         self.measure = measure
         self.horizon = horizon
         columnEdit = try ModelEdit(column, for: source)
-        seedEdit = try ModelEdit("generator.init.seed", for: source)
+        seedEdit = try ModelEdit(Self.seedPath(source), for: source)
         let rowEdits = try rowPaths.map { try ModelEdit($0, for: source) }
         rowConfigs = try self.rowValues.enumerated().map { row, value in
             guard rowEdits.count > 1 else { return try config.applying(rowEdits.map { try $0.setting(value) }) }
@@ -216,11 +219,20 @@ public struct CollapseStudy: Sendable {
         return try ratios.map { try model(row: row, ratio: $0, seed: 1).kernel.kernelModes().fit.ratio }
     }
 
+    /// The key the seeds set: the initial cloud's, or for a generator network the network's (latents and w₀).
+    public static func seedPath(_ source: ModelSource) -> String {
+        source.trainsNetwork ? "generator.network.seed" : "generator.init.seed"
+    }
+
+    /// The config of one cell: its row's config with the column value and the seed written in.
+    func config(row: Int, ratio: Double, seed: Int) throws -> ModelConfig {
+        try rowConfigs[row].applying([columnEdit.setting(.number(ratio)), seedEdit.setting(.integer(seed))])
+    }
+
     /// The model of one cell: its row's config with the column value and the seed written in, resolved. No JSON is decoded and no data file or bundled data set is read again per cell (for
     /// digits100 that decode was most of a short cell's cost; `egan bench collapse-digits100-cells`).
     func model(row: Int, ratio: Double, seed: Int) throws -> EffectiveModel {
-        let settings = [try columnEdit.setting(.number(ratio)), try seedEdit.setting(.integer(seed))]
-        return EffectiveModel(try rowConfigs[row].applying(settings).resolve())
+        EffectiveModel(try config(row: row, ratio: ratio, seed: seed).resolve())
     }
 
     /// Every (row, φ, seed) in a fixed order.
@@ -232,7 +244,11 @@ public struct CollapseStudy: Sendable {
     public func run(row: Int, ratio: Double, seed: Int) throws -> Cell {
         var settings = self.settings
         settings.tEnd *= horizon.stretch(ratio: ratio)
-        let result = try model(row: row, ratio: ratio, seed: seed).simulate(settings)
+        let cell = try config(row: row, ratio: ratio, seed: seed)
+        let resolved = cell.resolve()
+        let result =
+            cell.generator.network != nil
+            ? try NetworkFlow(cell, resolved: resolved).simulate(settings) : try EffectiveModel(resolved).simulate(settings)
         let last = result.observables.last
         var outcome = Outcome.converged
         if result.status != .completed {

@@ -20,18 +20,26 @@ public struct NetworkFlow {
 
     /// The flow of `source`'s `generator.network` at strength γ (the config's when nil).
     public init(_ source: ModelSource, gamma: Double? = nil) throws {
-        guard let config = source.config, let network = config.generator.network,
-            let equilibrium = config.generator.networkEquilibrium
-        else {
+        guard let config = source.config else {
+            throw ConfigError.invalidValue(
+                path: "generator.network", reason: "is absent: only a generator network has weights to train")
+        }
+        try self.init(config, resolved: source.resolved, gamma: gamma)
+    }
+
+    /// The flow of a config's `generator.network` (`resolved` is `config.resolve()`: a study that built it
+    /// already passes it in).
+    public init(_ config: ModelConfig, resolved: ResolvedModel, gamma: Double? = nil) throws {
+        guard let network = config.generator.network, let equilibrium = config.generator.networkEquilibrium else {
             throw ConfigError.invalidValue(
                 path: "generator.network", reason: "is absent: only a generator network has weights to train")
         }
         self.network = network
         self.equilibrium = equilibrium
         latents = try network.latents(count: config.generator.particles)
-        effectiveModel = EffectiveModel(source.resolved, gamma: gamma)
-        var identity = source.resolved
-        let side = source.resolved.particles.count * network.outputDimension
+        effectiveModel = EffectiveModel(resolved, gamma: gamma)
+        var identity = resolved
+        let side = resolved.particles.count * network.outputDimension
         identity.kernel = Matrix.identity(side).scaled(by: config.generator.learningRate / Double(config.generator.particles))
             .rowArrays
         pushModel = EffectiveModel(identity, gamma: gamma)
