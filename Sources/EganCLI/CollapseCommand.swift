@@ -20,6 +20,8 @@ struct CollapseCommand: EganCommand {
               egan collapse ring8-collapse --ratios 0:1:11 --seeds 4 --t-end 400 --vs discriminator.weightStd=0.5,1,2 --heatmap phase.svg
               egan collapse notebooks-text/configs/ring8-collapse-erf.json --column generator.kernel.biasVariance \\
                 --ratios 0:0.2:11 --t-end 300
+              egan collapse notebooks-text/configs/ring8-network-w64-dz8.json --column regularizer.strength \\
+                --ratios 3,10 --seeds 2 --t-end 50 --integrator gd --lr 0.05 --vs generator.network.layers=64,512
             ReLU features make the flow non-smooth (φ′ jumps), which adaptive high-order steppers resolve with very \
             small steps; use plain gradient steps (--integrator gd --lr 0.05) or rkf45 with looser tolerances.
             """)

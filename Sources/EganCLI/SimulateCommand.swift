@@ -58,8 +58,9 @@ struct SimulateCommand: EganCommand {
         // No --integrator: a method that finishes (gradient steps at h_max/2 for a relu critic, whose kinks make
         // adaptive steppers reject almost every step), and a default end time within its step budget.
         let chosen =
-            integration.integrator == nil && source.resolved.hasDiscontinuousField
-            ? try? DefaultIntegrator(model: effective, structure: source.oscillatorStructure()) : nil
+            integration.integrator == nil && source.hasDiscontinuousField
+            ? try? DefaultIntegrator(
+                model: effective, structure: source.oscillatorStructure(), discontinuous: true) : nil
         var end = try tEnd ?? RelaxationTime.default(effective, multiple: 10, structure: source.oscillatorStructure())
         if let chosen, case .gradientSteps = chosen.integrator {
             var note = "integrating with \(chosen.description)"
@@ -74,7 +75,7 @@ struct SimulateCommand: EganCommand {
                 end = shortened
             }
             FileHandle.standardError.write(Data("egan: note: \(note)\n".utf8))
-        } else if source.resolved.hasDiscontinuousField, integration.integrator != .gradientSteps {
+        } else if source.hasDiscontinuousField, integration.integrator != .gradientSteps {
             FileHandle.standardError.write(
                 Data(
                     "egan: note: relu makes the flow discontinuous (φ′ jumps), so an adaptive stepper rejects a step at every kink; --integrator gd --lr h (below 'egan steps' h_max) is usually far faster\n"

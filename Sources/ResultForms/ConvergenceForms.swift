@@ -44,6 +44,12 @@ public enum ConvergenceForms {
             }.joined()
     }
 
+    /// A run without a convergence time: still moving at the end, or stopped early (diverged, interrupted).
+    static func unconverged(_ run: ConvergenceRun) -> String {
+        if case let .stopped(_, time) = run.status { return "stopped at t = \(Format.number(time))" }
+        return "not converged"
+    }
+
     /// The table, then (when no run converged) why there is no fastest γ, then the linear γ*.
     public static func table(
         _ runs: [ConvergenceRun], measure: ConvergenceMeasure, threshold: Double, endTime: Double,
@@ -52,7 +58,7 @@ public enum ConvergenceForms {
         let fastest = fastest(runs)
         let rows = runs.map { run in
             [
-                Format.number(run.gamma), run.time.map { Format.number($0) } ?? "not converged",
+                Format.number(run.gamma), run.time.map { Format.number($0) } ?? Self.unconverged(run),
                 Format.number(run.finalDistance), "\(run.statistics.steps)", "\(run.statistics.rhsEvaluations)",
                 "\(Format.number(run.statistics.wallTime, digits: 3)) s",
                 run.gamma == fastest?.gamma ? "← fastest" : "",
@@ -62,8 +68,11 @@ public enum ConvergenceForms {
             "γ", "time", measure == .distance ? "final distance" : "final centre distance", "steps", "RHS", "wall", "",
         ]
         // A study in which nothing converged has no fastest γ: say why rather than leave a blank mark.
+        let stopped = runs.filter { $0.status != .completed }.count
         let verdict =
-            fastest == nil
+            fastest == nil && stopped > 0
+            ? "no run fell below \(Format.number(threshold)) by t = \(Format.number(endTime)): \(stopped) of \(runs.count) stopped early (diverged or interrupted: the reason is in the JSON status)\n"
+            : fastest == nil
             ? "no run fell below \(Format.number(threshold)) by t = \(Format.number(endTime)): every run still oscillated or drifted (raise --t-end, or see 'egan simulate')\n"
             : ""
         return (network ? "the generator network itself trained (w, θ) from its initialisation w₀\n" : "")

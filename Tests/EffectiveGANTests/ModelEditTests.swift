@@ -185,6 +185,36 @@ struct ModelEditTests {
         }
     }
 
+    @Test("whole-number keys: grid round-off is the whole number, and a sweep refines critical points on whole numbers")
+    func wholeNumbers() throws {
+        let source = try TestModels.source(Self.bare)
+        let seed = try ModelEdit("discriminator.seed", for: source)
+        #expect(try source.config!.applying([seed.setting(.number(9.999999999999998))]).discriminator.seed == 10)
+        #expect(throws: ConfigError.self) { try seed.setting(.number(9.5)) }
+        // ring8 with critic widths 1…100 (overdamped at 1, underdamped at 34): the refined critical point is a width.
+        let particles = try TestModels.source(
+            """
+            {"dimension": 2, "target": {"kind": "ring", "modes": 8, "radius": 2},
+             "generator": {"particles": 8, "kernel": {"kind": "universal", "ratio": 0.15, "self": 1.3}},
+             "discriminator": {"kind": "mlp", "width": 64, "activation": "cos", "train": "outer", "seed": 3},
+             "regularizer": {"kind": "r1", "strength": 10}}
+            """)
+        let path = try ParameterPath("discriminator.width", for: particles)
+        #expect(path.takesWholeNumbers)
+        let sweep = try Sweep.run(particles, parameter: path, values: [1, 34, 67, 100])
+        let critical = try sweep.criticalPoints(particles)
+        #expect(!critical.isEmpty)
+        for point in critical {
+            #expect(point.value == point.value.rounded() && point.value >= 1 && point.value <= 100, "\(point.value)")
+            // The far whole number is on the other side: one below it still has the regime below.
+            let before = try Sweep.spectrum(particles, parameter: path, value: point.value - 1).regime
+            let at = try Sweep.spectrum(particles, parameter: path, value: point.value).regime
+            #expect(before == point.below && at == point.above, "\(point.value): \(before) → \(at)")
+        }
+        // γ is checked as a config's strength is.
+        #expect(throws: ConfigError.self) { try ParameterPath.strength.model(particles, value: -1) }
+    }
+
     @Test("a key the config lacks or no study can set is refused at parse time with the reason")
     func keysRefusedAtParse() throws {
         let grid = try TestModels.source(Self.grid)
@@ -199,6 +229,7 @@ struct ModelEditTests {
         let linear = try TestModels.source(Self.leakyNetwork)
         #expect(reason("discriminator.negativeSlope", linear).contains("kind 'mlp' only"))
         #expect(reason("generator.network.negativeSlope", grid).contains("generator.network only"))
+        #expect(reason("generator.init.seed", try TestModels.source(Self.network)).contains("generator.network.seed"))
         let network = try TestModels.source(Self.network)
         #expect(reason("generator.kernel.ratio", network).contains("Θ(w*) of generator.network"))
         #expect(try ParameterPath("regularizer.strength", for: grid) == .strength)

@@ -296,6 +296,16 @@ struct NetworkGeneratorTests {
             let trained = try NetworkFlow(config, resolved: config.resolve()).simulate(settings)
             #expect(cell.metric == trained.observables.last!.collapse, "row \(cell.row) η_D \(cell.ratio) seed \(cell.seed)")
         }
+        // The seeds' key cannot be the column; an adaptive stepper on a relu network is refused, not left to run.
+        #expect(throws: InvalidSetting.self) {
+            try CollapseStudy(source: source, column: "generator.network.seed", ratios: [1, 2], seeds: 1, settings: settings)
+        }
+        var relu = source.config!
+        relu.generator.network!.activation = .relu
+        try relu.fitNetwork()
+        #expect(throws: InvalidSetting.self) {
+            try NetworkFlow(relu, resolved: relu.resolve()).simulate(SimulationSettings(tEnd: 1, samples: 2))
+        }
         // Seeds reach the network: its two initialisations end differently.
         #expect(cells[0].metric != cells[1].metric || cells[0].meanAbsoluteCosine != cells[1].meanAbsoluteCosine)
     }

@@ -155,6 +155,10 @@ public struct CollapseStudy: Sendable {
         self.settings = settings
         self.measure = measure
         self.horizon = horizon
+        guard column != Self.seedPath(source) else {
+            throw InvalidSetting(
+                .column, "is \(column), which the seeds of the bootstrap set (1…S); choose another key and give --seeds")
+        }
         columnEdit = try ModelEdit(column, for: source)
         seedEdit = try ModelEdit(Self.seedPath(source), for: source)
         let rowEdits = try rowPaths.map { try ModelEdit($0, for: source) }

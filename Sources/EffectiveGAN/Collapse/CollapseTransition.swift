@@ -39,8 +39,9 @@ extension CollapseStudy {
     /// Rows of the phase diagram with φ_c and its bootstrap interval (`resamples` draws of the seeds with
     /// replacement, from a fixed mt19937 stream, so the interval is reproducible).
     public func rows(_ cells: [Cell], resamples: Int = 400) throws -> [CollapseRow] {
-        let threshold = log(Double(modeCount)) / 2
         return try rowValues.indices.map { row in
+            // ½ ln K with the row's own K: a second axis may change the targets (`--vs target.modes=4,16`).
+            let threshold = log(Double(try modeCount(row: row))) / 2
             let table = ratios.map { ratio in
                 seeds.map { seed in cells.first { $0.row == row && $0.ratio == ratio && $0.seed == seed }!.metric }
             }

@@ -45,8 +45,18 @@ public struct ModelEdit: Sendable, Equatable, CustomStringConvertible {
         leakySlope = activation.kind == .leakyRelu ? activation.negativeSlope : Activation.defaultNegativeSlope
     }
 
-    /// `value` checked as the config's decoder checks this key.
+    /// Whether the key takes whole numbers (sizes, seeds, widths): a sweep refines its critical points on them.
+    public var takesWholeNumbers: Bool { key.takesWholeNumbers }
+
+    /// `value` checked as the config's decoder checks this key. For a key that takes whole numbers, a grid
+    /// value within rounding of one (9.999999999999998 from a log grid) is that whole number.
     public func setting(_ value: JSONValue) throws -> ModelSetting {
+        var value = value
+        if key.takesWholeNumbers, case let .number(x) = value, x.isFinite, abs(x) < 1e15,
+            abs(x - x.rounded()) <= 1e-9 * max(1, abs(x))
+        {
+            value = .integer(Int(x.rounded()))
+        }
         let reader = try JSONReader(.object([(key.leaf, value)]), path: key.section)
         let leaf = key.leaf
         let typed: ModelSetting.Value
@@ -286,6 +296,17 @@ extension ModelEdit {
         case targetSpacing = "target.spacing"
         case targetSide = "target.side"
 
+        var takesWholeNumbers: Bool {
+            switch self {
+            case .criticWidth, .criticLayers, .criticPack, .criticSeed, .particles, .ntkDepth, .ntkLatentDimension,
+                .ntkSeed, .initSeed, .networkLayers, .networkLatentDimension, .networkSeed, .targetSamplesPerMode,
+                .targetSeed, .targetModes, .targetSide:
+                return true
+            default:
+                return false
+            }
+        }
+
         /// The object holding the key (`generator.kernel`) and the key in it (`ratio`).
         var section: String { String(rawValue[..<rawValue.lastIndex(of: ".")!]) }
         var leaf: String { String(rawValue[rawValue.index(after: rawValue.lastIndex(of: ".")!)...]) }
@@ -331,6 +352,9 @@ extension ModelEdit {
                 }
                 return nil
             case .initStd, .initSeed:
+                if generator.network != nil {
+                    return "a generator network starts from its initialisation w₀ (set by generator.network.seed); generator.init does not apply"
+                }
                 if case .points = generator.initial { return "explicit initial points have no \(leaf)" }
                 return nil
             case .networkNegativeSlope where generator.network?.activation != .leakyRelu:

@@ -97,6 +97,12 @@ public struct ModelSource: Sendable {
     /// `NetworkFlow`) rather than move particles coupled by a kernel.
     public var trainsNetwork: Bool { config?.generator.network != nil }
 
+    /// Whether the trained flow jumps: a relu (or leaky relu) critic, or a relu generator network whose own
+    /// weights are trained (its φ′ is a step too), where adaptive ODE steppers reject a step at every kink.
+    public var hasDiscontinuousField: Bool {
+        resolved.hasDiscontinuousField || (config?.generator.network?.activation.isPiecewiseLinear ?? false)
+    }
+
     /// The same source with the regulariser strength γ replaced (in the resolved model and the document).
     public func with(gamma: Double) throws -> ModelSource {
         let key = config == nil ? ["gamma"] : ["regularizer", "strength"]

@@ -18,6 +18,9 @@ public struct NetworkGenerator: Sendable, Equatable {
         case relu
         case leakyRelu = "leaky_relu"
         case tanh, erf
+
+        /// relu and leaky relu: φ′ is a step, so the network's training field jumps.
+        public var isPiecewiseLinear: Bool { self == .relu || self == .leakyRelu }
     }
 
     public var layers: [Int]

@@ -22,8 +22,8 @@ extension ModelSource {
         guard threshold > 0 else {
             throw InvalidSetting(.threshold, "must be positive (got \(threshold))")
         }
-        if let bad = gammas.first(where: { !($0 >= 0 && $0.isFinite) }) {
-            throw InvalidSetting(.strengths, "must be finite and ≥ 0 (got \(bad))")
+        if let bad = gammas.first(where: { !($0 >= 0 && $0 <= JSONReader.largestScale) }) {
+            throw InvalidSetting(.strengths, "must be ≥ 0 and at most 1e15, where the flow's products still fit a double (got \(bad))")
         }
         var settings = settings
         settings.keepStates = measure == .modeCentres

@@ -20,19 +20,25 @@ public struct DefaultIntegrator: Sendable {
     public static let roundBudget = 1e5
 
     /// The choice for `model` at its γ, with h_max from `DiscreteTraining` when the flow is discontinuous.
-    public init(model: EffectiveModel, structure: OscillatorStructure?) throws {
-        guard model.resolved.hasDiscontinuousField else {
+    ///
+    /// - Parameter discontinuous: whether the flow jumps; by default the critic's activation says. A relu
+    ///   generator network (`ModelSource.hasDiscontinuousField`) jumps too, and its h_max near w* is the
+    ///   particle model's with Θ(w*).
+    public init(model: EffectiveModel, structure: OscillatorStructure?, discontinuous: Bool? = nil) throws {
+        let discontinuous = discontinuous ?? model.resolved.hasDiscontinuousField
+        guard discontinuous else {
             self.init(model: model, simultaneousLimit: nil)
             return
         }
         let training = try DiscreteTraining(
             model: model, scheme: .simultaneous, criticSteps: 1, structure: structure)
-        self.init(model: model, simultaneousLimit: try training.largestStableStep())
+        self.init(model: model, simultaneousLimit: try training.largestStableStep(), discontinuous: true)
     }
 
     /// The choice given h_max for simultaneous steps (nil or not a positive finite number: rk8pd).
-    public init(model: EffectiveModel, simultaneousLimit: Double?) {
-        guard model.resolved.hasDiscontinuousField, let limit = simultaneousLimit, limit > 0, limit.isFinite else {
+    public init(model: EffectiveModel, simultaneousLimit: Double?, discontinuous: Bool? = nil) {
+        let discontinuous = discontinuous ?? model.resolved.hasDiscontinuousField
+        guard discontinuous, let limit = simultaneousLimit, limit > 0, limit.isFinite else {
             integrator = .ode(.rk8pd)
             stepLimit = nil
             description = "rk8pd"

@@ -183,6 +183,14 @@ extension NetworkFlow {
                     .integrator,
                     "is \(stepper.rawValue), an implicit stepper, which would need the network's (w, θ) Jacobian; train a network with an explicit stepper (rk8pd) or gradient steps (gd)")
             }
+            // A relu network's (or critic's) kinks make an adaptive stepper reject almost every step: with the
+            // network's field at each try that does not finish. Refused with the method that does.
+            if network.activation.isPiecewiseLinear || effectiveModel.resolved.hasDiscontinuousField {
+                throw InvalidSetting(
+                    .integrator,
+                    "is \(stepper.rawValue), an adaptive stepper, on a relu network or critic: its kinks make it reject a step at every one and the run does not finish; train with gradient steps (integrator gd) at {0} below the largest stable step",
+                    mentioning: [.stepSize])
+            }
             integrator = ODEIntegrator(
                 system: odeSystem, stepper: stepper, relativeTolerance: settings.relativeTolerance,
                 absoluteTolerance: settings.absoluteTolerance, initialStep: min(1e-3, settings.tEnd / 1e3),

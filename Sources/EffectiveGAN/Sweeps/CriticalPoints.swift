@@ -30,7 +30,24 @@ public struct BranchMerge: Sendable, Equatable {
 }
 
 extension Sweep {
-    /// Every critical point between grid points, refined by bisection to relative 1e-6.
+    /// Whether a bracket [lower, upper] is refined: to relative 1e-6, or to adjacent whole numbers.
+    private func refined(_ lower: Double, _ upper: Double) -> Bool {
+        parameter.takesWholeNumbers
+            ? upper - lower <= 1 : upper - lower <= Tolerance.refinement * max(abs(lower), abs(upper))
+    }
+
+    /// The next value to try inside a bracket (a whole number for such keys).
+    private func midpoint(_ lower: Double, _ upper: Double) -> Double {
+        parameter.takesWholeNumbers ? ((lower + upper) / 2).rounded(.down) : (lower + upper) / 2
+    }
+
+    /// The refined value of a bracket: its middle, or its far whole number.
+    private func estimate(_ lower: Double, _ upper: Double) -> Double {
+        parameter.takesWholeNumbers ? upper : (lower + upper) / 2
+    }
+
+    /// Every critical point between grid points, refined by bisection to relative 1e-6 (for a key that takes
+    /// whole numbers, to neighbouring whole numbers: the value is then the first on the far side).
     ///
     /// The dominant kind is a yes/no function of the parameter, so the bracketing root-finder is bisection on
     /// "underdamped" between the last grid point on one side and the first on the other.
@@ -44,8 +61,8 @@ extension Sweep {
             var lower = points[k - 1].value
             var upper = points[k].value
             var oscillatorySide = left == .underdamped ? points[k - 1].spectrum : points[k].spectrum
-            while upper - lower > Tolerance.refinement * max(abs(lower), abs(upper)) {
-                let middle = (lower + upper) / 2
+            while !refined(lower, upper) {
+                let middle = midpoint(lower, upper)
                 let spectrum = try Sweep.spectrum(source, parameter: parameter, value: middle)
                 if spectrum.regime == .underdamped { oscillatorySide = spectrum }
                 if (spectrum.regime == .underdamped) == (left == .underdamped) {
@@ -57,7 +74,7 @@ extension Sweep {
             let ζ = oscillatorySide.dominantMode?.dampingRatio ?? 1
             found.append(
                 CriticalPoint(
-                    value: (lower + upper) / 2, below: left, above: right, mechanism: ζ > 0.999 ? .merge : .crossing))
+                    value: estimate(lower, upper), below: left, above: right, mechanism: ζ > 0.999 ? .merge : .crossing))
         }
         return found
     }
@@ -72,8 +89,8 @@ extension Sweep {
             var lower = points[k - 1].value
             var upper = points[k].value
             var meeting = oscillatoryA ? b.real : a.real
-            while upper - lower > Tolerance.refinement * max(abs(lower), abs(upper)) {
-                let middle = (lower + upper) / 2
+            while !refined(lower, upper) {
+                let middle = midpoint(lower, upper)
                 let t = (middle - points[k - 1].value) / (points[k].value - points[k - 1].value)
                 let guess = a * Complex(1 - t, 0) + b * Complex(t, 0)
                 let spectrum = try Sweep.spectrum(source, parameter: parameter, value: middle)
@@ -85,7 +102,7 @@ extension Sweep {
                 meeting = nearest.eigenvalue.real
                 if (nearest.kind == .oscillatory) == oscillatoryA { lower = middle } else { upper = middle }
             }
-            merges.append(BranchMerge(value: (lower + upper) / 2, eigenvalue: meeting, branch: index))
+            merges.append(BranchMerge(value: estimate(lower, upper), eigenvalue: meeting, branch: index))
         }
         return merges.sorted { $0.value < $1.value }
     }

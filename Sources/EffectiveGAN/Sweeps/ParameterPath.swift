@@ -39,10 +39,18 @@ public struct ParameterPath: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { path }
 
+    /// Whether the key takes whole numbers (a width, a seed): refinement between grid points stays on them.
+    public var takesWholeNumbers: Bool { edit?.takesWholeNumbers ?? false }
+
     /// The model with this path set to `value`.
     public func model(_ source: ModelSource, value: Double) throws -> EffectiveModel {
         guard let edit, let config = source.config else {
-            if path == ParameterPath.strength.path { return EffectiveModel(source.resolved, gamma: value) }
+            // Checked as a config's own strength or rate is (≥ 0 / positive, within the scales the flow holds).
+            if path == ParameterPath.strength.path {
+                _ = try JSONReader(.object([("strength", .number(value))]), path: "regularizer").nonNegative("strength")
+                return EffectiveModel(source.resolved, gamma: value)
+            }
+            _ = try JSONReader(.object([("learningRate", .number(value))]), path: "discriminator").positive("learningRate")
             var resolved = source.resolved
             resolved.learning = resolved.learning.with(rate: value)
             return EffectiveModel(resolved)
