@@ -2,7 +2,7 @@ import EffectiveGAN
 import Foundation
 import GSLBridge
 
-/// Renderings of simulation results.
+/// The table, CSV and JSON (schema `egan.simulate/1`) forms of a simulation, and its trajectories file.
 public enum SimulationForms {
     public static let columns = [
         "t", "distance", "theta_norm", "grad_norm", "collapse", "w2", "covered", "collapse_cos", "covered_cos",

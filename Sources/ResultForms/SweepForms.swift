@@ -1,7 +1,7 @@
 import EffectiveGAN
 import Foundation
 
-/// Renderings of a sweep shared by `sweep`, `optimize` and reports.
+/// The table, CSV and JSON (schema `egan.sweep/1`) forms of a sweep (`egan sweep`).
 public enum SweepForms {
     public static func row(_ point: SweepPoint) -> [String] {
         let s = point.spectrum

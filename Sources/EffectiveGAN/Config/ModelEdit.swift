@@ -4,8 +4,9 @@
 /// A study builds each cell from the typed config by `ModelConfig.applying(_:)`; it never writes a JSON document
 /// and reads it back, so no data file or bundled data set is read again per cell. Each value is checked once,
 /// when it becomes a `ModelSetting`, by the very reader method the decoder uses for that key (same bounds, same
-/// message naming the key); the checks that tie sections together (N a multiple of M, the memory budget,
-/// packing) and a network generator's equilibrium w* run again after every edit. `ModelEditTests` checks, key by
+/// message naming the key); the checks that tie sections together (`ModelConfig.checkConsistency`: N a multiple
+/// of M, the memory budget, the methods that exclude each other, the φ range, the network's size) and a network
+/// generator's equilibrium w* run again after every edit. A key that takes whole numbers accepts grid round-off. `ModelEditTests` checks, key by
 /// key, that an edit gives the resolved model that editing the document and decoding it gives, bit for bit.
 public struct ModelEdit: Sendable, Equatable, CustomStringConvertible {
     /// The dotted key as given.
