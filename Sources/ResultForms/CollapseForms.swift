@@ -94,8 +94,14 @@ public enum CollapseForms {
         for cell in cells { counts[cell.outcome, default: 0] += 1 }
         let outcomes = CollapseStudy.Outcome.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(
             separator: ", ")
+        // A second axis may change the targets (`--vs target.modes=4,16`): then each row has its own K.
+        let modes = study.rowValues.indices.map { (try? study.modeCount(row: $0)) ?? study.modeCount }
+        let scale =
+            Set(modes).count > 1
+            ? "0 = every mode covered, ln K = one mode, K per row: \(modes.map(String.init).joined(separator: ", "))"
+            : "0 = all \(modes[0]) modes covered, \(Format.number(log(Double(modes[0])), digits: 4)) = one mode"
         return
-            "\(name): seed-mean collapse metric (0 = all \(study.modeCount) modes covered, \(Format.number(log(Double(study.modeCount)), digits: 4)) = one mode), \(study.seeds.count) seeds\n"
+            "\(name): seed-mean collapse metric (\(scale)), \(study.seeds.count) seeds\n"
             + TextTable.render(header: header, rows: lines) + "runs: \(outcomes)\n"
             + verdict(counts, total: cells.count)
             + "integrator, all cells: \(cells.map(\.statistics).reduce(IntegratorStatistics(), +).summary)\n"

@@ -10,6 +10,19 @@ import Testing
 /// model §4 claim that the network's linearisation has the particle model's spectrum with Θ(w*).
 @Suite("Network generators")
 struct NetworkGeneratorTests {
+    /// Three modes on a ring, N = 3, a tanh network of one hidden layer and a tanh critic of width 8, wgan + R1:
+    /// small enough to train in tests.
+    static func threeModeNetwork(width: Int) throws -> ModelSource {
+        try TestModels.source(
+            """
+            {"dimension": 2, "target": {"kind": "ring", "modes": 3, "radius": 1.2},
+             "generator": {"particles": 3, "learningRate": 0.8,
+                           "network": {"layers": [\(width)], "activation": "tanh", "latentDimension": 4, "seed": 5}},
+             "discriminator": {"kind": "mlp", "width": 8, "activation": "tanh", "seed": 4},
+             "loss": "wgan", "regularizer": {"kind": "r1", "strength": 2}}
+            """)
+    }
+
     static func network(_ activation: NetworkGenerator.Activation, _ parameterization: NetworkGenerator.Parameterization,
                         layers: [Int] = [6, 5]) -> NetworkGenerator
     {
@@ -217,14 +230,7 @@ struct NetworkGeneratorTests {
 
     @Test("the network trained by gradient steps from w* + δw follows the particle model with Θ(w*) from G(Z; w* + δw)")
     func trainedNetworkFollowsTheEffectiveModel() throws {
-        let source = try TestModels.source(
-            """
-            {"dimension": 2, "target": {"kind": "ring", "modes": 3, "radius": 1.2},
-             "generator": {"particles": 3, "learningRate": 0.8,
-                           "network": {"layers": [48], "activation": "tanh", "latentDimension": 4, "seed": 5}},
-             "discriminator": {"kind": "mlp", "width": 8, "activation": "tanh", "seed": 4},
-             "loss": "wgan", "regularizer": {"kind": "r1", "strength": 2}}
-            """)
+        let source = try Self.threeModeNetwork(width: 48)
         let flow = try NetworkFlow(source)
         let settings = SimulationSettings(
             integrator: .gradientSteps(step: 0.2, scheme: .simultaneous, criticSteps: 1), start: .perturbedEquilibrium(epsilon: 1e-3, seed: 3),
@@ -247,14 +253,7 @@ struct NetworkGeneratorTests {
 
     @Test("convergence of a network config trains the network from w₀: its runs are NetworkFlow's, not the particles'")
     func convergenceTrainsTheNetwork() throws {
-        let source = try TestModels.source(
-            """
-            {"dimension": 2, "target": {"kind": "ring", "modes": 3, "radius": 1.2},
-             "generator": {"particles": 3, "learningRate": 0.8,
-                           "network": {"layers": [32], "activation": "tanh", "latentDimension": 4, "seed": 5}},
-             "discriminator": {"kind": "mlp", "width": 8, "activation": "tanh", "seed": 4},
-             "loss": "wgan", "regularizer": {"kind": "r1", "strength": 2}}
-            """)
+        let source = try Self.threeModeNetwork(width: 32)
         #expect(source.trainsNetwork)
         let settings = SimulationSettings(
             integrator: .gradientSteps(step: 0.2, scheme: .simultaneous, criticSteps: 1), tEnd: 40, samples: 9)
@@ -271,14 +270,7 @@ struct NetworkGeneratorTests {
 
     @Test("collapse on a network config trains each cell's network from w₀, seeded by generator.network.seed; widths make rows")
     func collapseTrainsTheNetwork() throws {
-        let source = try TestModels.source(
-            """
-            {"dimension": 2, "target": {"kind": "ring", "modes": 3, "radius": 1.2},
-             "generator": {"particles": 3, "learningRate": 0.8,
-                           "network": {"layers": [16], "activation": "tanh", "latentDimension": 4, "seed": 5}},
-             "discriminator": {"kind": "mlp", "width": 8, "activation": "tanh", "seed": 4},
-             "loss": "wgan", "regularizer": {"kind": "r1", "strength": 2}}
-            """)
+        let source = try Self.threeModeNetwork(width: 16)
         let settings = SimulationSettings(
             integrator: .gradientSteps(step: 0.2, scheme: .simultaneous, criticSteps: 1), tEnd: 20, samples: 5)
         let study = try CollapseStudy(

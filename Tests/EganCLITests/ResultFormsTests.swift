@@ -1,7 +1,8 @@
-import EffectiveGAN
 import Foundation
 import ResultForms
 import Testing
+
+@testable import EffectiveGAN
 
 /// Issue #26: one place owns the JSON, CSV and text forms of every result (the `ResultForms` module); the
 /// commands compute and choose a form, they do not build one.
@@ -51,5 +52,21 @@ struct ResultFormsTests {
             #expect(points[k]["rate"] == .number(point.spectrum.rate))
             #expect(Double(String(csv[k][2])) == point.spectrum.rate)
         }
+    }
+
+    @Test("a --vs target.modes study: each row's φ_c crosses ½ ln K of its own K, and the table says K per row")
+    func perRowModes() throws {
+        let study = try CollapseStudy(
+            source: ModelSource(preset: .ring8Collapse), ratios: [0, 0.25, 0.5], seeds: 2,
+            rowPaths: ["target.modes"], rowValues: [.integer(4), .integer(16)],
+            settings: SimulationSettings(
+                integrator: .gradientSteps(step: 0.05, scheme: .simultaneous, criticSteps: 1), tEnd: 20, samples: 5))
+        let cells = try study.run(done: [])
+        let rows = try study.rows(cells)
+        for (row, k) in zip(rows, [4.0, 16.0]) {
+            #expect(row.transition == CollapseStudy.crossing(study.ratios, row.meanMetric, log(k) / 2))
+        }
+        let table = CollapseForms.table(study, rows: rows, cells: cells, name: "ring8-collapse")
+        #expect(table.contains("K per row: 4, 16"), "\(table)")
     }
 }
