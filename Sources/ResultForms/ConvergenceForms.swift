@@ -68,13 +68,15 @@ public enum ConvergenceForms {
             "γ", "time", measure == .distance ? "final distance" : "final centre distance", "steps", "RHS", "wall", "",
         ]
         // A study in which nothing converged has no fastest γ: say why rather than leave a blank mark.
-        let stopped = runs.filter { $0.status != .completed }.count
-        let verdict =
-            fastest == nil && stopped > 0
-            ? "no run fell below \(Format.number(threshold)) by t = \(Format.number(endTime)): \(stopped) of \(runs.count) stopped early (diverged or interrupted: the reason is in the JSON status)\n"
-            : fastest == nil
-            ? "no run fell below \(Format.number(threshold)) by t = \(Format.number(endTime)): every run still oscillated or drifted (raise --t-end, or see 'egan simulate')\n"
-            : ""
+        var verdict = ""
+        if fastest == nil {
+            let stopped = runs.filter { $0.status != .completed }.count
+            let why =
+                stopped > 0
+                ? "\(stopped) of \(runs.count) stopped early (diverged or interrupted: the reason is in the JSON status)"
+                : "every run still oscillated or drifted (raise --t-end, or see 'egan simulate')"
+            verdict = "no run fell below \(Format.number(threshold)) by t = \(Format.number(endTime)): \(why)\n"
+        }
         return (network ? "the generator network itself trained (w, θ) from its initialisation w₀\n" : "")
             + TextTable.render(header: header, rows: rows) + verdict
             + "linear γ* = \(Format.number(optimum.gamma)) (r = \(Format.number(optimum.rate)))\n"

@@ -82,13 +82,13 @@ extension ModelConfig {
         }
     }
 
-    /// The checks that tie sections together (each section's own keys are checked as they are read): the
-    /// optimal discriminator's preconditions, the memory budget, packing, and N a multiple of M. Run after
-    /// decoding and after every typed edit (`ModelConfig.applying(_:)`).
+    /// The checks that tie sections together (each section's own keys are checked as they are read): the methods
+    /// that exclude each other, the universal kernel's φ range for this N, the optimal discriminator's
+    /// preconditions, the memory budget, packing, and N a multiple of M. Run after decoding and after every typed
+    /// edit (`ModelConfig.applying(_:)`, which checks a network's size itself, before its fit).
     func checkConsistency() throws {
         try DiscriminatorSpec.checkMethods(
             optimal: discriminator.learning.isOptimal, memory: discriminator.learning.memory, pack: discriminator.pack)
-        if let network = generator.network { try network.checkSize(path: "generator.network") }
         if case let .universal(ratio, _) = generator.kernel {
             try KernelSpec.checkUniversalRatio(ratio, particles: generator.particles, path: "generator.kernel.ratio")
         }

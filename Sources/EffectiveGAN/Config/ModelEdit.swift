@@ -58,40 +58,34 @@ public struct ModelEdit: Sendable, Equatable, CustomStringConvertible {
         {
             value = .integer(Int(x.rounded()))
         }
+        if key.reading == .widths { value = Self.widths(value) }
         let reader = try JSONReader(.object([(key.leaf, value)]), path: key.section)
         let leaf = key.leaf
         let typed: ModelSetting.Value
-        switch key {
-        case .strength, .criticWeightDecay, .criticWeightStd, .criticHiddenBiasStd, .ntkBiasVariance,
-            .networkBiasVariance, .initStd, .targetSpread:
-            typed = .real(try reader.nonNegative(leaf))
-        case .criticLearningRate where value == .string("optimal"):
-            typed = .optimal
-        case .criticLearningRate, .generatorLearningRate, .kernelSelf, .ntkWeightVariance, .networkWeightVariance,
-            .targetRadius, .targetSpacing:
-            typed = .real(try reader.positive(leaf))
-        case .kernelRatio:
-            typed = .real(try reader.double(leaf))
-        case .criticNegativeSlope, .networkNegativeSlope:
-            typed = .real(try reader.leakySlope(leaf))
-        case .criticWidth, .criticPack, .particles, .ntkDepth, .ntkLatentDimension, .networkLatentDimension,
-            .targetSamplesPerMode, .targetModes, .targetSide:
-            typed = .whole(try reader.positiveInt(leaf))
-        case .criticSeed, .ntkSeed, .networkSeed, .initSeed, .targetSeed:
-            typed = .whole(try reader.nonNegativeInt(leaf, default: 0))
-        case .criticLayers, .networkLayers:
-            let widths = try JSONReader(.object([(leaf, Self.widths(value))]), path: key.section)
-            typed = .widths(try DiscriminatorSpec.hiddenWidths(widths, shorthand: nil))
-        case .criticActivation:
-            typed = .criticActivation(try reader.choice(leaf, as: Activation.Kind.self))
-        case .criticTraining:
-            typed = .training(try reader.choice(leaf, as: Training.self))
-        case .ntkActivation:
-            typed = .kernelActivation(try reader.choice(leaf, as: GeneratorNetwork.Activation.self))
-        case .networkActivation:
-            typed = .networkActivation(try reader.choice(leaf, as: NetworkGenerator.Activation.self))
+        switch key.reading {
+        case .nonNegative: typed = .real(try reader.nonNegative(leaf))
+        case .positive where key == .criticLearningRate && value == .string("optimal"): typed = .optimal
+        case .positive: typed = .real(try reader.positive(leaf))
+        case .real: typed = .real(try reader.double(leaf))
+        case .leakySlope: typed = .real(try reader.leakySlope(leaf))
+        case .positiveInt: typed = .whole(try reader.positiveInt(leaf))
+        case .nonNegativeInt: typed = .whole(try reader.nonNegativeInt(leaf, default: 0))
+        case .widths: typed = .widths(try DiscriminatorSpec.hiddenWidths(reader, shorthand: nil))
+        case .choice: typed = try choice(reader)
         }
         return ModelSetting(edit: self, value: typed)
+    }
+
+    /// The value of a key that names one of a set (an activation, what trains).
+    private func choice(_ reader: JSONReader) throws -> ModelSetting.Value {
+        let leaf = key.leaf
+        switch key {
+        case .criticActivation: return .criticActivation(try reader.choice(leaf, as: Activation.Kind.self))
+        case .criticTraining: return .training(try reader.choice(leaf, as: Training.self))
+        case .ntkActivation: return .kernelActivation(try reader.choice(leaf, as: GeneratorNetwork.Activation.self))
+        case .networkActivation: return .networkActivation(try reader.choice(leaf, as: NetworkGenerator.Activation.self))
+        default: preconditionFailure("\(key.rawValue) is not read as a choice")
+        }
     }
 
     /// Hidden widths as a study's axis may give them: a list `[128, 128]`, one number (one layer of that width,
@@ -225,10 +219,10 @@ public struct ModelSetting: Sendable, Equatable {
 }
 
 extension ModelConfig {
-    /// This config with `settings` written in order, then checked as a decoded config is (`checkConsistency`: N a
-    /// multiple of M, the memory budget, the methods that exclude each other, the universal kernel's φ range for
-    /// the new N, the network's size) and, for a network generator whose network, targets or N changed, with its
-    /// equilibrium w* fitted again.
+    /// This config with `settings` written in order, then checked as a decoded config is: a network's size, then
+    /// (for a network generator whose network, targets or N changed) its equilibrium w* fitted again, then
+    /// `checkConsistency` (N a multiple of M, the memory budget, the methods that exclude each other, the
+    /// universal kernel's φ range for the new N).
     ///
     /// - Throws: `ConfigError` naming the key whose value cannot hold in this config.
     public func applying(_ settings: [ModelSetting]) throws -> ModelConfig {
@@ -297,16 +291,32 @@ extension ModelEdit {
         case targetSpacing = "target.spacing"
         case targetSide = "target.side"
 
-        var takesWholeNumbers: Bool {
+        /// How a value of the key is read: the `JSONReader` method the decoder uses for it.
+        enum Reading {
+            case nonNegative, positive, real, leakySlope, positiveInt, nonNegativeInt, widths, choice
+        }
+
+        /// The one place a key's kind of value is named: `setting` reads by it, `takesWholeNumbers` follows it.
+        var reading: Reading {
             switch self {
-            case .criticWidth, .criticLayers, .criticPack, .criticSeed, .particles, .ntkDepth, .ntkLatentDimension,
-                .ntkSeed, .initSeed, .networkLayers, .networkLatentDimension, .networkSeed, .targetSamplesPerMode,
-                .targetSeed, .targetModes, .targetSide:
-                return true
-            default:
-                return false
+            case .strength, .criticWeightDecay, .criticWeightStd, .criticHiddenBiasStd, .ntkBiasVariance,
+                .networkBiasVariance, .initStd, .targetSpread:
+                return .nonNegative
+            case .criticLearningRate, .generatorLearningRate, .kernelSelf, .ntkWeightVariance, .networkWeightVariance,
+                .targetRadius, .targetSpacing:
+                return .positive
+            case .kernelRatio: return .real
+            case .criticNegativeSlope, .networkNegativeSlope: return .leakySlope
+            case .criticWidth, .criticPack, .particles, .ntkDepth, .ntkLatentDimension, .networkLatentDimension,
+                .targetSamplesPerMode, .targetModes, .targetSide:
+                return .positiveInt
+            case .criticSeed, .ntkSeed, .networkSeed, .initSeed, .targetSeed: return .nonNegativeInt
+            case .criticLayers, .networkLayers: return .widths
+            case .criticActivation, .criticTraining, .ntkActivation, .networkActivation: return .choice
             }
         }
+
+        var takesWholeNumbers: Bool { [.positiveInt, .nonNegativeInt, .widths].contains(reading) }
 
         /// The object holding the key (`generator.kernel`) and the key in it (`ratio`).
         var section: String { String(rawValue[..<rawValue.lastIndex(of: ".")!]) }

@@ -88,20 +88,16 @@ public struct NetworkGenerator: Sendable, Equatable {
         var inputs: [Matrix] = []
         var slopes: [Matrix] = []
         var current = z
-        var offset = 0
+        let offsets = layerOffsets
         for (l, shape) in shapes.enumerated() {
             inputs.append(current)
             let (s, β) = scales(shape)
-            let weightsT = Matrix(
-                rows: shape.inputs, columns: shape.outputs,
-                columnMajor: Array(w[offset..<(offset + shape.outputs * shape.inputs)]))
-            let biases = offset + shape.outputs * shape.inputs
-            var h = Matrix.product(current, weightsT).scaled(by: s)
+            let biases = offsets[l] + shape.outputs * shape.inputs
+            var h = Matrix.product(current, transposedWeights(layer: l, offset: offsets[l], w)).scaled(by: s)
             for k in 0..<shape.outputs {
                 let bias = β * w[biases + k]
                 for i in 0..<h.rows { h[i, k] += bias }
             }
-            offset = biases + shape.outputs
             if l == shapes.count - 1 { return ForwardPass(inputs: inputs, slopes: slopes, outputs: h) }
             var slope = h
             for k in 0..<h.columns {
@@ -111,6 +107,24 @@ public struct NetworkGenerator: Sendable, Equatable {
             slopes.append(slope)
         }
         preconditionFailure("a network has a readout layer")
+    }
+
+    /// Where each layer's parameters start in w: W_l (fan_out × fan_in, row-major), then b_l.
+    private var layerOffsets: [Int] {
+        var offsets: [Int] = []
+        var offset = 0
+        for shape in shapes {
+            offsets.append(offset)
+            offset += shape.outputs * (shape.inputs + 1)
+        }
+        return offsets
+    }
+
+    /// W_lᵀ (fan_in × fan_out): layer l's row-major weights, starting at `offset` in w, read column-major.
+    private func transposedWeights(layer l: Int, offset: Int, _ w: [Double]) -> Matrix {
+        let shape = shapes[l]
+        return Matrix(
+            rows: shape.inputs, columns: shape.outputs, columnMajor: Array(w[offset..<(offset + shape.outputs * shape.inputs)]))
     }
 
     /// G(z_i; w) for every latent (N × d).
@@ -123,12 +137,7 @@ public struct NetworkGenerator: Sendable, Equatable {
     /// memory instead of O(N·d·P)).
     func vectorJacobianProduct(_ pass: ForwardPass, parameters w: [Double], cotangent u: Matrix) -> [Double] {
         var gradient = [Double](repeating: 0, count: parameterCount)
-        var offsets: [Int] = []
-        var offset = 0
-        for shape in shapes {
-            offsets.append(offset)
-            offset += shape.outputs * (shape.inputs + 1)
-        }
+        let offsets = layerOffsets
         var δ = u  // ∂(u·G)/∂h at the current layer, N × fan_out
         for l in shapes.indices.reversed() {
             let shape = shapes[l]
@@ -144,10 +153,9 @@ public struct NetworkGenerator: Sendable, Equatable {
                 gradient[biases + k] = β * sum
             }
             guard l > 0 else { break }
-            let weightsT = Matrix(
-                rows: shape.inputs, columns: shape.outputs, columnMajor: Array(w[base..<(base + shape.outputs * shape.inputs)]))
             // δ_{l−1} = (s δ W_l) ⊙ φ′(h^{l−1}).
-            var previous = Matrix.product(δ, weightsT, transB: .transposed).scaled(by: s)
+            var previous = Matrix.product(δ, transposedWeights(layer: l, offset: base, w), transB: .transposed)
+                .scaled(by: s)
             let slope = pass.slopes[l - 1]
             for q in previous.storage.indices { previous.storage[q] *= slope.storage[q] }
             δ = previous
@@ -159,12 +167,7 @@ public struct NetworkGenerator: Sendable, Equatable {
     public func jacobian(latents z: Matrix, parameters w: [Double]) -> Matrix {
         let d = outputDimension
         var jacobian = Matrix(rows: z.rows * d, columns: parameterCount)
-        var offsets: [Int] = []
-        var offset = 0
-        for shape in shapes {
-            offsets.append(offset)
-            offset += shape.outputs * (shape.inputs + 1)
-        }
+        let offsets = layerOffsets
         let pass = forwardPass(latents: z, parameters: w)
         for i in 0..<z.rows {
             for a in 0..<d {

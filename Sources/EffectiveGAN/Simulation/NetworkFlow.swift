@@ -71,8 +71,8 @@ public struct NetworkFlow {
         let push = pushModel.field(at: particleState(state, outputs: pass.outputs))
         let nd = pushModel.particleBlockLength
         let d = network.outputDimension
-        // push[i·d + a] is row i, column a of the N × d cotangent.
-        let cotangent = Matrix(rows: nd / d, columns: d, columnMajor: (0..<nd).map { push[($0 % (nd / d)) * d + $0 / (nd / d)] })
+        // push[..<nd] is the N × d cotangent row-major, i.e. its transpose column-major.
+        let cotangent = Matrix(rows: d, columns: nd / d, columnMajor: Array(push[..<nd])).transposed
         return network.vectorJacobianProduct(pass, parameters: w, cotangent: cotangent) + push[nd...]
     }
 
