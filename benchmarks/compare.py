@@ -1,8 +1,8 @@
 """egan against two peers on the `egan bench` workloads: a NumPy/SciPy implementation and a jit-compiled JAX one.
 
     swift build -c release
-    pip install jax diffrax          # the JAX peer (optional: without it only NumPy/SciPy is compared)
-    python3 benchmarks/compare.py [--egan .build/release/egan] [--repeats 3] [--markdown]
+    pip install jax diffrax torch    # the JAX and PyTorch peers (optional: without them only NumPy/SciPy)
+    python3 benchmarks/compare.py [--egan .build/release/egan] [--repeats 3] [--markdown] [--network-only]
 
 For each workload the peers read the workload's resolved model (`egan bench W --resolved`), run the same
 computation, and their answers are checked against egan's before any time is reported:
@@ -17,6 +17,13 @@ computation, and their answers are checked against egan's before any time is rep
   simulate-256-tanh  difference <= 1e-6 (cos and tanh features)
   steps-784          the displacement z(1) - z(0) after 100 simultaneous gradient steps (h = 0.01) of the d = 784
                      model: relative difference <= 1e-10 (the same arithmetic up to summation order)
+  network-steps-784  100 simultaneous gradient steps (h = 0.01) of a generator network [512, 512] relu (d_z = 64,
+                     N = 100) and its relu critic (width 512, all, R1) against mnist100: the displacement of
+                     (G(Z; w), theta) after the steps, relative difference <= 1e-10, against PyTorch (eager autograd,
+                     R1 by double backward) and JAX (jax.grad, all steps in one jit-compiled fori_loop)
+                     (benchmarks/network_peers.py). Its repeats alternate egan, PyTorch and JAX, so that a noisy
+                     machine slows all three alike; egan times the steps alone (the network built on the warm-up), the
+                     median of three runs per repeat.
 Medians over --repeats runs, each after one warm-up run (for JAX: after compilation); egan's come from
 `egan bench --format json`. The JAX peer covers the field workloads (steps, simulations); eigenvalue workloads are
 NumPy/SciPy only. Exit status 1 if any answer disagrees.
@@ -41,6 +48,16 @@ try:
     import jax_peer  # noqa: E402
 except ImportError:  # jax or diffrax missing: NumPy/SciPy only
     jax_peer = None
+import network_peers  # noqa: E402
+
+try:
+    import torch  # noqa: F401,E402
+except ImportError:  # the network workload is then compared with JAX only (or not at all)
+    torch = None
+try:
+    import jax  # noqa: F401,E402
+except ImportError:
+    jax = None
 
 SWEEP = np.logspace(-2, 2, 101)
 
@@ -68,11 +85,90 @@ def eigen_distance(a, b):
     return cost[rows, cols].max() / max(1.0, np.abs(a).max())
 
 
+def network_comparison(options, resolved, workdir):
+    """The network-steps-784 row and whether every peer's answer agrees; None without PyTorch and JAX.
+
+    Answers first: egan's `simulate` of the workload's own config (gradient steps, h = 0.01, t = 1) against each
+    peer's 100 steps from the same (w0, theta*). Then repeats that alternate egan, PyTorch and JAX.
+    """
+    start_document = resolved("network-steps-784")[1]
+    start = network_peers.Start(start_document)
+    peers = {}
+    if torch:
+        peers["torch"] = network_peers.TorchSteps(start)
+    if jax:
+        peers["jax"] = network_peers.JaxSteps(start)
+    if not peers:
+        return None
+    config_path = os.path.join(workdir, "network-steps-784.config.json")
+    with open(config_path, "w") as file:
+        json.dump(start_document["config"], file)
+    trained = json.loads(egan(options.egan, "simulate", config_path, "--integrator", "gd", "--lr", "0.01",
+                              "--t-end", "1", "--samples", "2", "--format", "json"))
+    egan_moved = np.array(trained["finalState"])
+    origin = np.concatenate([part.ravel() for part in next(iter(peers.values())).run(0, 0.01)])
+    egan_moved -= origin
+    notes, agree = [], True
+    for peer, steps in peers.items():
+        moved = np.concatenate([part.ravel() for part in steps.run(100, 0.01)]) - origin
+        difference = relative_difference(moved, egan_moved)
+        ok = difference <= 1e-10
+        agree &= ok
+        notes.append(f"{'PyTorch' if peer == 'torch' else 'JAX'}: displacements of (G(Z; w), theta) after 100 steps "
+                     f"agree to {difference:.1e}{'' if ok else ' — FAIL'}")
+
+    samples = {"egan": [], **{peer: [] for peer in peers}}
+    for _ in range(options.repeats):
+        # egan's median of three runs after its warm-up in a fresh process; the peers stay warm in this one.
+        run = json.loads(egan(options.egan, "bench", "network-steps-784", "--repeats", "3", "--format", "json"))
+        samples["egan"].append(run["workloads"][0]["median"])
+        dimension = run["workloads"][0]["dimension"]
+        for peer, steps in peers.items():
+            begin = time.perf_counter()
+            steps.run(100, 0.01)
+            samples[peer].append(time.perf_counter() - begin)
+    times = {peer: statistics.median(samples[peer]) for peer in peers}
+    row = ("network-steps-784", dimension, statistics.median(samples["egan"]), times, "; ".join(notes))
+    return row, agree
+
+
+def relative_difference(a, b):
+    return np.linalg.norm(np.asarray(a) - b) / np.linalg.norm(b)
+
+
+def print_rows(rows, markdown):
+    def cell(times, peer, egan_time, ratio):
+        if peer not in times:
+            return "—"
+        return f"{times[peer] / egan_time:.1f}×" if ratio else f"{times[peer]:.4f}"
+
+    peers = ("numpy", "torch", "jax")
+    if markdown:
+        print("| workload | dimension | egan median s | NumPy/SciPy median s | PyTorch median s | JAX median s | "
+              "vs NumPy | vs PyTorch | vs JAX | answers |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        for w, dim, e, times, note in rows:
+            print(f"| {w} | {dim} | {e:.4f} | " + " | ".join(cell(times, p, e, False) for p in peers) + " | "
+                  + " | ".join(cell(times, p, e, True) for p in peers) + f" | {note} |")
+    else:
+        print(f"{'workload':<19}{'dim':>8}{'egan s':>9}{'numpy s':>9}{'torch s':>9}{'jax s':>9}{'/numpy':>8}"
+              f"{'/torch':>8}{'/jax':>7}  answers")
+        for w, dim, e, times, note in rows:
+            print(f"{w:<19}{dim:>8}{e:>9.4f}" + "".join(f"{cell(times, p, e, False):>9}" for p in peers)
+                  + "".join(f"{cell(times, p, e, True):>{8 if p != 'jax' else 7}}" for p in peers) + f"  {note}")
+
+
+def installed():
+    return (f"{os.cpu_count()} cores; JAX {'present' if jax else 'not installed'}, diffrax "
+            f"{'present' if jax_peer else 'not installed'}; PyTorch {torch.__version__ if torch else 'not installed'}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--egan", default=".build/release/egan")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--markdown", action="store_true", help="print the README table")
+    parser.add_argument("--network-only", action="store_true", help="only network-steps-784 (PyTorch and JAX)")
     options = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="egan-compare-")
 
@@ -82,6 +178,14 @@ def main():
             file.write(egan(options.egan, "bench", workload, "--resolved"))
         with open(path) as file:
             return path, json.load(file)
+
+    if options.network_only:
+        network = network_comparison(options, resolved, workdir)
+        if not network:
+            sys.exit("network-steps-784 needs PyTorch or JAX: pip install torch jax")
+        print_rows([network[0]], options.markdown)
+        print(f"({installed()})")
+        return 0 if network[1] else 1
 
     large_path, large = resolved("analyze-1153")
     sim_models = {w: resolved(w) for w in ("simulate-256", "simulate-256-tanh")}
@@ -191,25 +295,14 @@ def main():
             times[peer] = timed(work[workload], options.repeats)
         rows.append((workload, dimension, egan_time, times, "; ".join(notes)))
 
-    def cell(times, peer, egan_time, ratio):
-        if peer not in times:
-            return "—"
-        return f"{times[peer] / egan_time:.1f}×" if ratio else f"{times[peer]:.4f}"
-
-    if options.markdown:
-        print("| workload | dimension | egan median s | NumPy/SciPy median s | JAX median s | vs NumPy | vs JAX | answers |")
-        print("|---|---:|---:|---:|---:|---:|---:|---|")
-        for w, dim, e, times, note in rows:
-            print(f"| {w} | {dim} | {e:.4f} | {cell(times, 'numpy', e, False)} | {cell(times, 'jax', e, False)} | "
-                  f"{cell(times, 'numpy', e, True)} | {cell(times, 'jax', e, True)} | {note} |")
-    else:
-        print(f"{'workload':<19}{'dim':>7}{'egan s':>9}{'numpy s':>9}{'jax s':>9}{'/numpy':>8}{'/jax':>7}  answers")
-        for w, dim, e, times, note in rows:
-            print(f"{w:<19}{dim:>7}{e:>9.4f}{cell(times, 'numpy', e, False):>9}{cell(times, 'jax', e, False):>9}"
-                  f"{cell(times, 'numpy', e, True):>8}{cell(times, 'jax', e, True):>7}  {note}")
+    network = network_comparison(options, resolved, workdir)
+    if network:
+        row, network_ok = network
+        rows.append(row)
+        failed |= not network_ok
+    print_rows(rows, options.markdown)
     counted = ", ".join(f"{w} {p} {n}" for (w, p), n in evaluations.items())
-    print(f"(peer right-hand side evaluations: {counted}; vector math {bench['vectorMathBits']}-bit; "
-          f"{os.cpu_count()} cores; JAX {'present' if jax_peer else 'not installed'})")
+    print(f"(peer right-hand side evaluations: {counted}; vector math {bench['vectorMathBits']}-bit; {installed()})")
     return 1 if failed else 0
 
 

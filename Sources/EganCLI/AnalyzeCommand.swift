@@ -30,6 +30,7 @@ struct AnalyzeCommand: EganCommand {
         let format = try output.chosen(csvRows: false, command: "analyze")
         let json = format == .json
         let source = try model.load()
+        try source.requireLinearTheory()
         let effective = EffectiveModel(source.resolved, gamma: strength.gamma)
         let analysis = try StabilityAnalysis(model: effective)
         if json { return analysis.json(model: effective, name: source.name).commandOutput(model: effective) }

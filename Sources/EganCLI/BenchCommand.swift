@@ -38,7 +38,11 @@ struct BenchCommand: EganCommand {
 
     private func timings() throws -> String {
         let format = try output.chosen(csvRows: true, command: "bench")
-        if resolved { return try workloads[0].source().resolved.json.prettyText + "\n" }
+        if resolved {
+            let source = try workloads[0].source()
+            guard source.trainsNetwork else { return source.resolved.json.prettyText + "\n" }
+            return try ModelForms.networkStart(NetworkFlow(source), source: source).prettyText + "\n"
+        }
         let selected = workloads.isEmpty ? BenchWorkload.allCases : workloads
         var timings: [BenchTiming] = []
         for workload in selected {
@@ -94,6 +98,11 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
     case steps784 = "steps-784"
     /// `simulate-256` with tanh features instead of cos (the JAX comparison of issue #14).
     case simulate256Tanh = "simulate-256-tanh"
+    /// 100 simultaneous gradient steps (h = 0.01) of a generator network and its critic from (w₀, θ*): N = 100
+    /// latents (d_z = 64, Gaussian), layers [512, 512] relu, standard (nn.Linear) parameterisation, d = 784 outputs
+    /// against mnist100, a relu critic of width 512 trained `all`, wgan + R1 (issue #24; `benchmarks/compare.py`
+    /// times PyTorch and JAX on the same steps).
+    case networkSteps784 = "network-steps-784"
     /// Reading the d = 784 model's resolved JSON (13 MB, as `--resolved` prints it) into a model: the JSON reader.
     case load784 = "load-784"
 
@@ -135,6 +144,19 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
         """
     }
 
+    /// The model of `network-steps-784`. `fit: false`: the steps start from w₀, and fitting w* would need the
+    /// (N·d) × P = 78 400 × 697 488 Jacobian (437 GB).
+    static let networkModel784 = """
+        {"name": "bench-network-784", "dimension": 784,
+         "target": {"kind": "dataset", "name": "mnist100", "standardize": true},
+         "generator": {"particles": 100,
+                       "network": {"layers": [512, 512], "activation": "relu", "parameterization": "standard",
+                                   "latentDimension": 64, "seed": 4, "fit": false}},
+         "discriminator": {"kind": "mlp", "width": 512, "activation": "relu", "train": "all", "seed": 3,
+                           "weightStd": \(1 / Double(784).squareRoot())},
+         "loss": "wgan", "regularizer": {"kind": "r1", "strength": 1.0}}
+        """
+
     /// The model the workload runs on.
     func source() throws -> ModelSource {
         switch self {
@@ -147,6 +169,7 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
         case .analyze64: return try Self.source(Self.highDimensionalModel(dimension: 64, width: 256))
         case .analyze784, .sweep784, .steps784, .load784:
             return try Self.source(Self.highDimensionalModel(dimension: 784, width: 512))
+        case .networkSteps784: return try Self.source(Self.networkModel784)
         }
     }
 
@@ -156,7 +179,20 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
         return Data(source.resolved.json.prettyText.utf8)
     }()
 
+    /// The network of `network-steps-784`, built on the untimed warm-up run: the timed runs are the steps alone,
+    /// as the peers' warm runs are (PyTorch after one run, JAX after compilation).
+    static let networkFlow784: Result<NetworkFlow, any Error> = Result {
+        try NetworkFlow(BenchWorkload.networkSteps784.source())
+    }
+
     func run() throws -> Int {
+        if self == .networkSteps784 {
+            let flow = try Self.networkFlow784.get()
+            var state = flow.initialState
+            let workspace = flow.makeWorkspace()
+            for _ in 0..<100 { flow.gradientStep(&state, size: 0.01, workspace: workspace) }
+            return flow.stateDimension
+        }
         if self == .load784 {
             let model = try ModelSource(
                 json: JSONValue.parse(Self.resolvedText784, source: "load-784"), defaultName: "load-784")
@@ -180,7 +216,7 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
         case .steps784:
             var state = model.initialState
             model.gradientRounds(&state, rounds: 100, step: 0.01)
-        case .load784:
+        case .networkSteps784, .load784:
             break
         case .collapseDigits100Cells:
             let study = try CollapseStudy(

@@ -11,6 +11,9 @@ struct ModelCommand: EganCommand {
               egan model ring8 --config > my.json          # an editable starting point
               egan model ring8 --resolved > ring8.resolved.json
               egan analyze ring8.resolved.json --gamma 0.5
+            For a generator network, --network-start prints what another framework needs to take the same steps: \
+            the config, the resolved critic and targets, the latents Z and the initial weights w₀ in PyTorch's \
+            parameters() order (schema egan.network-start/1; benchmarks/network_peers.py reads it).
             """)
 
     @OptionGroup var model: ModelArgument
@@ -18,16 +21,21 @@ struct ModelCommand: EganCommand {
     var resolved = false
     @Flag(help: "Print the model's config as JSON, to save and edit as a starting point (a preset's construction).")
     var config = false
+    @Flag(help: "Print a generator network's config, latents, initial weights and resolved critic (egan.network-start/1).")
+    var networkStart = false
     @OptionGroup var output: FormatOption
 
     func validate() throws {
-        if resolved && config { throw ValidationError("choose one of --resolved and --config") }
+        if [resolved, config, networkStart].filter({ $0 }).count > 1 {
+            throw ValidationError("choose one of --resolved, --config and --network-start")
+        }
     }
 
     func execute() throws -> String {
         let source = try model.load()
         if resolved { return source.resolved.json.prettyText + "\n" }
         if config { return source.document.integralNumbersAsIntegers.prettyText + "\n" }
+        if networkStart { return try ModelForms.networkStart(NetworkFlow(source), source: source).prettyText + "\n" }
         let effective = EffectiveModel(source.resolved)
         if try output.chosen(csvRows: false, command: "model") == .json {
             return ModelForms.json(source, model: effective).commandOutput(source: source)

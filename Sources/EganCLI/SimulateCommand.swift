@@ -55,6 +55,10 @@ struct SimulateCommand: EganCommand {
         let source = try model.load()
         try OutputFiles.check([("--trajectories", trajectories)], reading: source)
         let effective = EffectiveModel(source.resolved, gamma: strength.gamma)
+        if !source.hasLinearTheory, tEnd == nil {
+            throw ValidationError(
+                "--t-end is needed: a network with generator.network.fit false has no linear theory to choose the end time (or a step size); give --t-end T (and --integrator gd --lr H for relu)")
+        }
         // No --integrator: a method that finishes (gradient steps at h_max/2 for a relu critic, whose kinks make
         // adaptive steppers reject almost every step), and a default end time within its step budget.
         let chosen =
@@ -86,13 +90,17 @@ struct SimulateCommand: EganCommand {
             start: perturb.map { .perturbedEquilibrium(epsilon: $0, seed: seed) } ?? .initial,
             tEnd: end, samples: samples, relativeTolerance: integration.rtol, absoluteTolerance: integration.atol,
             divergenceBound: divergenceBound, keepStates: trajectories != nil)
-        try settings.checkExplicitSteps(for: effective, structure: source.oscillatorStructure())
+        if source.hasLinearTheory {
+            try settings.checkExplicitSteps(for: effective, structure: source.oscillatorStructure())
+        }
         let result: SimulationResult
         if source.trainsNetwork {
             // A generator network trains its own weights (w, θ); the observables are of its outputs G(Z; w).
+            let flow = try NetworkFlow(source, gamma: strength.gamma)
+            try flow.checkIntegrator(settings)
             FileHandle.standardError.write(
                 Data("egan: note: training the generator network's weights and the critic (w, θ) from \(perturb == nil ? "its initialisation w₀" : "w* + a weight perturbation")\n".utf8))
-            result = try NetworkFlow(source, gamma: strength.gamma).simulate(
+            result = try flow.simulate(
                 settings, progress: progressOption.bar("simulate"), shouldStop: shouldStop)
         } else {
             result = try effective.simulate(settings, progress: progressOption.bar("simulate"), shouldStop: shouldStop)

@@ -41,6 +41,21 @@ public enum BLAS {
         rawDot(x, y, count)
     }
 
+    /// y ← α·x + y over contiguous arrays (`daxpy`).
+    public static func axpy(
+        count: Int, alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>
+    ) {
+        guard count > 0 else { return }
+        cblas_daxpy(Int32(count), alpha, x, 1, y, 1)
+    }
+
+    /// Σ|x_i| over a contiguous array (`dasum`): infinite or NaN exactly when some x_i is (or the sum overflows,
+    /// beyond 10³⁰⁸), so one vectorised pass tells whether a state is still finite.
+    public static func absoluteSum(_ x: UnsafePointer<Double>, count: Int) -> Double {
+        guard count > 0 else { return 0 }
+        return cblas_dasum(Int32(count), x, 1)
+    }
+
     @usableFromInline
     static func rawDot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ count: Int) -> Double {
         cblas_ddot(Int32(count), x, 1, y, 1)

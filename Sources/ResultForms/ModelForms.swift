@@ -60,22 +60,54 @@ public enum ModelForms {
         return parts.isEmpty ? "none (plain model)" : parts.joined(separator: "; ")
     }
 
-    /// A network generator's shape and its fit to the matched equilibrium, or nil.
+    /// A network generator's shape and its fit to the matched equilibrium (or that it is trained only), or nil.
     private static func networkText(_ source: ModelSource) -> String? {
-        guard let network = source.config?.generator.network, let fit = source.config?.generator.networkEquilibrium
-        else { return nil }
+        guard let network = source.config?.generator.network else { return nil }
+        let shape =
+            "layers [\(network.layers.map(String.init).joined(separator: ", "))] \(network.activation.rawValue) (\(network.parameterization.rawValue)), P = \(network.parameterCount)"
+        guard let fit = source.config?.generator.networkEquilibrium else {
+            return shape + "; fit false: trained only (kernel above is the push (η_G/N)·I, no linear theory)"
+        }
         return
-            "layers [\(network.layers.map(String.init).joined(separator: ", "))] \(network.activation.rawValue) (\(network.parameterization.rawValue)), P = \(network.parameterCount); kernel Θ(w*) at w* after \(fit.steps) Gauss–Newton steps, max |G − y| = \(Format.number(fit.residual, digits: 2))"
+            shape + "; kernel Θ(w*) at w* after \(fit.steps) Gauss–Newton steps, max |G − y| = \(Format.number(fit.residual, digits: 2))"
     }
 
     private static func networkJSON(_ source: ModelSource) -> JSONValue? {
-        guard let network = source.config?.generator.network, let fit = source.config?.generator.networkEquilibrium
-        else { return nil }
+        guard let network = source.config?.generator.network else { return nil }
+        let fit = source.config?.generator.networkEquilibrium
         return .object([
             ("layers", .array(network.layers.map(JSONValue.integer))), ("activation", .string(network.activation.rawValue)),
             ("parameterization", .string(network.parameterization.rawValue)),
-            ("parameters", .integer(network.parameterCount)), ("gaussNewtonSteps", .integer(fit.steps)),
-            ("residual", .number(fit.residual)),
+            ("parameters", .integer(network.parameterCount)), ("fitted", .bool(fit != nil)),
+            ("gaussNewtonSteps", fit.map { .integer($0.steps) } ?? .null),
+            ("residual", fit.map { .number($0.residual) } ?? .null),
+        ])
+    }
+
+    /// A generator network's starting point for a peer implementation (schema `egan.network-start/1`): the config
+    /// it was read from, the resolved particle model (targets, critic θ*, loss, regulariser, γ, η_D; its kernel is the push (η_G/N)·I),
+    /// the network's shape and scales, the latents Z (N × d_z) and the initial weights w₀ (each layer's W row-major,
+    /// then b: PyTorch's `parameters()` order).
+    public static func networkStart(_ flow: NetworkFlow, source: ModelSource) -> JSONValue {
+        let network = flow.network
+        return .object([
+            ("schema", .string("egan.network-start/1")), ("config", source.document.integralNumbersAsIntegers), ("resolved", source.resolved.json),
+            (
+                "network",
+                .object([
+                    ("layers", .array(network.layers.map(JSONValue.integer))),
+                    ("activation", .string(network.activation.rawValue)),
+                    ("negativeSlope", .number(network.negativeSlope)),
+                    ("parameterization", .string(network.parameterization.rawValue)),
+                    ("weightVariance", .number(network.weightVariance)),
+                    ("biasVariance", .number(network.biasVariance)),
+                    ("latentDimension", .integer(network.latentDimension)),
+                    ("outputDimension", .integer(network.outputDimension)),
+                    ("learningRate", .number(source.config?.generator.learningRate ?? 1)),
+                ])
+            ),
+            ("latents", .array(flow.latents.rowArrays.map { .array($0.map(JSONValue.number)) })),
+            ("weights", .array(flow.initialState[..<network.parameterCount].map(JSONValue.number))),
         ])
     }
 

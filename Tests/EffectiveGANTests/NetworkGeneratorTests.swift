@@ -149,7 +149,7 @@ struct NetworkGeneratorTests {
             // The assembled linearisation is the network flow's own derivative: central differences of
             // NetworkFlow.field at (w*, θ*), an independent implementation of ẇ = (η_G/N) Jᵀu, θ̇ = θ̇(G(Z; w), θ).
             let flow = try NetworkFlow(source)
-            let z0 = flow.equilibriumState
+            let z0 = try flow.equilibriumState()
             var numeric = Matrix(rows: z0.count, columns: z0.count)
             for c in z0.indices {
                 var plus = z0
@@ -225,7 +225,7 @@ struct NetworkGeneratorTests {
         }
         // The flow is the network's: at (w*, θ*) it vanishes.
         let flow = try NetworkFlow(source)
-        #expect(euclideanNorm(flow.field(at: flow.equilibriumState)) <= 1e-12)
+        #expect(euclideanNorm(flow.field(at: try flow.equilibriumState())) <= 1e-12)
     }
 
     @Test("the network trained by gradient steps from w* + δw follows the particle model with Θ(w*) from G(Z; w* + δw)")

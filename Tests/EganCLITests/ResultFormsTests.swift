@@ -31,8 +31,8 @@ struct ResultFormsTests {
         }
         #expect(outside.isEmpty, "schemas outside ResultForms: \(outside)")
         // analyze, sweep, optimize, steps, simulate, crosscheck, convergence, collapse, report, kernel, transfer,
-        // model, presets, bench.
-        #expect(inside == 14, "\(inside) schemas in ResultForms")
+        // model, presets, bench, and a network's starting point (model --network-start).
+        #expect(inside == 15, "\(inside) schemas in ResultForms")
         for file in try Self.files(in: "EganCLI") {
             let text = try String(contentsOf: file, encoding: .utf8)
             #expect(!text.contains(".object(["), "\(file.lastPathComponent) builds a JSON object")

@@ -70,8 +70,17 @@ extension ModelConfig {
     /// For a network generator: its matched equilibrium w* and its empirical block kernel Θ(w*), which from here
     /// on is the model's kernel (model §4, exact for every linear answer). Run again whenever the network, the
     /// targets or N change (`ModelEdit`).
+    ///
+    /// With `generator.network.fit` false there is no fit: the network is only trained, and its resolved kernel is
+    /// the push K = (η_G/N)·I that its outputs receive before Jᵀ (`NetworkFlow`); `ModelSource.requireLinearTheory`
+    /// refuses every linear answer on it.
     mutating func fitNetwork() throws {
         guard let network = generator.network else { return }
+        guard network.fitsEquilibrium else {
+            generator.networkEquilibrium = nil
+            generator.kernel = .universal(ratio: 0, selfValue: 1)
+            return
+        }
         do {
             let fit = try network.equilibrium(
                 targets: target.points(dimension: dimension), particles: generator.particles)
@@ -79,6 +88,11 @@ extension ModelConfig {
             generator.kernel = KernelSpec.explicit(fit.kernel.rowArrays)
         } catch let error as KernelError {
             throw ConfigError.invalidValue(path: "generator.network", reason: error.description)
+        } catch let ModelError.exceedsMemoryBudget(what, bytes, budget) {
+            throw ConfigError.invalidValue(
+                path: "generator.network",
+                reason:
+                    "needs about \(MemoryBudget.describe(bytes)) for \(what) to fit w* and Θ(w*), above the memory budget of \(MemoryBudget.describe(budget)); set generator.network.fit to false to train the network only (simulate, convergence, collapse with gradient steps), or raise EGAN_MEMORY_BUDGET")
         }
     }
 
@@ -89,6 +103,12 @@ extension ModelConfig {
     func checkConsistency() throws {
         try DiscriminatorSpec.checkMethods(
             optimal: discriminator.learning.isOptimal, memory: discriminator.learning.memory, pack: discriminator.pack)
+        if generator.network != nil, discriminator.learning.memory != nil {
+            // Fictitious play keeps a memory of the particles in the state; a network's state is (w, θ).
+            throw ConfigError.invalidValue(
+                path: "discriminator.memory",
+                reason: "does not apply to a generator network: its training state is (w, θ), with no memory of the outputs; remove it")
+        }
         if case let .universal(ratio, _) = generator.kernel {
             try KernelSpec.checkUniversalRatio(ratio, particles: generator.particles, path: "generator.kernel.ratio")
         }
@@ -554,7 +574,7 @@ extension JSONReader {
 extension NetworkGenerator {
     static let keys = [
         "layers", "activation", "negativeSlope", "parameterization", "weightVariance", "biasVariance",
-        "latentDimension", "latentDistribution", "seed",
+        "latentDimension", "latentDistribution", "seed", "fit",
     ]
 
     /// `generator.network`: hidden widths, activation, parameterisation (`ntk`, `standard`), latents and seed.
@@ -578,6 +598,7 @@ extension NetworkGenerator {
         outputDimension = dimension
         latentDistribution = try reader.choice("latentDistribution", as: LatentDistribution.self, default: .gaussian)
         seed = try reader.nonNegativeInt("seed", default: 4)
+        fitsEquilibrium = try reader.bool("fit", default: true)
         try checkSize(path: reader.path)
     }
 

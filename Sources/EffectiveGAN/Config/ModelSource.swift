@@ -90,7 +90,23 @@ public struct ModelSource: Sendable {
     /// The oscillator structure of the resolved model at its matched equilibrium (nil where it does not apply),
     /// computed once per source.
     public func oscillatorStructure() throws -> OscillatorStructure? {
-        try structureCache.value { try OscillatorStructure(EffectiveModel(resolved)) }
+        try requireLinearTheory()
+        return try structureCache.value { try OscillatorStructure(EffectiveModel(resolved)) }
+    }
+
+    /// Whether linear answers exist: false for a generator network read with `fit: false`, whose resolved kernel
+    /// is only the push (η_G/N)·I of its training flow, not Θ(w*).
+    public var hasLinearTheory: Bool { config?.generator.network?.fitsEquilibrium ?? true }
+
+    /// Throws, naming `generator.network.fit`, when this source has no linear theory: every eigenvalue, rate, γ*
+    /// or step limit would be of the push kernel instead of the network's. Called by the oscillator structure
+    /// (which every linear answer of a source goes through) and by the commands that analyse a model directly.
+    public func requireLinearTheory() throws {
+        guard !hasLinearTheory else { return }
+        throw ConfigError.invalidValue(
+            path: "generator.network.fit",
+            reason:
+                "is false, so the network has no fitted equilibrium w* and no linear theory (eigenvalues, rates, γ*, step limits); set it to true (the default) when N·d × P fits the memory budget, or train the network only: egan simulate CONFIG --integrator gd --lr H --t-end T")
     }
 
     /// Whether simulations of this source train a generator network's weights (`generator.network`:

@@ -41,6 +41,7 @@ public struct KernelTransfer: Sendable {
                 path: "generator.network",
                 reason: "is absent: the comparison is of a finite generator network's descriptions; give generator.network (docs/config.md)")
         }
+        try source.requireLinearTheory()
         let n = config.generator.particles
         let effective = EffectiveModel(source.resolved)
         // K = (η_G/N)·Θ: the fit of K in Θ's units.

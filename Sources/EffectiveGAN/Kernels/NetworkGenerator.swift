@@ -35,6 +35,9 @@ public struct NetworkGenerator: Sendable, Equatable {
     public var seed: Int
     /// Output dimension d.
     public var outputDimension: Int
+    /// `fit`: whether the config fits w* and Θ(w*) (needed by every linear answer). False skips the fit, whose
+    /// Jacobian is (N·d) × P, for a network that is only trained (`egan bench network-steps-784`: 78 400 × 697 488).
+    public var fitsEquilibrium: Bool = true
 
     /// (fan_in, fan_out) of every layer, hidden first, readout last.
     var shapes: [(inputs: Int, outputs: Int)] {
@@ -68,6 +71,33 @@ public struct NetworkGenerator: Sendable, Equatable {
             ? (weightVariance.squareRoot() / Double(shape.inputs).squareRoot(), biasVariance.squareRoot()) : (1, 1)
     }
 
+    /// φ and φ′ of every pre-activation, in place: one branch-free loop per kind for relu and leaky relu (the
+    /// compiler vectorises them), the pointwise pair for the rest.
+    private func applyActivation(_ h: inout Matrix, slopes: inout Matrix) {
+        let count = h.storage.count
+        h.storage.withUnsafeMutableBufferPointer { value in
+            slopes.storage.withUnsafeMutableBufferPointer { slope in
+                switch activation {
+                case .relu:
+                    for q in 0..<count {
+                        let on = value[q] > 0
+                        slope[q] = on ? 1 : 0
+                        value[q] = on ? value[q] : 0
+                    }
+                case .leakyRelu:
+                    let α = negativeSlope
+                    for q in 0..<count {
+                        let on = value[q] > 0
+                        slope[q] = on ? 1 : α
+                        value[q] = on ? value[q] : α * value[q]
+                    }
+                case .tanh, .erf:
+                    for q in 0..<count { (value[q], slope[q]) = activate(value[q]) }
+                }
+            }
+        }
+    }
+
     @inline(__always) private func activate(_ h: Double) -> (Double, Double) {
         switch activation {
         case .relu: return h > 0 ? (h, 1) : (0, 0)
@@ -83,26 +113,38 @@ public struct NetworkGenerator: Sendable, Equatable {
     /// A_0 = Z), the hidden layers' slopes φ′(h^l) (N × H_l) and the outputs G(Z; w) (N × d).
     ///
     /// Layer l's weights are rows of w in the order `initialParameters` draws them (W_l row-major, fan_out ×
-    /// fan_in, then b_l), so W_l read column-major is W_lᵀ and h^l = s_l A_l W_lᵀ + β_l 𝟙 b_lᵀ is one product.
+    /// fan_in, then b_l), so W_l read column-major in place is W_lᵀ and h^l = s_l A_l W_lᵀ + β_l 𝟙 b_lᵀ is one
+    /// product straight from w (no copy of the weights), split over the cores by columns (`BLAS.gemm(blocks:)`).
     func forwardPass(latents z: Matrix, parameters w: [Double]) -> ForwardPass {
+        w.withUnsafeBufferPointer { forwardPass(latents: z, parameters: $0.baseAddress!) }
+    }
+
+    /// `forwardPass` reading w (P numbers) in place, e.g. the front of a training state (w, θ).
+    func forwardPass(latents z: Matrix, parameters w: UnsafePointer<Double>) -> ForwardPass {
         var inputs: [Matrix] = []
         var slopes: [Matrix] = []
         var current = z
         let offsets = layerOffsets
+        let n = z.rows
         for (l, shape) in shapes.enumerated() {
-            inputs.append(current)
             let (s, β) = scales(shape)
+            var h = Matrix(rows: n, columns: shape.outputs)
+            current.storage.withUnsafeBufferPointer { pa in
+                h.storage.withUnsafeMutableBufferPointer { ph in
+                    BLAS.gemm(
+                        .none, .none, m: n, n: shape.outputs, k: shape.inputs, alpha: s, pa.baseAddress!, lda: n,
+                        w + offsets[l], ldb: shape.inputs, beta: 0, ph.baseAddress!, ldc: n, blocks: System.coreCount)
+                }
+            }
             let biases = offsets[l] + shape.outputs * shape.inputs
-            var h = Matrix.product(current, transposedWeights(layer: l, offset: offsets[l], w)).scaled(by: s)
             for k in 0..<shape.outputs {
                 let bias = β * w[biases + k]
-                for i in 0..<h.rows { h[i, k] += bias }
+                for i in 0..<n { h.storage[k * n + i] += bias }
             }
+            inputs.append(current)
             if l == shapes.count - 1 { return ForwardPass(inputs: inputs, slopes: slopes, outputs: h) }
             var slope = h
-            for k in 0..<h.columns {
-                for i in 0..<h.rows { (h[i, k], slope[i, k]) = activate(h[i, k]) }
-            }
+            applyActivation(&h, slopes: &slope)
             current = h
             slopes.append(slope)
         }
@@ -120,13 +162,6 @@ public struct NetworkGenerator: Sendable, Equatable {
         return offsets
     }
 
-    /// W_lᵀ (fan_in × fan_out): layer l's row-major weights, starting at `offset` in w, read column-major.
-    private func transposedWeights(layer l: Int, offset: Int, _ w: [Double]) -> Matrix {
-        let shape = shapes[l]
-        return Matrix(
-            rows: shape.inputs, columns: shape.outputs, columnMajor: Array(w[offset..<(offset + shape.outputs * shape.inputs)]))
-    }
-
     /// G(z_i; w) for every latent (N × d).
     public func outputs(latents z: Matrix, parameters w: [Double]) -> Matrix {
         forwardPass(latents: z, parameters: w).outputs
@@ -137,30 +172,63 @@ public struct NetworkGenerator: Sendable, Equatable {
     /// memory instead of O(N·d·P)).
     func vectorJacobianProduct(_ pass: ForwardPass, parameters w: [Double], cotangent u: Matrix) -> [Double] {
         var gradient = [Double](repeating: 0, count: parameterCount)
+        w.withUnsafeBufferPointer { pw in
+            gradient.withUnsafeMutableBufferPointer { pg in
+                vectorJacobianProduct(pass, parameters: pw.baseAddress!, cotangent: u, into: pg.baseAddress!)
+            }
+        }
+        return gradient
+    }
+
+    /// `vectorJacobianProduct` reading w in place and writing c·Jᵀu into `gradient` (P numbers), or adding it
+    /// (`accumulate`). `gradient` may be w itself: w += h·Jᵀu is then one gradient step in place, because each
+    /// layer's δ_{l−1} = (s δ W_l) ⊙ φ′ is formed from W_l before W_l is updated. (Running a layer's two products
+    /// side by side, each on one core, instead of splitting each over both, measured no faster: 1.44–1.73 s
+    /// against 1.48–1.73 s for `network-steps-784`, within this machine's noise.)
+    func vectorJacobianProduct(
+        _ pass: ForwardPass, parameters pw: UnsafePointer<Double>, cotangent u: Matrix,
+        into pg: UnsafeMutablePointer<Double>, scale c: Double = 1, accumulate: Bool = false
+    ) {
         let offsets = layerOffsets
+        let n = u.rows
+        let ones = [Double](repeating: 1, count: n)
+        let keep = accumulate ? 1.0 : 0.0
         var δ = u  // ∂(u·G)/∂h at the current layer, N × fan_out
         for l in shapes.indices.reversed() {
             let shape = shapes[l]
             let (s, β) = scales(shape)
             let base = offsets[l]
-            // ∂/∂W_l = s δᵀ A_l (fan_out × fan_in row-major) = s A_lᵀ δ read column-major.
-            let weights = Matrix.product(pass.inputs[l], δ, transA: .transposed)
-            for q in weights.storage.indices { gradient[base + q] = s * weights.storage[q] }
             let biases = base + shape.outputs * shape.inputs
-            for k in 0..<shape.outputs {
-                var sum = 0.0
-                for i in 0..<δ.rows { sum += δ[i, k] }
-                gradient[biases + k] = β * sum
+            var previous = Matrix(rows: n, columns: l > 0 ? shape.inputs : 0)
+            δ.storage.withUnsafeBufferPointer { pδ in
+                if l > 0 {
+                    // δ_{l−1} = (s δ W_l) ⊙ φ′(h^{l−1}); W_l is the transpose of w's column-major view.
+                    previous.storage.withUnsafeMutableBufferPointer { pp in
+                        BLAS.gemm(
+                            .none, .transposed, m: n, n: shape.inputs, k: shape.outputs, alpha: s, pδ.baseAddress!,
+                            lda: n, pw + base, ldb: shape.inputs, beta: 0, pp.baseAddress!, ldc: n,
+                            blocks: System.coreCount)
+                    }
+                }
+                // ∂/∂W_l = s δᵀ A_l (fan_out × fan_in row-major) = s A_lᵀ δ read column-major.
+                pass.inputs[l].storage.withUnsafeBufferPointer { pa in
+                    BLAS.gemm(
+                        .transposed, .none, m: shape.inputs, n: shape.outputs, k: n, alpha: c * s, pa.baseAddress!,
+                        lda: n, pδ.baseAddress!, ldb: n, beta: keep, pg + base, ldc: shape.inputs,
+                        blocks: System.coreCount)
+                }
+                // ∂/∂b_l = β δᵀ𝟙.
+                ones.withUnsafeBufferPointer { p1 in
+                    BLAS.gemv(
+                        .transposed, rows: n, columns: shape.outputs, alpha: c * β, pδ.baseAddress!, lda: n,
+                        p1.baseAddress!, beta: keep, pg + biases)
+                }
             }
             guard l > 0 else { break }
-            // δ_{l−1} = (s δ W_l) ⊙ φ′(h^{l−1}).
-            var previous = Matrix.product(δ, transposedWeights(layer: l, offset: base, w), transB: .transposed)
-                .scaled(by: s)
             let slope = pass.slopes[l - 1]
             for q in previous.storage.indices { previous.storage[q] *= slope.storage[q] }
             δ = previous
         }
-        return gradient
     }
 
     /// The parameter Jacobian J (N·d × P, row i·d + a = ∂G_a(z_i)/∂w) by backpropagation, exact.
@@ -206,3 +274,4 @@ struct ForwardPass {
     /// G(Z; w), N × d.
     let outputs: Matrix
 }
+

@@ -9,13 +9,17 @@ import Numerics
 /// so its outputs move with K = (η_G/N)·J Jᵀ at every instant. The pushes (η_G/N)u and θ̇ come from the particle
 /// model itself with the identity in place of Θ — one field for both, so the network and the effective model
 /// cannot drift apart in their losses, regularisers or critics.
-public struct NetworkFlow {
+public struct NetworkFlow: Sendable {
     public let network: NetworkGenerator
-    public let equilibrium: NetworkEquilibrium
-    let latents: Matrix
-    /// The particle model with K = (η_G/N)·I: its ẋ is (η_G/N)u, its θ̇ the discriminator's flow.
+    /// w* and Θ(w*); nil for a network read with `fit: false`, which is only trained from w₀.
+    public let equilibrium: NetworkEquilibrium?
+    /// The N latent samples z_i (N × d_z).
+    public let latents: Matrix
+    /// The particle model with K = (η_G/N)·I (an N × N universal kernel, applied in O(N·d), never an (N·d)²
+    /// matrix): its ẋ is (η_G/N)u, its θ̇ the discriminator's flow.
     let pushModel: EffectiveModel
-    /// The particle model with K = (η_G/N)·Θ(w*): the prediction.
+    /// The particle model with K = (η_G/N)·Θ(w*): the prediction (with `fit: false`, the push model, used for
+    /// the observables only).
     public let effectiveModel: EffectiveModel
 
     /// The flow of `source`'s `generator.network` at strength γ (the config's when nil).
@@ -30,28 +34,38 @@ public struct NetworkFlow {
     /// The flow of a config's `generator.network` (`resolved` is `config.resolve()`: a study that built it
     /// already passes it in).
     public init(_ config: ModelConfig, resolved: ResolvedModel, gamma: Double? = nil) throws {
-        guard let network = config.generator.network, let equilibrium = config.generator.networkEquilibrium else {
+        guard let network = config.generator.network else {
             throw ConfigError.invalidValue(
                 path: "generator.network", reason: "is absent: only a generator network has weights to train")
         }
         self.network = network
-        self.equilibrium = equilibrium
+        equilibrium = config.generator.networkEquilibrium
         latents = try network.latents(count: config.generator.particles)
         effectiveModel = EffectiveModel(resolved, gamma: gamma)
         var identity = resolved
-        let side = resolved.particles.count * network.outputDimension
-        identity.kernel = Matrix.identity(side).scaled(by: config.generator.learningRate / Double(config.generator.particles))
-            .rowArrays
+        let n = resolved.particles.count
+        let push = config.generator.learningRate / Double(n)
+        identity.kernel = (0..<n).map { i in (0..<n).map { i == $0 ? push : 0 } }
         pushModel = EffectiveModel(identity, gamma: gamma)
     }
 
     /// Length of the state (w, θ).
     public var stateDimension: Int { network.parameterCount + pushModel.parameterBlockLength }
 
-    /// (w*, θ*).
-    public var equilibriumState: [Double] {
-        equilibrium.parameters + Array(pushModel.equilibriumState[pushModel.particleBlockLength...])
+    /// (w*, θ*). Throws for a network read with `fit: false`.
+    public func equilibriumState() throws -> [Double] {
+        guard let equilibrium else {
+            throw ConfigError.invalidValue(
+                path: "generator.network.fit",
+                reason: "is false, so there is no fitted w* to start from or to check against; set it to true (the default), or train from the initialisation w₀")
+        }
+        return equilibrium.parameters + criticStart
     }
+
+    /// (w₀, θ*): the network's initialisation and the critic where every start puts it (readout a = 0).
+    public var initialState: [Double] { network.initialParameters() + criticStart }
+
+    private var criticStart: [Double] { Array(pushModel.equilibriumState[pushModel.particleBlockLength...]) }
 
     /// The particles X = G(Z; w) and θ of a network state, as a particle-model state (X, θ).
     public func particleState(_ state: [Double]) -> [Double] {
@@ -62,18 +76,68 @@ public struct NetworkFlow {
         x.rowArrays.flatMap { $0 } + state[network.parameterCount...]
     }
 
-    /// (ẇ, θ̇) at a network state: one batched forward pass, the particle model's pushes at its outputs, and one
-    /// batched backward pass for ẇ = Jᵀ (η_G/N)u (the Jacobian is never formed).
+    /// (ẇ, θ̇) at a network state (allocates a workspace; loops use `field(at:into:workspace:)`).
     public func field(at state: [Double]) -> [Double] {
+        let workspace = makeWorkspace()
+        var out = [Double](repeating: 0, count: stateDimension)
+        state.withUnsafeBufferPointer { z in
+            out.withUnsafeMutableBufferPointer { field(at: z.baseAddress!, into: $0.baseAddress!, workspace: workspace) }
+        }
+        return out
+    }
+
+    /// Buffers for `field(at:into:workspace:)`; one per run, reused for every evaluation (not thread-safe).
+    public func makeWorkspace() -> NetworkFlowWorkspace { NetworkFlowWorkspace(self) }
+
+    /// Writes (ẇ, θ̇) at a network state (w, θ) into `out` (`pushes`, then one batched backward pass for
+    /// ẇ = Jᵀ (η_G/N)u: the Jacobian is never formed).
+    public func field(
+        at state: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, workspace: NetworkFlowWorkspace
+    ) {
+        let (pass, cotangent) = pushes(at: state, workspace: workspace)
+        network.vectorJacobianProduct(pass, parameters: state, cotangent: cotangent, into: out)
+        (out + network.parameterCount).update(
+            from: workspace.push.pointer + pushModel.particleBlockLength, count: pushModel.parameterBlockLength)
+    }
+
+    /// One simultaneous gradient step of size h in place, (w, θ) += h·(ẇ, θ̇): the backward pass adds h·Jᵀ(η_G/N)u
+    /// straight into w (no ẇ is stored), θ̇ is added by `daxpy`. False when the state stopped being finite.
+    @discardableResult
+    public func gradientStep(_ state: inout [Double], size h: Double, workspace: NetworkFlowWorkspace) -> Bool {
         let p = network.parameterCount
-        let w = Array(state[..<p])
-        let pass = network.forwardPass(latents: latents, parameters: w)
-        let push = pushModel.field(at: particleState(state, outputs: pass.outputs))
-        let nd = pushModel.particleBlockLength
+        return state.withUnsafeMutableBufferPointer { z in
+            let w = z.baseAddress!
+            let (pass, cotangent) = pushes(at: w, workspace: workspace)
+            network.vectorJacobianProduct(pass, parameters: w, cotangent: cotangent, into: w, scale: h, accumulate: true)
+            BLAS.axpy(
+                count: pushModel.parameterBlockLength, alpha: h,
+                workspace.push.pointer + pushModel.particleBlockLength, w + p)
+            return BLAS.absoluteSum(w, count: z.count).isFinite
+        }
+    }
+
+    /// The forward pass at w and the particle model's field at its outputs: the N × d cotangent (η_G/N)u
+    /// (column-major, for the backward pass), with θ̇ left in `workspace.push` after the particle block. Only
+    /// the per-layer activations are allocated; w and θ are read in place.
+    private func pushes(
+        at state: UnsafePointer<Double>, workspace: NetworkFlowWorkspace
+    ) -> (ForwardPass, cotangent: Matrix) {
+        let n = latents.rows
         let d = network.outputDimension
-        // push[..<nd] is the N × d cotangent row-major, i.e. its transpose column-major.
-        let cotangent = Matrix(rows: d, columns: nd / d, columnMajor: Array(push[..<nd])).transposed
-        return network.vectorJacobianProduct(pass, parameters: w, cotangent: cotangent) + push[nd...]
+        let nd = pushModel.particleBlockLength
+        let pass = network.forwardPass(latents: latents, parameters: state)
+        // The particle model's state (vec X row-major, θ), X = G(Z; w) column-major N × d.
+        let particles = workspace.particles.pointer
+        pass.outputs.storage.withUnsafeBufferPointer { x in
+            for a in 0..<d { for i in 0..<n { particles[i * d + a] = x[a * n + i] } }
+        }
+        (particles + nd).update(from: state + network.parameterCount, count: pushModel.parameterBlockLength)
+        let push = workspace.push.pointer
+        pushModel.field(at: particles, into: push, workspace: workspace.pushField)
+        // push[..<nd] is the N × d cotangent row-major: transposed into column-major for the backward pass.
+        var cotangent = Matrix(rows: n, columns: d)
+        for a in 0..<d { for i in 0..<n { cotangent.storage[a * n + i] = push[i * d + a] } }
+        return (pass, cotangent)
     }
 
     /// The network trained from a perturbation of (w*, θ*) along the effective model's dominant mode, against
@@ -102,11 +166,11 @@ public struct NetworkFlow {
         let p = network.parameterCount
 
         // δw = Jᵀ Θ⁻¹ δX at w*.
-        let jacobian = network.jacobian(latents: latents, parameters: equilibrium.parameters)
+        let start = try equilibriumState()
+        let jacobian = network.jacobian(latents: latents, parameters: Array(start[..<p]))
         let theta = Matrix.product(jacobian, jacobian, transB: .transposed)
         let coefficients = try theta.solve(Matrix(rows: nd, columns: 1, columnMajor: Array(displacement[..<nd])))
         let δw = Matrix.product(jacobian, coefficients, transA: .transposed).storage
-        let start = equilibriumState
         var y = start.indices.map { $0 < p ? start[$0] + δw[$0] : start[$0] + displacement[nd + $0 - p] }
 
         let reference = model.equilibriumState
@@ -137,21 +201,73 @@ public struct NetworkFlow {
 }
 
 extension NetworkFlow {
-    /// (ẇ, θ̇) for GSL's explicit steppers (no Jacobian: implicit steppers are refused for networks).
+    /// (ẇ, θ̇) for GSL's steppers. The implicit ones get the (w, θ) Jacobian by central differences of the field
+    /// (2n evaluations, `jacobianStep`·max(1, |z_j|)): the network has no closed-form Jacobian away from w*, and
+    /// Newton's iteration in an implicit stepper needs only an approximate one (the step's error control is on the
+    /// field itself).
     var odeSystem: ODESystem {
         let flow = self
         let dimension = stateDimension
+        let workspace = makeWorkspace()
         return ODESystem(
             dimension: dimension,
             derivative: { y, out in
-                let f = flow.field(at: Array(UnsafeBufferPointer(start: y, count: dimension)))
-                for i in 0..<dimension {
-                    out[i] = f[i]
-                    if !f[i].isFinite { return false }
-                }
+                flow.field(at: y, into: out, workspace: workspace)
+                for i in 0..<dimension where !out[i].isFinite { return false }
                 return true
             },
-            jacobian: { _, _ in false })
+            jacobian: { y, rowMajor in
+                var z = Array(UnsafeBufferPointer(start: y, count: dimension))
+                var plus = [Double](repeating: 0, count: dimension)
+                var minus = plus
+                for j in 0..<dimension {
+                    let saved = z[j]
+                    let h = Self.jacobianStep * max(1, abs(saved))
+                    z[j] = saved + h
+                    plus.withUnsafeMutableBufferPointer { flow.field(at: z, into: $0.baseAddress!, workspace: workspace) }
+                    z[j] = saved - h
+                    minus.withUnsafeMutableBufferPointer { flow.field(at: z, into: $0.baseAddress!, workspace: workspace) }
+                    let width = (saved + h) - (saved - h)
+                    z[j] = saved
+                    for i in 0..<dimension { rowMajor[i * dimension + j] = (plus[i] - minus[i]) / width }
+                }
+                for i in 0..<(dimension * dimension) where !rowMajor[i].isFinite { return false }
+                return true
+            })
+    }
+
+    /// The relative step of the central differences: ε^{1/3} ≈ 6e-6 balances truncation against rounding.
+    static let jacobianStep = 1e-5
+
+    /// Bytes an implicit stepper needs at the network's state dimension n = P + q: GSL's Jacobian and Newton
+    /// matrices and the row-major Jacobian, as for the particle model (about 5 n² doubles).
+    var implicitStepperBytes: Double { 5 * Double(stateDimension) * Double(stateDimension) * 8 }
+
+    /// Refuses what the network's training cannot do, before anything runs (a command calls it before announcing
+    /// the run): an implicit stepper whose dense (w, θ) Jacobians exceed the memory budget, an adaptive stepper on
+    /// a relu network or critic, alternating gradient steps.
+    public func checkIntegrator(_ settings: SimulationSettings) throws {
+        switch settings.integrator {
+        case let .ode(stepper):
+            if stepper.usesJacobian, implicitStepperBytes > MemoryBudget.bytes {
+                throw InvalidSetting(
+                    .integrator,
+                    "is \(stepper.rawValue), an implicit stepper, which needs the network's dense (w, θ) Jacobians: about \(MemoryBudget.describe(implicitStepperBytes)) at state dimension \(stateDimension), above the memory budget of \(MemoryBudget.describe(MemoryBudget.bytes)); train with an explicit stepper (rk8pd) or gradient steps (gd), or raise EGAN_MEMORY_BUDGET")
+            }
+            // A relu network's (or critic's) kinks make an adaptive stepper reject almost every step: with the
+            // network's field at each try that does not finish. Refused with the method that does.
+            if network.activation.isPiecewiseLinear || effectiveModel.resolved.hasDiscontinuousField {
+                throw InvalidSetting(
+                    .integrator,
+                    "is \(stepper.rawValue), an adaptive stepper, on a relu network or critic: its kinks make it reject a step at every one and the run does not finish; train with gradient steps (integrator gd) at {0} below the largest stable step",
+                    mentioning: [.stepSize])
+            }
+        case let .gradientSteps(_, scheme, _):
+            guard scheme == .simultaneous else {
+                throw InvalidSetting(
+                    .scheme, "is alternating; the network's own training takes simultaneous steps in this version")
+            }
+        }
     }
 
     /// The network trained from its own initialisation w₀ (`.initial`: the random network, the critic at θ*) or
@@ -162,13 +278,13 @@ extension NetworkFlow {
         _ settings: SimulationSettings, progress: ProgressHandler? = nil, shouldStop: (@Sendable () -> Bool)? = nil
     ) throws -> SimulationResult {
         try settings.validate()
-        var state = equilibriumState
+        var state: [Double]
         let p = network.parameterCount
         switch settings.start {
         case .initial:
-            let w0 = network.initialParameters()
-            for q in 0..<p { state[q] = w0[q] }
+            state = initialState
         case let .perturbedEquilibrium(epsilon, seed):
+            state = try equilibriumState()
             let rng = MersenneTwister(seed: UInt(bitPattern: seed))
             let direction = (0..<p).map { _ in rng.gaussian() }
             let norm = euclideanNorm(direction)
@@ -176,30 +292,16 @@ extension NetworkFlow {
         }
         var statistics = IntegratorStatistics()
         var integrator: ODEIntegrator?
+        let steps = makeWorkspace()
+        try checkIntegrator(settings)
         switch settings.integrator {
         case let .ode(stepper):
-            guard !stepper.usesJacobian else {
-                throw InvalidSetting(
-                    .integrator,
-                    "is \(stepper.rawValue), an implicit stepper, which would need the network's (w, θ) Jacobian; train a network with an explicit stepper (rk8pd) or gradient steps (gd)")
-            }
-            // A relu network's (or critic's) kinks make an adaptive stepper reject almost every step: with the
-            // network's field at each try that does not finish. Refused with the method that does.
-            if network.activation.isPiecewiseLinear || effectiveModel.resolved.hasDiscontinuousField {
-                throw InvalidSetting(
-                    .integrator,
-                    "is \(stepper.rawValue), an adaptive stepper, on a relu network or critic: its kinks make it reject a step at every one and the run does not finish; train with gradient steps (integrator gd) at {0} below the largest stable step",
-                    mentioning: [.stepSize])
-            }
             integrator = ODEIntegrator(
                 system: odeSystem, stepper: stepper, relativeTolerance: settings.relativeTolerance,
                 absoluteTolerance: settings.absoluteTolerance, initialStep: min(1e-3, settings.tEnd / 1e3),
                 maxSteps: SimulationSettings.odeStepBudget)
-        case let .gradientSteps(_, scheme, _):
-            guard scheme == .simultaneous else {
-                throw InvalidSetting(
-                    .scheme, "is alternating; the network's own training takes simultaneous steps in this version")
-            }
+        case .gradientSteps:
+            break
         }
         let times = (0..<settings.samples).map { settings.tEnd * Double($0) / Double(settings.samples - 1) }
         var recorded: [Double] = []
@@ -219,10 +321,9 @@ extension NetworkFlow {
                     if target > time { try integrator.advance(&state, time: &time, to: target) }
                 } else if case let .gradientSteps(h, _, _) = settings.integrator {
                     while Double(rounds) * h < target - h / 2 {
-                        let f = field(at: state)
-                        for i in state.indices { state[i] += h * f[i] }
+                        let finite = gradientStep(&state, size: h, workspace: steps)
                         rounds += 1
-                        guard state.allSatisfy(\.isFinite) else {
+                        guard finite else {
                             throw ODEFailure(reason: .nonFinite, time: Double(rounds) * h)
                         }
                     }
@@ -253,5 +354,19 @@ extension NetworkFlow {
         return SimulationResult(
             times: recorded, observables: observed, states: states, finalState: particleState(state), status: status,
             statistics: statistics)
+    }
+}
+
+/// Scratch space of `NetworkFlow.field(at:into:workspace:)` and `gradientStep`: the particle model's field
+/// workspace and the buffers for its state (X, θ) and its field, sized once per run.
+public final class NetworkFlowWorkspace {
+    let pushField: FieldWorkspace
+    let particles: ScratchBuffer
+    let push: ScratchBuffer
+
+    init(_ flow: NetworkFlow) {
+        pushField = flow.pushModel.makeFieldWorkspace()
+        particles = ScratchBuffer(flow.pushModel.stateDimension)
+        push = ScratchBuffer(flow.pushModel.stateDimension)
     }
 }

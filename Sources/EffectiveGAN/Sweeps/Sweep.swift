@@ -15,6 +15,7 @@ public struct Sweep: Sendable {
     public static func run(
         _ source: ModelSource, parameter: ParameterPath = .strength, values: [Double], progress: ProgressHandler? = nil
     ) throws -> Sweep {
+        try source.requireLinearTheory()
         let points = try CellExecution.current.map(
             values.count, done: [:], describe: { "the point \(parameter.path) = \(Format.number(values[$0]))" },
             progress: progress, onResult: nil
