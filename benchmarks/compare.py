@@ -217,23 +217,20 @@ def main():
     sweep_error = np.abs(egan_rates - peer_rates).max()
     checks["sweep-1153", "numpy"] = (f"r(gamma) agrees to {sweep_error:.1e} at 101 points", sweep_error <= 1e-8 * rho)
 
-    def relative(a, b):
-        return np.linalg.norm(np.asarray(a) - b) / np.linalg.norm(b)
-
     evaluations = {}
     for workload, (path, sim) in sim_models.items():
         simulation = json.loads(egan(options.egan, "simulate", path, "--t-end", "200", "--samples", "11",
                                      "--format", "json"))
         egan_final = np.array(simulation["finalState"])
         peer_final, evaluations[workload, "numpy"] = Model(sim).simulate(200, 11)
-        difference = relative(peer_final, egan_final)
+        difference = relative_difference(peer_final, egan_final)
         checks[workload, "numpy"] = (f"final states agree to {difference:.1e}", difference <= 1e-6)
         if jax_peer:
             field = jax_peer.Field(sim)
             solve = field.integrator(200.0, 1e-8, 1e-10)
             jax_final, steps = solve(field.z0)
             evaluations[workload, "jax"] = f"{int(steps)} Dopri8 steps"
-            difference = relative(jax_final, egan_final)
+            difference = relative_difference(jax_final, egan_final)
             checks[workload, "jax"] = (f"final states agree to {difference:.1e}", difference <= 1e-6)
 
     stepped = json.loads(egan(options.egan, "simulate", steps_path, "--integrator", "gd", "--lr", "0.01",
@@ -251,13 +248,13 @@ def main():
     # agree to ~1e-18 even if the steps were wrong.
     start_state = steps_peer.initial()
     egan_moved = egan_stepped - start_state
-    difference = relative(numpy_steps() - start_state, egan_moved)
+    difference = relative_difference(numpy_steps() - start_state, egan_moved)
     checks["steps-784", "numpy"] = (f"displacements after 100 steps agree to {difference:.1e}", difference <= 1e-10)
     if jax_peer:
         steps_field = jax_peer.Field(steps_model)
         jax_steps = steps_field.stepper(100, 0.01)
         z0 = jax_peer.jnp.asarray(steps_field.z0)
-        difference = relative(np.asarray(jax_steps(z0)) - start_state, egan_moved)
+        difference = relative_difference(np.asarray(jax_steps(z0)) - start_state, egan_moved)
         checks["steps-784", "jax"] = (f"displacements after 100 steps agree to {difference:.1e}", difference <= 1e-10)
 
     # Then times.

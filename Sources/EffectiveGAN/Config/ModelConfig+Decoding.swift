@@ -78,7 +78,7 @@ extension ModelConfig {
         guard let network = generator.network else { return }
         guard network.fitsEquilibrium else {
             generator.networkEquilibrium = nil
-            generator.kernel = .universal(ratio: 0, selfValue: 1)
+            generator.kernel = .push
             return
         }
         do {

@@ -64,6 +64,10 @@ public enum KernelSpec: Equatable, Sendable {
     /// Θ the infinite-width NTK of a generator network at N seeded latent samples, as computed (no normalisation:
     /// its mean diagonal plays g₁).
     case ntk(network: GeneratorNetwork, latentDimension: Int, distribution: LatentDistribution, seed: Int)
+
+    /// Θ = I, K = (η_G/N)·I: the push a generator network's outputs receive before Jᵀ (`NetworkFlow`), and the
+    /// resolved kernel of a network read with `fit: false`.
+    static let push = KernelSpec.universal(ratio: 0, selfValue: 1)
 }
 
 /// Where simulations start (the equilibrium is always the `matched` state of spec §5).

@@ -67,7 +67,7 @@ final class MLPBatchedFieldEvaluator: DiscriminatorFieldEvaluator {
     let maximumBlocks: Int
 
     /// Work (multiply–adds of one product) below which a product stays on the calling thread.
-    static let parallelWork = 1 << 15
+    static let parallelWork = BLAS.parallelWork
 
     init(
         _ mlp: MLPDiscriminator, particleCount: Int, targets points: Matrix, memory hasMemory: Bool,
@@ -243,7 +243,7 @@ final class MLPBatchedFieldEvaluator: DiscriminatorFieldEvaluator {
     /// Block boundaries fall on multiples of this many points or units: BLAS kernels compute a product in tiles of
     /// up to 16 rows or columns and finish ragged edges with other micro-kernels, whose rounding differs. With aligned
     /// boundaries every element is computed by the same kernel however the work is split (tested bit for bit).
-    static let blockAlignment = 16
+    static let blockAlignment = BLAS.columnAlignment
 
     /// Runs `body` over contiguous blocks of 0..<count: one block per core when `work` multiply–adds justify the
     /// hand-off, else one block on the calling thread.

@@ -43,9 +43,8 @@ public struct NetworkFlow: Sendable {
         latents = try network.latents(count: config.generator.particles)
         effectiveModel = EffectiveModel(resolved, gamma: gamma)
         var identity = resolved
-        let n = resolved.particles.count
-        let push = config.generator.learningRate / Double(n)
-        identity.kernel = (0..<n).map { i in (0..<n).map { i == $0 ? push : 0 } }
+        identity.kernel = KernelSpec.push.matrix(
+            particles: resolved.particles.count, learningRate: config.generator.learningRate)
         pushModel = EffectiveModel(identity, gamma: gamma)
     }
 
@@ -69,11 +68,25 @@ public struct NetworkFlow: Sendable {
 
     /// The particles X = G(Z; w) and θ of a network state, as a particle-model state (X, θ).
     public func particleState(_ state: [Double]) -> [Double] {
-        particleState(state, outputs: network.outputs(latents: latents, parameters: Array(state[..<network.parameterCount])))
+        var particles = [Double](repeating: 0, count: pushModel.particleBlockLength + pushModel.parameterBlockLength)
+        state.withUnsafeBufferPointer { z in
+            particles.withUnsafeMutableBufferPointer { out in
+                let outputs = network.forwardPass(latents: latents, parameters: z.baseAddress!).outputs
+                writeParticleState(outputs: outputs, critic: z.baseAddress! + network.parameterCount, into: out.baseAddress!)
+            }
+        }
+        return particles
     }
 
-    private func particleState(_ state: [Double], outputs x: Matrix) -> [Double] {
-        x.rowArrays.flatMap { $0 } + state[network.parameterCount...]
+    /// Writes (vec X row-major, θ) from the outputs X = G(Z; w) (column-major N × d) and the critic's θ.
+    private func writeParticleState(
+        outputs: Matrix, critic θ: UnsafePointer<Double>, into particles: UnsafeMutablePointer<Double>
+    ) {
+        let (n, d) = (outputs.rows, outputs.columns)
+        outputs.storage.withUnsafeBufferPointer { x in
+            for a in 0..<d { for i in 0..<n { particles[i * d + a] = x[a * n + i] } }
+        }
+        (particles + pushModel.particleBlockLength).update(from: θ, count: pushModel.parameterBlockLength)
     }
 
     /// (ẇ, θ̇) at a network state (allocates a workspace; loops use `field(at:into:workspace:)`).
@@ -124,14 +137,9 @@ public struct NetworkFlow: Sendable {
     ) -> (ForwardPass, cotangent: Matrix) {
         let n = latents.rows
         let d = network.outputDimension
-        let nd = pushModel.particleBlockLength
         let pass = network.forwardPass(latents: latents, parameters: state)
-        // The particle model's state (vec X row-major, θ), X = G(Z; w) column-major N × d.
         let particles = workspace.particles.pointer
-        pass.outputs.storage.withUnsafeBufferPointer { x in
-            for a in 0..<d { for i in 0..<n { particles[i * d + a] = x[a * n + i] } }
-        }
-        (particles + nd).update(from: state + network.parameterCount, count: pushModel.parameterBlockLength)
+        writeParticleState(outputs: pass.outputs, critic: state + network.parameterCount, into: particles)
         let push = workspace.push.pointer
         pushModel.field(at: particles, into: push, workspace: workspace.pushField)
         // push[..<nd] is the N × d cotangent row-major: transposed into column-major for the backward pass.
@@ -202,7 +210,7 @@ public struct NetworkFlow: Sendable {
 
 extension NetworkFlow {
     /// (ẇ, θ̇) for GSL's steppers. The implicit ones get the (w, θ) Jacobian by central differences of the field
-    /// (2n evaluations, `jacobianStep`·max(1, |z_j|)): the network has no closed-form Jacobian away from w*, and
+    /// (`centralDifferenceColumns`, 2n evaluations): the network has no closed-form Jacobian away from w*, and
     /// Newton's iteration in an implicit stepper needs only an approximate one (the step's error control is on the
     /// field itself).
     var odeSystem: ODESystem {
@@ -217,31 +225,24 @@ extension NetworkFlow {
                 return true
             },
             jacobian: { y, rowMajor in
-                var z = Array(UnsafeBufferPointer(start: y, count: dimension))
-                var plus = [Double](repeating: 0, count: dimension)
-                var minus = plus
-                for j in 0..<dimension {
-                    let saved = z[j]
-                    let h = Self.jacobianStep * max(1, abs(saved))
-                    z[j] = saved + h
-                    plus.withUnsafeMutableBufferPointer { flow.field(at: z, into: $0.baseAddress!, workspace: workspace) }
-                    z[j] = saved - h
-                    minus.withUnsafeMutableBufferPointer { flow.field(at: z, into: $0.baseAddress!, workspace: workspace) }
-                    let width = (saved + h) - (saved - h)
-                    z[j] = saved
-                    for i in 0..<dimension { rowMajor[i * dimension + j] = (plus[i] - minus[i]) / width }
+                let z = Array(UnsafeBufferPointer(start: y, count: dimension))
+                let field = { (point: [Double]) -> [Double] in
+                    var out = [Double](repeating: 0, count: dimension)
+                    out.withUnsafeMutableBufferPointer {
+                        flow.field(at: point, into: $0.baseAddress!, workspace: workspace)
+                    }
+                    return out
+                }
+                centralDifferenceColumns(at: z, field: field) { j, column in
+                    for i in column.indices { rowMajor[i * dimension + j] = column[i] }
                 }
                 for i in 0..<(dimension * dimension) where !rowMajor[i].isFinite { return false }
                 return true
             })
     }
 
-    /// The relative step of the central differences: ε^{1/3} ≈ 6e-6 balances truncation against rounding.
-    static let jacobianStep = 1e-5
-
-    /// Bytes an implicit stepper needs at the network's state dimension n = P + q: GSL's Jacobian and Newton
-    /// matrices and the row-major Jacobian, as for the particle model (about 5 n² doubles).
-    var implicitStepperBytes: Double { 5 * Double(stateDimension) * Double(stateDimension) * 8 }
+    /// Bytes an implicit stepper needs at the network's state dimension n = P + q.
+    var implicitStepperBytes: Double { MemoryBudget.implicitStepperBytes(stateDimension: stateDimension) }
 
     /// Refuses what the network's training cannot do, before anything runs (a command calls it before announcing
     /// the run): an implicit stepper whose dense (w, θ) Jacobians exceed the memory budget, an adaptive stepper on

@@ -28,6 +28,10 @@ public enum MemoryBudget {
         return value
     }
 
+    /// Bytes an implicit GSL stepper needs at state dimension n: GSL's Jacobian and Newton matrices plus egan's
+    /// dense J and its row-major copy, about 5 n² doubles (the particle model's and a network's flow alike).
+    static func implicitStepperBytes(stateDimension n: Int) -> Double { 5 * Double(n) * Double(n) * 8 }
+
     /// Throws `ModelError.exceedsMemoryBudget` when `bytes` would exceed the budget, and `ModelError.badMemoryBudget`
     /// when `EGAN_MEMORY_BUDGET` is set but unreadable (a typo must not silently fall back to the default).
     static func check(_ bytes: Double, for what: String) throws {
@@ -51,9 +55,8 @@ extension EffectiveModel {
 }
 
 extension EffectiveModel {
-    /// Bytes an implicit GSL stepper needs: GSL's Jacobian and Newton matrices plus egan's dense J and its
-    /// row-major copy, about 5 n² doubles.
-    var implicitStepperBytes: Double { 5 * Double(stateDimension) * Double(stateDimension) * 8 }
+    /// Bytes an implicit GSL stepper needs at this model's state dimension.
+    var implicitStepperBytes: Double { MemoryBudget.implicitStepperBytes(stateDimension: stateDimension) }
 
     /// Refuses an implicit stepper (rk1imp … msbdf) whose dense Jacobians exceed the memory budget.
     func checkImplicitStepperBudget(_ stepper: ODEStepper) throws {
