@@ -220,7 +220,7 @@ enum BenchWorkload: String, CaseIterable, ExpressibleByArgument {
             break
         case .collapseDigits100Cells:
             let study = try CollapseStudy(
-                source: source, ratios: [0, 0.3, 0.6, 0.9], seeds: 4, 
+                source: source, ratios: [0, 0.3, 0.6, 0.9], seeds: 4,
                 settings: SimulationSettings(
                     integrator: .gradientSteps(step: 0.01, scheme: .simultaneous, criticSteps: 1), tEnd: 0.1,
                     samples: 2))

@@ -107,7 +107,8 @@ struct CollapseCommand: EganCommand {
                 integrator: try integration.resolve(), tEnd: tEnd, samples: samples,
                 relativeTolerance: integration.rtol, absoluteTolerance: integration.atol), measure: measure,
             horizon: horizon)
-        try OutputFiles.check([("--resume", resume), ("--heatmap", heatmap), ("--boundary", boundary)], reading: source)
+        try OutputFiles.check(
+            [("--resume", resume), ("--heatmap", heatmap), ("--boundary", boundary)], reading: source)
         // Only the writing process (rank 0 of an MPI job) keeps the checkpoint: it hands out the undone cells.
         let checkpoint =
             CellExecution.current.isWriter

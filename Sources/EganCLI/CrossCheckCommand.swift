@@ -68,7 +68,8 @@ struct CrossCheckCommand: EganCommand {
             progress: progressOption.bar("crosscheck"), onResult: nil
         ) { k in
             trainsNetwork
-                ? try NetworkFlow(source, gamma: gammas[k]).crossCheck(epsilon: epsilon, seed: seed, tolerance: tolerance)
+                ? try NetworkFlow(source, gamma: gammas[k]).crossCheck(
+                    epsilon: epsilon, seed: seed, tolerance: tolerance)
                 : try EffectiveModel(source.resolved, gamma: gammas[k]).crossCheck(
                     epsilon: epsilon, seed: seed, tolerance: tolerance, structure: source.oscillatorStructure())
         }

@@ -21,7 +21,9 @@ struct ModelCommand: EganCommand {
     var resolved = false
     @Flag(help: "Print the model's config as JSON, to save and edit as a starting point (a preset's construction).")
     var config = false
-    @Flag(help: "Print a generator network's config, latents, initial weights and resolved critic (egan.network-start/1).")
+    @Flag(
+        help: "Print a generator network's config, latents, initial weights and resolved critic (egan.network-start/1)."
+    )
     var networkStart = false
     @OptionGroup var output: FormatOption
 

@@ -57,7 +57,8 @@ struct SimulateCommand: EganCommand {
         let effective = EffectiveModel(source.resolved, gamma: strength.gamma)
         if !source.hasLinearTheory, tEnd == nil {
             throw ValidationError(
-                "--t-end is needed: a network with generator.network.fit false has no linear theory to choose the end time (or a step size); give --t-end T (and --integrator gd --lr H for relu)")
+                "--t-end is needed: a network with generator.network.fit false has no linear theory to choose the end time (or a step size); give --t-end T (and --integrator gd --lr H for relu)"
+            )
         }
         // No --integrator: a method that finishes (gradient steps at h_max/2 for a relu critic, whose kinks make
         // adaptive steppers reject almost every step), and a default end time within its step budget.
@@ -99,7 +100,9 @@ struct SimulateCommand: EganCommand {
             let flow = try NetworkFlow(source, gamma: strength.gamma)
             try flow.checkIntegrator(settings)
             FileHandle.standardError.write(
-                Data("egan: note: training the generator network's weights and the critic (w, θ) from \(perturb == nil ? "its initialisation w₀" : "w* + a weight perturbation")\n".utf8))
+                Data(
+                    "egan: note: training the generator network's weights and the critic (w, θ) from \(perturb == nil ? "its initialisation w₀" : "w* + a weight perturbation")\n"
+                        .utf8))
             result = try flow.simulate(
                 settings, progress: progressOption.bar("simulate"), shouldStop: shouldStop)
         } else {
@@ -114,7 +117,9 @@ struct SimulateCommand: EganCommand {
         switch format {
         case .csv: return SimulationForms.csv(result)
         case .table: return SimulationForms.summary(result)
-        case .json: return SimulationForms.json(result, name: source.name, gamma: effective.gamma).commandOutput(model: effective)
+        case .json:
+            return SimulationForms.json(result, name: source.name, gamma: effective.gamma).commandOutput(
+                model: effective)
         }
     }
 }

@@ -4,7 +4,8 @@ import Foundation
 /// The human-readable form of an analysis (`egan analyze`): the summary rows, then the active modes.
 public enum AnalysisForms {
     /// - Parameter modes: how many active modes to list (0: all; nil: all up to 100, else the 20 slowest).
-    public static func render(_ analysis: StabilityAnalysis, model: EffectiveModel, name: String, modes: Int? = nil) -> String
+    public static func render(_ analysis: StabilityAnalysis, model: EffectiveModel, name: String, modes: Int? = nil)
+        -> String
     {
         let spectrum = analysis.spectrum
         var rows: [(String, String)] = [

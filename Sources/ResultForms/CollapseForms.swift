@@ -62,7 +62,8 @@ public enum CollapseForms {
             }.joined()
     }
 
-    public static func table(_ study: CollapseStudy, rows: [CollapseRow], cells: [CollapseStudy.Cell], name: String) -> String
+    public static func table(_ study: CollapseStudy, rows: [CollapseRow], cells: [CollapseStudy.Cell], name: String)
+        -> String
     {
         let exact = study.column != CollapseStudy.ratioPath
         // Rows over several paths are labelled by their values; the paths head the first column.

@@ -22,26 +22,27 @@ public enum ModelForms {
     }
 
     public static func table(_ source: ModelSource, model effective: EffectiveModel) -> String {
-        TextTable.keyValue([
-            ("name", source.name),
-            ("targets M", "\(effective.targetCount) in dimension \(effective.dimension)"),
-            ("particles N", "\(effective.particleCount)"),
-            ("kernel", effective.kernel.summary),
-        ] + (networkText(source).map { [("generator network", $0)] } ?? []) + [
-            ("discriminator", describe(source.resolved.discriminator)),
-            (
-                "parameters P",
-                effective.discriminator.parameterBlocks.map { "\($0.name) \($0.count)" }.joined(separator: ", ")
-            ),
-            ("state dimension", "\(effective.stateDimension)"),
-            ("loss", effective.loss.rawValue),
-            ("regularizer", "\(effective.regularizer.rawValue), γ = \(Format.number(effective.gamma))"),
-            (
-                "η_D",
-                effective.learning.rate.map { Format.number($0) } ?? "optimal (θ slaved to argmax V_D)"
-            ),
-            ("training methods", methods(effective)),
-        ])
+        TextTable.keyValue(
+            [
+                ("name", source.name),
+                ("targets M", "\(effective.targetCount) in dimension \(effective.dimension)"),
+                ("particles N", "\(effective.particleCount)"),
+                ("kernel", effective.kernel.summary),
+            ] + (networkText(source).map { [("generator network", $0)] } ?? []) + [
+                ("discriminator", describe(source.resolved.discriminator)),
+                (
+                    "parameters P",
+                    effective.discriminator.parameterBlocks.map { "\($0.name) \($0.count)" }.joined(separator: ", ")
+                ),
+                ("state dimension", "\(effective.stateDimension)"),
+                ("loss", effective.loss.rawValue),
+                ("regularizer", "\(effective.regularizer.rawValue), γ = \(Format.number(effective.gamma))"),
+                (
+                    "η_D",
+                    effective.learning.rate.map { Format.number($0) } ?? "optimal (θ slaved to argmax V_D)"
+                ),
+                ("training methods", methods(effective)),
+            ])
     }
 
     /// The training methods in use (README, "Training methods").
@@ -69,14 +70,16 @@ public enum ModelForms {
             return shape + "; fit false: trained only (kernel above is the push (η_G/N)·I, no linear theory)"
         }
         return
-            shape + "; kernel Θ(w*) at w* after \(fit.steps) Gauss–Newton steps, max |G − y| = \(Format.number(fit.residual, digits: 2))"
+            shape
+            + "; kernel Θ(w*) at w* after \(fit.steps) Gauss–Newton steps, max |G − y| = \(Format.number(fit.residual, digits: 2))"
     }
 
     private static func networkJSON(_ source: ModelSource) -> JSONValue? {
         guard let network = source.config?.generator.network else { return nil }
         let fit = source.config?.generator.networkEquilibrium
         return .object([
-            ("layers", .array(network.layers.map(JSONValue.integer))), ("activation", .string(network.activation.rawValue)),
+            ("layers", .array(network.layers.map(JSONValue.integer))),
+            ("activation", .string(network.activation.rawValue)),
             ("parameterization", .string(network.parameterization.rawValue)),
             ("parameters", .integer(network.parameterCount)), ("fitted", .bool(fit != nil)),
             ("gaussNewtonSteps", fit.map { .integer($0.steps) } ?? .null),
@@ -91,7 +94,8 @@ public enum ModelForms {
     public static func networkStart(_ flow: NetworkFlow, source: ModelSource) -> JSONValue {
         let network = flow.network
         return .object([
-            ("schema", .string("egan.network-start/1")), ("config", source.document.integralNumbersAsIntegers), ("resolved", source.resolved.json),
+            ("schema", .string("egan.network-start/1")), ("config", source.document.integralNumbersAsIntegers),
+            ("resolved", source.resolved.json),
             (
                 "network",
                 .object([

@@ -54,8 +54,8 @@ public enum SweepForms {
                             [("value", .number(point.value))]
                                 + (sweep.parameter == .strength ? [("gamma", .number(point.value))] : []) + [
                                     ("regime", .string(point.spectrum.regime.rawValue)),
-                            ("rate", .number(point.spectrum.rate)),
-                            ("dominant", point.spectrum.dominantMode?.json ?? .null),
+                                    ("rate", .number(point.spectrum.rate)),
+                                    ("dominant", point.spectrum.dominantMode?.json ?? .null),
                                     ("counts", point.spectrum.countsJSON),
                                 ])
                     })

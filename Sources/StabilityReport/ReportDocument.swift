@@ -71,7 +71,8 @@ extension ReportAnalysis {
                 model.discriminator.parameterBlocks.map { "\($0.name) \($0.count)" }.joined(separator: ", ")
             ),
             ("state dimension N·d + P", "\(model.stateDimension)"), ("loss", model.loss.rawValue),
-            ("regulariser", "\(model.regularizer.rawValue) (γ swept)"), ("η_D", model.learning.rate.map { Format.number($0) } ?? "optimal (θ slaved to argmax V_D)"),
+            ("regulariser", "\(model.regularizer.rawValue) (γ swept)"),
+            ("η_D", model.learning.rate.map { Format.number($0) } ?? "optimal (θ slaved to argmax V_D)"),
             ("weight decay μ", Format.number(model.weightDecay)),
         ]
         if let config = source.config {

@@ -165,7 +165,8 @@ struct ModelEditTests {
 
     @Test("methods that exclude each other and oversized networks are refused after an edit as when decoded")
     func crossSectionChecks() throws {
-        let memory = try TestModels.source("""
+        let memory = try TestModels.source(
+            """
             {"dimension": 1, "target": {"kind": "points", "points": [[0]]}, "generator": {"particles": 1},
              "discriminator": {"kind": "linear", "weightDecay": 0.1, "memory": 2}, "regularizer": {"kind": "r1", "strength": 1}}
             """)
@@ -177,10 +178,13 @@ struct ModelEditTests {
         ] {
             var expected = ""
             do {
-                _ = try source.reading(source.document.setting(path: key.split(separator: ".").map(String.init), to: value))
+                _ = try source.reading(
+                    source.document.setting(path: key.split(separator: ".").map(String.init), to: value))
             } catch { expected = "\(error)" }
             var got = ""
-            do { _ = try source.config!.applying([ModelEdit(key, for: source).setting(value)]) } catch { got = "\(error)" }
+            do { _ = try source.config!.applying([ModelEdit(key, for: source).setting(value)]) } catch {
+                got = "\(error)"
+            }
             #expect(!got.isEmpty && got == expected, "\(key): \(got) vs \(expected)")
         }
     }

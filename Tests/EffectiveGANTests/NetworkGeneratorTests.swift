@@ -23,19 +23,23 @@ struct NetworkGeneratorTests {
             """)
     }
 
-    static func network(_ activation: NetworkGenerator.Activation, _ parameterization: NetworkGenerator.Parameterization,
-                        layers: [Int] = [6, 5]) -> NetworkGenerator
-    {
+    static func network(
+        _ activation: NetworkGenerator.Activation, _ parameterization: NetworkGenerator.Parameterization,
+        layers: [Int] = [6, 5]
+    ) -> NetworkGenerator {
         NetworkGenerator(
             layers: layers, activation: activation, negativeSlope: 0.1, parameterization: parameterization,
             weightVariance: 1.3, biasVariance: 0.4, latentDimension: 3, latentDistribution: .gaussian, seed: 7,
             outputDimension: 2)
     }
 
-    @Test("the backpropagated Jacobian equals central differences of the outputs (1e-7)",
-          arguments: NetworkGenerator.Activation.allCases, NetworkGenerator.Parameterization.allCases)
-    func jacobianMatchesFiniteDifferences(activation: NetworkGenerator.Activation,
-                                          parameterization: NetworkGenerator.Parameterization) throws {
+    @Test(
+        "the backpropagated Jacobian equals central differences of the outputs (1e-7)",
+        arguments: NetworkGenerator.Activation.allCases, NetworkGenerator.Parameterization.allCases)
+    func jacobianMatchesFiniteDifferences(
+        activation: NetworkGenerator.Activation,
+        parameterization: NetworkGenerator.Parameterization
+    ) throws {
         let network = Self.network(activation, parameterization)
         let z = try network.latents(count: 4)
         let w = network.initialParameters()
@@ -50,22 +54,29 @@ struct NetworkGeneratorTests {
             let (a, b) = (network.outputs(latents: z, parameters: plus), network.outputs(latents: z, parameters: minus))
             for row in 0..<analytic.rows { numeric[row, p] = (a[row / 2, row % 2] - b[row / 2, row % 2]) / (2 * h) }
         }
-        #expect((analytic - numeric).frobeniusNorm <= 1e-7 * analytic.frobeniusNorm, "\(activation) \(parameterization)")
+        #expect(
+            (analytic - numeric).frobeniusNorm <= 1e-7 * analytic.frobeniusNorm, "\(activation) \(parameterization)")
     }
 
-    @Test("the batched backward pass Jᵀu equals the formed Jacobian's product (1e-13 relative)",
-          arguments: NetworkGenerator.Activation.allCases, NetworkGenerator.Parameterization.allCases)
-    func vectorJacobianProduct(activation: NetworkGenerator.Activation,
-                               parameterization: NetworkGenerator.Parameterization) throws {
+    @Test(
+        "the batched backward pass Jᵀu equals the formed Jacobian's product (1e-13 relative)",
+        arguments: NetworkGenerator.Activation.allCases, NetworkGenerator.Parameterization.allCases)
+    func vectorJacobianProduct(
+        activation: NetworkGenerator.Activation,
+        parameterization: NetworkGenerator.Parameterization
+    ) throws {
         let network = Self.network(activation, parameterization)
         let z = try network.latents(count: 5)
         let w = network.initialParameters()
         let rng = MersenneTwister(seed: 17)
-        let u = Matrix(rows: 5, columns: network.outputDimension, columnMajor: (0..<(5 * network.outputDimension)).map { _ in rng.gaussian() })
+        let u = Matrix(
+            rows: 5, columns: network.outputDimension,
+            columnMajor: (0..<(5 * network.outputDimension)).map { _ in rng.gaussian() })
         let pass = network.forwardPass(latents: z, parameters: w)
         let batched = network.vectorJacobianProduct(pass, parameters: w, cotangent: u)
         let jacobian = network.jacobian(latents: z, parameters: w)
-        let flat = Matrix(rows: jacobian.rows, columns: 1, columnMajor: (0..<jacobian.rows).map { u[$0 / u.columns, $0 % u.columns] })
+        let flat = Matrix(
+            rows: jacobian.rows, columns: 1, columnMajor: (0..<jacobian.rows).map { u[$0 / u.columns, $0 % u.columns] })
         let formed = Matrix.product(jacobian, flat, transA: .transposed).storage
         let scale = formed.map(abs).max()!
         #expect(scale > 0)
@@ -87,8 +98,9 @@ struct NetworkGeneratorTests {
         #expect(ntk.map(abs).max()! > 1)  // Gaussian, not bounded by 1/√fan_in
     }
 
-    @Test("Gauss–Newton reaches G(z_i; w*) = y to 1e-12, and the model's kernel is (η_G/N)·J Jᵀ at w*",
-          arguments: NetworkGenerator.Parameterization.allCases)
+    @Test(
+        "Gauss–Newton reaches G(z_i; w*) = y to 1e-12, and the model's kernel is (η_G/N)·J Jᵀ at w*",
+        arguments: NetworkGenerator.Parameterization.allCases)
     func equilibrium(parameterization: NetworkGenerator.Parameterization) throws {
         let json = """
             {"dimension": 2, "target": {"kind": "ring", "modes": 4, "radius": 1.5},
@@ -105,7 +117,11 @@ struct NetworkGeneratorTests {
         let z = try network.latents(count: 8)
         let x = network.outputs(latents: z, parameters: fit.parameters)
         let targets = source.resolved.targets
-        for i in 0..<8 { for a in 0..<2 { #expect(x[i, a].isApproximatelyEqual(to: targets[i % 4][a], absoluteTolerance: 1e-12 * 1.5)) } }
+        for i in 0..<8 {
+            for a in 0..<2 {
+                #expect(x[i, a].isApproximatelyEqual(to: targets[i % 4][a], absoluteTolerance: 1e-12 * 1.5))
+            }
+        }
         let jacobian = network.jacobian(latents: z, parameters: fit.parameters)
         let theta = Matrix.product(jacobian, jacobian, transB: .transposed)
         let kernel = Matrix(source.resolved.kernel)
@@ -113,8 +129,9 @@ struct NetworkGeneratorTests {
         #expect(EffectiveModel(source.resolved).kernel.crossOutputShare > 0.01)  // a finite net's cross-output blocks
     }
 
-    @Test("the network's linearisation in (w, θ) has the particle model's nonzero spectrum with Θ(w*) (1e-9 ρ)",
-          arguments: ["tanh", "relu"], [Loss.wgan, .nonsaturating])
+    @Test(
+        "the network's linearisation in (w, θ) has the particle model's nonzero spectrum with Θ(w*) (1e-9 ρ)",
+        arguments: ["tanh", "relu"], [Loss.wgan, .nonsaturating])
     func networkLinearisationMatchesParticleModel(activation: String, loss: Loss) throws {
         for regularizer in [RegularizerKind.r1, .r2] {
             let json = """
@@ -161,8 +178,10 @@ struct NetworkGeneratorTests {
             }
             #expect((numeric - full).frobeniusNorm <= 1e-6 * full.frobeniusNorm, "\(activation) \(loss) \(regularizer)")
             let networkModes = try full.eigenvalues()
-            let particleModes = try EffectiveModel(source.resolved).jacobian(at: EffectiveModel(source.resolved).equilibriumState)
-                .eigenvalues()
+            let particleModes = try EffectiveModel(source.resolved).jacobian(
+                at: EffectiveModel(source.resolved).equilibriumState
+            )
+            .eigenvalues()
             let ρ = particleModes.map(\.length).max()!
             let active = { (modes: [Complex<Double>]) in modes.filter { $0.length > 1e-9 * ρ } }
             let a = active(networkModes)
@@ -172,7 +191,9 @@ struct NetworkGeneratorTests {
         }
     }
 
-    @Test("transfer: the empirical row is the config's γ*, the universal row its fit's, and the NTK gap shrinks with width")
+    @Test(
+        "transfer: the empirical row is the config's γ*, the universal row its fit's, and the NTK gap shrinks with width"
+    )
     func transfer() throws {
         func source(width: Int) throws -> ModelSource {
             try TestModels.source(
@@ -207,8 +228,9 @@ struct NetworkGeneratorTests {
         #expect(gaps[1] < gaps[0] && gaps[1] < 0.1, "NTK gaps \(gaps)")
     }
 
-    @Test("the network trained from a perturbation of (w*, θ*) decays at the effective model's rate: crosscheck PASS at three γ",
-          arguments: ["tanh", "relu"])
+    @Test(
+        "the network trained from a perturbation of (w*, θ*) decays at the effective model's rate: crosscheck PASS at three γ",
+        arguments: ["tanh", "relu"])
     func trainedNetworkCrossChecks(activation: String) throws {
         let source = try TestModels.source(
             """
@@ -221,7 +243,10 @@ struct NetworkGeneratorTests {
         let optimum = try OptimalStrength.find(source, from: 1e-2, to: 1e3).gamma
         for gamma in [optimum / 3, optimum, 3 * optimum] {
             let check = try NetworkFlow(source, gamma: gamma).crossCheck(tolerance: 1e-3)
-            #expect(check.passed, "γ = \(gamma): rate \(check.measuredRate) vs \(check.predictedRate), frequency \(check.measuredFrequency) vs \(check.predictedFrequency)")
+            #expect(
+                check.passed,
+                "γ = \(gamma): rate \(check.measuredRate) vs \(check.predictedRate), frequency \(check.measuredFrequency) vs \(check.predictedFrequency)"
+            )
         }
         // The flow is the network's: at (w*, θ*) it vanishes.
         let flow = try NetworkFlow(source)
@@ -233,7 +258,8 @@ struct NetworkGeneratorTests {
         let source = try Self.threeModeNetwork(width: 48)
         let flow = try NetworkFlow(source)
         let settings = SimulationSettings(
-            integrator: .gradientSteps(step: 0.2, scheme: .simultaneous, criticSteps: 1), start: .perturbedEquilibrium(epsilon: 1e-3, seed: 3),
+            integrator: .gradientSteps(step: 0.2, scheme: .simultaneous, criticSteps: 1),
+            start: .perturbedEquilibrium(epsilon: 1e-3, seed: 3),
             tEnd: 200, samples: 11, keepStates: true)
         let network = try flow.simulate(settings)
         #expect(network.status == .completed)
@@ -246,7 +272,9 @@ struct NetworkGeneratorTests {
         let particles = try EffectiveModel(resolved).simulate(particleSettings)
         let d0 = network.observables[0].distance
         for (a, b) in zip(network.observables, particles.observables) {
-            #expect(a.distance.isApproximatelyEqual(to: b.distance, absoluteTolerance: 1e-2 * d0), "\(a.distance) vs \(b.distance)")
+            #expect(
+                a.distance.isApproximatelyEqual(to: b.distance, absoluteTolerance: 1e-2 * d0),
+                "\(a.distance) vs \(b.distance)")
         }
         #expect(network.observables.last!.distance < 0.5 * d0)  // it converges
     }
@@ -268,7 +296,9 @@ struct NetworkGeneratorTests {
         }
     }
 
-    @Test("collapse on a network config trains each cell's network from w₀, seeded by generator.network.seed; widths make rows")
+    @Test(
+        "collapse on a network config trains each cell's network from w₀, seeded by generator.network.seed; widths make rows"
+    )
     func collapseTrainsTheNetwork() throws {
         let source = try Self.threeModeNetwork(width: 16)
         let settings = SimulationSettings(
@@ -286,11 +316,14 @@ struct NetworkGeneratorTests {
             config.discriminator.learning = .gradientAscent(rate: cell.ratio)
             try config.fitNetwork()
             let trained = try NetworkFlow(config, resolved: config.resolve()).simulate(settings)
-            #expect(cell.metric == trained.observables.last!.collapse, "row \(cell.row) η_D \(cell.ratio) seed \(cell.seed)")
+            #expect(
+                cell.metric == trained.observables.last!.collapse, "row \(cell.row) η_D \(cell.ratio) seed \(cell.seed)"
+            )
         }
         // The seeds' key cannot be the column; an adaptive stepper on a relu network is refused, not left to run.
         #expect(throws: InvalidSetting.self) {
-            try CollapseStudy(source: source, column: "generator.network.seed", ratios: [1, 2], seeds: 1, settings: settings)
+            try CollapseStudy(
+                source: source, column: "generator.network.seed", ratios: [1, 2], seeds: 1, settings: settings)
         }
         var relu = source.config!
         relu.generator.network!.activation = .relu
@@ -315,7 +348,8 @@ struct NetworkGeneratorTests {
             "\($0)".contains("generator.network") && "\($0)".contains("parameters")
         }
         #expect {
-            try TestModels.source(config(#"{"layers": [8], "latentDimension": 2}"#, kernel: #""kernel": {"kind": "universal"},"#))
+            try TestModels.source(
+                config(#"{"layers": [8], "latentDimension": 2}"#, kernel: #""kernel": {"kind": "universal"},"#))
         } throws: { "\($0)".contains("generator.network") && "\($0)".contains("remove kernel") }
         #expect { try TestModels.source(config(#"{"latentDimension": 2}"#)) } throws: {
             "\($0)".contains("generator.network.layers")
@@ -323,8 +357,9 @@ struct NetworkGeneratorTests {
         // A collapse study over φ needs a column a network's kernel has; the error says so.
         let network = try TestModels.source(config(#"{"layers": [64], "activation": "tanh", "latentDimension": 8}"#))
         #expect {
-            try CollapseStudy(source: network, ratios: [0, 0.5], seeds: 1, 
-                              settings: SimulationSettings(tEnd: 1, samples: 2))
+            try CollapseStudy(
+                source: network, ratios: [0, 0.5], seeds: 1,
+                settings: SimulationSettings(tEnd: 1, samples: 2))
         } throws: { "\($0)".contains("generator network's kernel Θ(w*)") }
     }
 }

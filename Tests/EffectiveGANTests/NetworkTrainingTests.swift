@@ -23,8 +23,9 @@ struct NetworkTrainingTests {
             """)
     }
 
-    @Test("a gradient step updates w in place to w + h·ẇ: the backward pass reads each W_l before it changes",
-          arguments: ["tanh", "relu"])
+    @Test(
+        "a gradient step updates w in place to w + h·ẇ: the backward pass reads each W_l before it changes",
+        arguments: ["tanh", "relu"])
     func inPlaceStep(activation: String) throws {
         let flow = try NetworkFlow(Self.source(activation: activation))
         let workspace = flow.makeWorkspace()
@@ -63,8 +64,9 @@ struct NetworkTrainingTests {
         }
     }
 
-    @Test("implicit steppers train a smooth network with the central-difference (w, θ) Jacobian: as rk8pd does (1e-6)",
-          arguments: [ODEStepper.rk4imp, .msbdf])
+    @Test(
+        "implicit steppers train a smooth network with the central-difference (w, θ) Jacobian: as rk8pd does (1e-6)",
+        arguments: [ODEStepper.rk4imp, .msbdf])
     func implicitSteppers(stepper: ODEStepper) throws {
         let flow = try NetworkFlow(Self.source(fit: false))
         func run(_ stepper: ODEStepper) throws -> SimulationResult {
@@ -94,10 +96,13 @@ struct NetworkTrainingTests {
             ("γ*", { _ = try OptimalStrength.find(unfitted, from: 0.1, to: 10) }),
             ("the transfer check", { _ = try KernelTransfer.compare(unfitted, from: 0.1, to: 10) }),
             ("a cross-check", { _ = try flow.crossCheck() }),
-            ("a start at w*", {
-                _ = try flow.simulate(
-                    SimulationSettings(start: .perturbedEquilibrium(epsilon: 1e-3, seed: 1), tEnd: 1, samples: 2))
-            }),
+            (
+                "a start at w*",
+                {
+                    _ = try flow.simulate(
+                        SimulationSettings(start: .perturbedEquilibrium(epsilon: 1e-3, seed: 1), tEnd: 1, samples: 2))
+                }
+            ),
         ]
         for (what, attempt) in refusals {
             #expect(throws: ConfigError.self, "\(what)") { try attempt() }

@@ -22,20 +22,26 @@ struct NetworkCommandTests {
             && result.stderr.split(separator: "\n").count == 1
     }
 
-    @Test("simulate trains it with gradient steps; analyze, sweep, optimize, steps, report, transfer refuse naming generator.network.fit")
+    @Test(
+        "simulate trains it with gradient steps; analyze, sweep, optimize, steps, report, transfer refuse naming generator.network.fit"
+    )
     func trainingOnly() throws {
         let file = try CLI.temporaryFile(Self.config(fit: false), name: "network.json")
         let trained = try CLI.run(
-            ["simulate", file.path, "--integrator", "gd", "--lr", "0.05", "--t-end", "1", "--samples", "3",
-             "--format", "json"])
+            [
+                "simulate", file.path, "--integrator", "gd", "--lr", "0.05", "--t-end", "1", "--samples", "3",
+                "--format", "json",
+            ])
         #expect(trained.status == 0, "\(trained.stderr)")
         let json = try JSONValue.parse(Data(trained.stdout.utf8), source: "stdout")
         #expect(json["status"]?["completed"] == .bool(true))
         // The same run on the fitted config: the training flow does not depend on the fit.
         let fitted = try CLI.temporaryFile(Self.config(fit: true), name: "fitted.json")
         let same = try CLI.run(
-            ["simulate", fitted.path, "--integrator", "gd", "--lr", "0.05", "--t-end", "1", "--samples", "3",
-             "--format", "json"])
+            [
+                "simulate", fitted.path, "--integrator", "gd", "--lr", "0.05", "--t-end", "1", "--samples", "3",
+                "--format", "json",
+            ])
         let other = try JSONValue.parse(Data(same.stdout.utf8), source: "stdout")
         #expect(json["finalState"] != nil && json["finalState"] == other["finalState"])
 

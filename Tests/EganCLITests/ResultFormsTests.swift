@@ -26,7 +26,11 @@ struct ResultFormsTests {
             for file in (try? Self.files(in: module)) ?? [] {
                 let text = try String(contentsOf: file, encoding: .utf8)
                 let count = schema.numberOfMatches(in: text, range: NSRange(text.startIndex..., in: text))
-                if module == "ResultForms" { inside += count } else if count > 0 { outside.append(file.lastPathComponent) }
+                if module == "ResultForms" {
+                    inside += count
+                } else if count > 0 {
+                    outside.append(file.lastPathComponent)
+                }
             }
         }
         #expect(outside.isEmpty, "schemas outside ResultForms: \(outside)")

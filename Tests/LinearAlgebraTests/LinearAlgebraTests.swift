@@ -6,8 +6,11 @@ import Testing
 
 @Suite("LAPACK and BLAS wrappers")
 struct LinearAlgebraTests {
-    @Test("gemm split into column blocks equals one dgemm bit for bit, and the triple loop to rounding",
-          arguments: [(Transpose.none, Transpose.none), (.transposed, .none), (.none, .transposed), (.transposed, .transposed)])
+    @Test(
+        "gemm split into column blocks equals one dgemm bit for bit, and the triple loop to rounding",
+        arguments: [
+            (Transpose.none, Transpose.none), (.transposed, .none), (.none, .transposed), (.transposed, .transposed),
+        ])
     func blockedProduct(transA: Transpose, transB: Transpose) {
         let (m, n, k) = (37, 101, 29)
         // Stored shapes of A and B, and their leading dimensions with a margin, as a network's weights have.
@@ -84,7 +87,9 @@ struct LinearAlgebraTests {
         let s = Matrix([[2, 1], [1, 2]])
         #expect(try s.symmetricEigenvalues() == [1, 3])
         let x = try s.solve(Matrix([[3], [3]]))
-        #expect(x[0, 0].isApproximatelyEqual(to: 1, absoluteTolerance: 1e-15) && x[1, 0].isApproximatelyEqual(to: 1, absoluteTolerance: 1e-15))
+        #expect(
+            x[0, 0].isApproximatelyEqual(to: 1, absoluteTolerance: 1e-15)
+                && x[1, 0].isApproximatelyEqual(to: 1, absoluteTolerance: 1e-15))
         #expect(throws: LinearAlgebraError.self) { try Matrix([[1, 1], [1, 1]]).solve(Matrix([[1], [2]])) }
     }
 

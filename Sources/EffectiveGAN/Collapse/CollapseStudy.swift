@@ -105,7 +105,8 @@ public struct CollapseStudy: Sendable {
     /// accepts; for the default column a universal kernel and φ within its range.
     public init(
         source: ModelSource, column: String = ratioPath, ratios: [Double], seeds: Int, rowPaths: [String] = [],
-        rowValues: [JSONValue] = [], settings: SimulationSettings, measure: Measure = .euclidean, horizon: Horizon = .fixed
+        rowValues: [JSONValue] = [], settings: SimulationSettings, measure: Measure = .euclidean,
+        horizon: Horizon = .fixed
     ) throws {
         guard horizon == .fixed || column == Self.ratioPath else {
             throw InvalidSetting(
@@ -157,7 +158,8 @@ public struct CollapseStudy: Sendable {
         self.horizon = horizon
         guard column != Self.seedPath(source) else {
             throw InvalidSetting(
-                .column, "is \(column), which the seeds of the bootstrap set (1…S); choose another key and give --seeds")
+                .column, "is \(column), which the seeds of the bootstrap set (1…S); choose another key and give --seeds"
+            )
         }
         columnEdit = try ModelEdit(column, for: source)
         seedEdit = try ModelEdit(Self.seedPath(source), for: source)
@@ -176,7 +178,11 @@ public struct CollapseStudy: Sendable {
         // every row at both ends of the column (the centre-of-mass eigenvalue grows ~N-fold as φ → 1) with the
         // horizon's stretch there. Checking the base model alone missed exactly those cells.
         let explicitODE: Bool
-        if case let .ode(stepper) = settings.integrator { explicitODE = !stepper.usesJacobian } else { explicitODE = false }
+        if case let .ode(stepper) = settings.integrator {
+            explicitODE = !stepper.usesJacobian
+        } else {
+            explicitODE = false
+        }
         for row in self.rowValues.indices where explicitODE {
             for ratio in Set([ratios.min()!, ratios.max()!]) {
                 var cell = settings
@@ -252,7 +258,8 @@ public struct CollapseStudy: Sendable {
         let resolved = cell.resolve()
         let result =
             cell.generator.network != nil
-            ? try NetworkFlow(cell, resolved: resolved).simulate(settings) : try EffectiveModel(resolved).simulate(settings)
+            ? try NetworkFlow(cell, resolved: resolved).simulate(settings)
+            : try EffectiveModel(resolved).simulate(settings)
         let last = result.observables.last
         var outcome = Outcome.converged
         if result.status != .completed {

@@ -92,7 +92,8 @@ extension ModelConfig {
             throw ConfigError.invalidValue(
                 path: "generator.network",
                 reason:
-                    "needs about \(MemoryBudget.describe(bytes)) for \(what) to fit w* and Θ(w*), above the memory budget of \(MemoryBudget.describe(budget)); set generator.network.fit to false to train the network only (simulate, convergence, collapse with gradient steps), or raise EGAN_MEMORY_BUDGET")
+                    "needs about \(MemoryBudget.describe(bytes)) for \(what) to fit w* and Θ(w*), above the memory budget of \(MemoryBudget.describe(budget)); set generator.network.fit to false to train the network only (simulate, convergence, collapse with gradient steps), or raise EGAN_MEMORY_BUDGET"
+            )
         }
     }
 
@@ -107,7 +108,9 @@ extension ModelConfig {
             // Fictitious play keeps a memory of the particles in the state; a network's state is (w, θ).
             throw ConfigError.invalidValue(
                 path: "discriminator.memory",
-                reason: "does not apply to a generator network: its training state is (w, θ), with no memory of the outputs; remove it")
+                reason:
+                    "does not apply to a generator network: its training state is (w, θ), with no memory of the outputs; remove it"
+            )
         }
         if case let .universal(ratio, _) = generator.kernel {
             try KernelSpec.checkUniversalRatio(ratio, particles: generator.particles, path: "generator.kernel.ratio")
@@ -227,7 +230,8 @@ extension GeneratorSpec {
         if reader.has("network"), reader.has("kernel") {
             throw ConfigError.invalidValue(
                 path: reader.child("network"),
-                reason: "and generator.kernel both describe the generator; a network's kernel is Θ(w*), so remove kernel")
+                reason:
+                    "and generator.kernel both describe the generator; a network's kernel is Θ(w*), so remove kernel")
         }
         network = reader.has("network") ? try NetworkGenerator(reader.object("network"), dimension: dimension) : nil
         networkEquilibrium = nil
@@ -431,7 +435,8 @@ extension DiscriminatorSpec {
             return try values.enumerated().map { index, value in
                 guard value >= 1, value <= 1e9, value == value.rounded() else {
                     throw ConfigError.invalidValue(
-                        path: "\(reader.child("layers"))[\(index)]", reason: "is \(value); a width is a whole number ≥ 1")
+                        path: "\(reader.child("layers"))[\(index)]",
+                        reason: "is \(value); a width is a whole number ≥ 1")
                 }
                 return Int(value)
             }
@@ -549,7 +554,8 @@ extension JSONReader {
     func leakySlope(_ key: String, default value: Double? = nil) throws -> Double {
         let slope = try value.map { try double(key, default: $0) } ?? double(key)
         guard slope >= 0, slope < 1 else {
-            throw ConfigError.invalidValue(path: child(key), reason: "is \(slope); a leaky relu's slope α lies in [0, 1)")
+            throw ConfigError.invalidValue(
+                path: child(key), reason: "is \(slope); a leaky relu's slope α lies in [0, 1)")
         }
         return slope
     }
@@ -611,7 +617,9 @@ extension NetworkGenerator {
         guard latentDimension <= 1_000_000_000, parameters <= 1e10 else {
             throw ConfigError.invalidValue(
                 path: path,
-                reason: "has \(Format.number(parameters, digits: 3)) parameters (latentDimension \(latentDimension)); at most 10¹⁰ fit in a Jacobian: use smaller layers or latents")
+                reason:
+                    "has \(Format.number(parameters, digits: 3)) parameters (latentDimension \(latentDimension)); at most 10¹⁰ fit in a Jacobian: use smaller layers or latents"
+            )
         }
     }
 }

@@ -131,7 +131,8 @@ extension DiscriminatorSpec {
             return .mlp(
                 MLPCritic(
                     activation: activation, training: training,
-                    layers: zip(weights, biases).map { MLPCritic.Layer(weights: $0, biases: $1) }, outputBias: outputBias,
+                    layers: zip(weights, biases).map { MLPCritic.Layer(weights: $0, biases: $1) },
+                    outputBias: outputBias,
                     weightDecay: weightDecay))
         }
     }

@@ -83,7 +83,8 @@ public struct ModelEdit: Sendable, Equatable, CustomStringConvertible {
         case .criticActivation: return .criticActivation(try reader.choice(leaf, as: Activation.Kind.self))
         case .criticTraining: return .training(try reader.choice(leaf, as: Training.self))
         case .ntkActivation: return .kernelActivation(try reader.choice(leaf, as: GeneratorNetwork.Activation.self))
-        case .networkActivation: return .networkActivation(try reader.choice(leaf, as: NetworkGenerator.Activation.self))
+        case .networkActivation:
+            return .networkActivation(try reader.choice(leaf, as: NetworkGenerator.Activation.self))
         default: preconditionFailure("\(key.rawValue) is not read as a choice")
         }
     }
@@ -143,7 +144,8 @@ public struct ModelEdit: Sendable, Equatable, CustomStringConvertible {
             writeNTK(value, into: &config)
         case let (.initStd, .real(x)):
             switch config.generator.initial {
-            case let .gaussian(center, _, seed): config.generator.initial = .gaussian(center: center, std: x, seed: seed)
+            case let .gaussian(center, _, seed):
+                config.generator.initial = .gaussian(center: center, std: x, seed: seed)
             case let .aroundTargets(_, seed): config.generator.initial = .aroundTargets(std: x, seed: seed)
             case .points: break
             }
@@ -174,7 +176,9 @@ public struct ModelEdit: Sendable, Equatable, CustomStringConvertible {
             default: break
             }
         case let (.targetSide, .whole(n)):
-            if case let .grid(_, spacing) = config.target.layout { config.target.layout = .grid(side: n, spacing: spacing) }
+            if case let .grid(_, spacing) = config.target.layout {
+                config.target.layout = .grid(side: n, spacing: spacing)
+            }
         default:
             preconditionFailure("a setting's value has the type its key checked it to")
         }
@@ -364,7 +368,8 @@ extension ModelEdit {
                 return nil
             case .initStd, .initSeed:
                 if generator.network != nil {
-                    return "a generator network starts from its initialisation w₀ (set by generator.network.seed); generator.init does not apply"
+                    return
+                        "a generator network starts from its initialisation w₀ (set by generator.network.seed); generator.init does not apply"
                 }
                 if case .points = generator.initial { return "explicit initial points have no \(leaf)" }
                 return nil

@@ -51,8 +51,9 @@ public struct ModelSource: Sendable {
         func collect(_ value: JSONValue, key: String?) {
             switch value {
             case let .string(text) where key == "path" || key == "labels":
-                files.append(text.hasPrefix("/") || baseDirectory == nil
-                    ? text : baseDirectory!.appendingPathComponent(text).path)
+                files.append(
+                    text.hasPrefix("/") || baseDirectory == nil
+                        ? text : baseDirectory!.appendingPathComponent(text).path)
             case let .object(pairs):
                 for (key, value) in pairs { collect(value, key: key) }
             case let .array(values):
@@ -106,7 +107,8 @@ public struct ModelSource: Sendable {
         throw ConfigError.invalidValue(
             path: "generator.network.fit",
             reason:
-                "is false, so the network has no fitted equilibrium w* and no linear theory (eigenvalues, rates, γ*, step limits); set it to true (the default) when N·d × P fits the memory budget, or train the network only: egan simulate CONFIG --integrator gd --lr H --t-end T")
+                "is false, so the network has no fitted equilibrium w* and no linear theory (eigenvalues, rates, γ*, step limits); set it to true (the default) when N·d × P fits the memory budget, or train the network only: egan simulate CONFIG --integrator gd --lr H --t-end T"
+        )
     }
 
     /// Whether simulations of this source train a generator network's weights (`generator.network`:

@@ -39,7 +39,9 @@ public struct KernelTransfer: Sendable {
         guard let config = source.config, let network = config.generator.network else {
             throw ConfigError.invalidValue(
                 path: "generator.network",
-                reason: "is absent: the comparison is of a finite generator network's descriptions; give generator.network (docs/config.md)")
+                reason:
+                    "is absent: the comparison is of a finite generator network's descriptions; give generator.network (docs/config.md)"
+            )
         }
         try source.requireLinearTheory()
         let n = config.generator.particles
@@ -52,12 +54,16 @@ public struct KernelTransfer: Sendable {
         universal.generator.networkEquilibrium = nil
         universal.generator.kernel = .universal(ratio: fit.ratio, selfValue: fit.g1 * toTheta)
         var rows = [
-            Row(description: .empirical, kernel: effective.kernel.summary,
+            Row(
+                description: .empirical, kernel: effective.kernel.summary,
                 optimum: try OptimalStrength.find(source, from: from, to: to, steps: steps, progress: progress),
                 unavailable: nil),
-            Row(description: .universal,
-                kernel: "universal fit of Θ(w*): φ = \(Format.number(fit.ratio, digits: 4)), g₁ = \(Format.number(fit.g1 * toTheta, digits: 4)), residual \(Format.number(fit.residual, digits: 3))",
-                optimum: try OptimalStrength.find(try Self.source(universal, like: source), from: from, to: to, steps: steps),
+            Row(
+                description: .universal,
+                kernel:
+                    "universal fit of Θ(w*): φ = \(Format.number(fit.ratio, digits: 4)), g₁ = \(Format.number(fit.g1 * toTheta, digits: 4)), residual \(Format.number(fit.residual, digits: 3))",
+                optimum: try OptimalStrength.find(
+                    try Self.source(universal, like: source), from: from, to: to, steps: steps),
                 unavailable: nil),
         ]
         if let activation = GeneratorNetwork.Activation(rawValue: network.activation.rawValue),
@@ -70,12 +76,16 @@ public struct KernelTransfer: Sendable {
                     biasVariance: network.biasVariance, training: .all),
                 latentDimension: network.latentDimension, distribution: network.latentDistribution, seed: network.seed)
             rows.append(
-                Row(description: .ntk, kernel: "infinite-width NTK, depth \(network.layers.count), \(activation.rawValue)",
-                    optimum: try OptimalStrength.find(try Self.source(ntk, like: source), from: from, to: to, steps: steps),
+                Row(
+                    description: .ntk,
+                    kernel: "infinite-width NTK, depth \(network.layers.count), \(activation.rawValue)",
+                    optimum: try OptimalStrength.find(
+                        try Self.source(ntk, like: source), from: from, to: to, steps: steps),
                     unavailable: nil))
         } else {
             rows.append(
-                Row(description: .ntk, kernel: "—", optimum: nil,
+                Row(
+                    description: .ntk, kernel: "—", optimum: nil,
                     unavailable: network.parameterization == .standard
                         ? "the standard parameterisation has no finite infinite-width NTK (it grows with width)"
                         : "no closed-form NTK for \(network.activation.rawValue) (relu, tanh and erf have one)"))

@@ -249,7 +249,9 @@ public struct NetworkGenerator: Sendable, Equatable {
                     let biases = base + shape.outputs * shape.inputs
                     let input = pass.inputs[l]
                     for k in 0..<shape.outputs where g[k] != 0 {
-                        for j in 0..<shape.inputs { jacobian[row, base + k * shape.inputs + j] = g[k] * s * input[i, j] }
+                        for j in 0..<shape.inputs {
+                            jacobian[row, base + k * shape.inputs + j] = g[k] * s * input[i, j]
+                        }
                         jacobian[row, biases + k] = g[k] * β
                     }
                     guard l > 0 else { break }
@@ -274,4 +276,3 @@ struct ForwardPass {
     /// G(Z; w), N × d.
     let outputs: Matrix
 }
-

@@ -102,10 +102,15 @@ extension ResolvedModel {
             let weights: [(String, JSONValue)] =
                 critic.depth == 1
                 ? [("W", .rows(critic.layers[0].weights)), ("b", .numbers(critic.layers[0].biases))]
-                : [("layers", .array(critic.layers.map { .object([("W", .rows($0.weights)), ("b", .numbers($0.biases))]) }))]
+                : [
+                    (
+                        "layers",
+                        .array(critic.layers.map { .object([("W", .rows($0.weights)), ("b", .numbers($0.biases))]) })
+                    )
+                ]
             disc = .object(
                 [
-                    ("kind", .string("mlp")),
+                    ("kind", .string("mlp"))
                 ] + critic.activation.jsonPairs + [("train", .string(critic.training.rawValue))] + weights + [
                     ("outputBias", .bool(critic.outputBias)), ("weightDecay", .number(critic.weightDecay)),
                 ] + (memory?.jsonPairs ?? []) + packPairs)
@@ -204,7 +209,8 @@ extension ResolvedModel {
                 }
                 let entries = try reader.objects("layers")
                 guard !entries.isEmpty else {
-                    throw ConfigError.invalidValue(path: reader.child("layers"), reason: "is empty; list at least one layer")
+                    throw ConfigError.invalidValue(
+                        path: reader.child("layers"), reason: "is empty; list at least one layer")
                 }
                 var inputs = dimension
                 layers = try entries.map { entry in

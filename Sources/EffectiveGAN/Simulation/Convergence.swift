@@ -23,7 +23,8 @@ extension ModelSource {
             throw InvalidSetting(.threshold, "must be positive (got \(threshold))")
         }
         if let bad = gammas.first(where: { !($0 >= 0 && $0 <= JSONReader.largestScale) }) {
-            throw InvalidSetting(.strengths, "must be ≥ 0 and at most 1e15, where the flow's products still fit a double (got \(bad))")
+            throw InvalidSetting(
+                .strengths, "must be ≥ 0 and at most 1e15, where the flow's products still fit a double (got \(bad))")
         }
         var settings = settings
         settings.keepStates = measure == .modeCentres

@@ -56,7 +56,9 @@ public struct NetworkFlow: Sendable {
         guard let equilibrium else {
             throw ConfigError.invalidValue(
                 path: "generator.network.fit",
-                reason: "is false, so there is no fitted w* to start from or to check against; set it to true (the default), or train from the initialisation w₀")
+                reason:
+                    "is false, so there is no fitted w* to start from or to check against; set it to true (the default), or train from the initialisation w₀"
+            )
         }
         return equilibrium.parameters + criticStart
     }
@@ -72,7 +74,8 @@ public struct NetworkFlow: Sendable {
         state.withUnsafeBufferPointer { z in
             particles.withUnsafeMutableBufferPointer { out in
                 let outputs = network.forwardPass(latents: latents, parameters: z.baseAddress!).outputs
-                writeParticleState(outputs: outputs, critic: z.baseAddress! + network.parameterCount, into: out.baseAddress!)
+                writeParticleState(
+                    outputs: outputs, critic: z.baseAddress! + network.parameterCount, into: out.baseAddress!)
             }
         }
         return particles
@@ -94,7 +97,9 @@ public struct NetworkFlow: Sendable {
         let workspace = makeWorkspace()
         var out = [Double](repeating: 0, count: stateDimension)
         state.withUnsafeBufferPointer { z in
-            out.withUnsafeMutableBufferPointer { field(at: z.baseAddress!, into: $0.baseAddress!, workspace: workspace) }
+            out.withUnsafeMutableBufferPointer {
+                field(at: z.baseAddress!, into: $0.baseAddress!, workspace: workspace)
+            }
         }
         return out
     }
@@ -121,7 +126,8 @@ public struct NetworkFlow: Sendable {
         return state.withUnsafeMutableBufferPointer { z in
             let w = z.baseAddress!
             let (pass, cotangent) = pushes(at: w, workspace: workspace)
-            network.vectorJacobianProduct(pass, parameters: w, cotangent: cotangent, into: w, scale: h, accumulate: true)
+            network.vectorJacobianProduct(
+                pass, parameters: w, cotangent: cotangent, into: w, scale: h, accumulate: true)
             BLAS.axpy(
                 count: pushModel.parameterBlockLength, alpha: h,
                 workspace.push.pointer + pushModel.particleBlockLength, w + p)
@@ -191,7 +197,8 @@ public struct NetworkFlow: Sendable {
         for k in 0...count {
             try integrator.advance(&y, time: &time, to: Double(k) * spacing)
             let z = particleState(y)
-            signal.append(zip(displacement, zip(z, reference)).reduce(0) { $0 + $1.0 * ($1.1.0 - $1.1.1) } / (epsilon * epsilon))
+            signal.append(
+                zip(displacement, zip(z, reference)).reduce(0) { $0 + $1.0 * ($1.1.0 - $1.1.1) } / (epsilon * epsilon))
         }
         let late = Array(signal[(signal.count / 3)...])
         let oscillatory = dominant.kind == .oscillatory
@@ -253,7 +260,8 @@ extension NetworkFlow {
             if stepper.usesJacobian, implicitStepperBytes > MemoryBudget.bytes {
                 throw InvalidSetting(
                     .integrator,
-                    "is \(stepper.rawValue), an implicit stepper, which needs the network's dense (w, θ) Jacobians: about \(MemoryBudget.describe(implicitStepperBytes)) at state dimension \(stateDimension), above the memory budget of \(MemoryBudget.describe(MemoryBudget.bytes)); train with an explicit stepper (rk8pd) or gradient steps (gd), or raise EGAN_MEMORY_BUDGET")
+                    "is \(stepper.rawValue), an implicit stepper, which needs the network's dense (w, θ) Jacobians: about \(MemoryBudget.describe(implicitStepperBytes)) at state dimension \(stateDimension), above the memory budget of \(MemoryBudget.describe(MemoryBudget.bytes)); train with an explicit stepper (rk8pd) or gradient steps (gd), or raise EGAN_MEMORY_BUDGET"
+                )
             }
             // A relu network's (or critic's) kinks make an adaptive stepper reject almost every step: with the
             // network's field at each try that does not finish. Refused with the method that does.
@@ -338,7 +346,8 @@ extension NetworkFlow {
             let values = effectiveModel.observables(at: particles)
             guard values.distance.isFinite, values.distance <= settings.divergenceBound else {
                 status = .stopped(
-                    reason: "the particle distance reached \(values.distance) > \(settings.divergenceBound) at t = \(target): the run diverged",
+                    reason:
+                        "the particle distance reached \(values.distance) > \(settings.divergenceBound) at t = \(target): the run diverged",
                     time: target)
                 break
             }
@@ -347,7 +356,9 @@ extension NetworkFlow {
             if settings.keepStates { states.append(particles) }
             progress?(recorded.count, times.count)
         }
-        if let integrator { statistics = integrator.statistics } else {
+        if let integrator {
+            statistics = integrator.statistics
+        } else {
             statistics = IntegratorStatistics(
                 steps: rounds, rhsEvaluations: rounds,
                 wallTime: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)

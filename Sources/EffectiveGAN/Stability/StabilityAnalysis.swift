@@ -79,7 +79,8 @@ extension EffectiveModel {
                 advice =
                     "discriminator.learningRate \"optimal\" needs V_D strictly concave in θ, which l2 at γ = 0 is not: give regularizer.strength > 0 or discriminator.weightDecay > 0"
             } else if !residual.isFinite {
-                advice = "a scale of the model overflows; rescale it (units of time or length) towards values of order 1"
+                advice =
+                    "a scale of the model overflows; rescale it (units of time or length) towards values of order 1"
             } else if decays {
                 advice =
                     "weight decay / l2 pulls the trained inner weights W, b (non-zero at z*) towards 0; use train \"outer\", or weightDecay 0 and another regulariser"

@@ -74,7 +74,8 @@ extension Sweep {
             let ζ = oscillatorySide.dominantMode?.dampingRatio ?? 1
             found.append(
                 CriticalPoint(
-                    value: estimate(lower, upper), below: left, above: right, mechanism: ζ > 0.999 ? .merge : .crossing))
+                    value: estimate(lower, upper), below: left, above: right, mechanism: ζ > 0.999 ? .merge : .crossing)
+            )
         }
         return found
     }

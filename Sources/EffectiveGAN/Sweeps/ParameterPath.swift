@@ -50,7 +50,8 @@ public struct ParameterPath: Sendable, Equatable, CustomStringConvertible {
                 _ = try JSONReader(.object([("strength", .number(value))]), path: "regularizer").nonNegative("strength")
                 return EffectiveModel(source.resolved, gamma: value)
             }
-            _ = try JSONReader(.object([("learningRate", .number(value))]), path: "discriminator").positive("learningRate")
+            _ = try JSONReader(.object([("learningRate", .number(value))]), path: "discriminator").positive(
+                "learningRate")
             var resolved = source.resolved
             resolved.learning = resolved.learning.with(rate: value)
             return EffectiveModel(resolved)
